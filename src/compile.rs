@@ -1,0 +1,1 @@
+//! Compiles symbolic expressions to a flat tape. STUB.

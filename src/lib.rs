@@ -1,0 +1,22 @@
+//! gd: a small, exact and fast language for exploring gradient descent.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! source --parse--> syntax tree (spans) --session--> symbolic expressions
+//!   --differentiate/simplify--> --compile--> flat tape --descent--> runs
+//!   --report--> human text or JSON Lines
+//! ```
+//!
+//! See README.md, section Architecture, for one line per module and the
+//! invariants each keeps.
+
+pub mod check;
+pub mod compile;
+pub mod descent;
+pub mod error;
+pub mod parse;
+pub mod report;
+pub mod session;
+pub mod symbolic;
+pub mod syntax;

@@ -1,0 +1,3 @@
+//! The `gd` command line. STUB.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The session: definitions and statement evaluation. STUB.

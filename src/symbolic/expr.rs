@@ -1,0 +1,741 @@
+//! Hash-consed symbolic expressions and their smart constructors.
+//!
+//! An `Expr` is a `Copy` handle into a thread-local store of unique nodes, so
+//! equal expressions are equal handles, shared subexpressions are stored
+//! once (expressions are DAGs, never exponential trees), and memoizing a
+//! pass over an expression is a hash map keyed by handles.
+//!
+//! Invariant: every node in the store is in canonical form. The
+//! constructors (`add`, `mul`, `pow`, `call`) keep it: sums and products are
+//! flat and sorted, like terms and like bases are collected, numbers are
+//! folded exactly (see `num`), and `x^1`, `x^0`, `0*u`, `1*u`, `0 + u` never
+//! appear. Two expressions that differ only by such rewriting are the same
+//! handle. Nothing here knows about spans, printing or the user's session.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::num::Num;
+
+/// A handle to a canonical expression node. Valid only on the thread that
+/// made it (the store is thread-local).
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Expr(u32);
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Constant {
+    Pi,
+    E,
+}
+
+/// Built-in functions. `sqrt` is `x^(1/2)`, `log` is `ln`, `log(x, b)` is
+/// `ln(x)/ln(b)`: they have no variant of their own.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Func {
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Exp,
+    Ln,
+    Log2,
+    Log10,
+    Abs,
+    Sign,
+    Step,
+    Sigmoid,
+    Min,
+    Max,
+}
+
+impl Func {
+    pub const ALL: [Func; 19] = [
+        Func::Sin,
+        Func::Cos,
+        Func::Tan,
+        Func::Asin,
+        Func::Acos,
+        Func::Atan,
+        Func::Sinh,
+        Func::Cosh,
+        Func::Tanh,
+        Func::Exp,
+        Func::Ln,
+        Func::Log2,
+        Func::Log10,
+        Func::Abs,
+        Func::Sign,
+        Func::Step,
+        Func::Sigmoid,
+        Func::Min,
+        Func::Max,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Tan => "tan",
+            Func::Asin => "asin",
+            Func::Acos => "acos",
+            Func::Atan => "atan",
+            Func::Sinh => "sinh",
+            Func::Cosh => "cosh",
+            Func::Tanh => "tanh",
+            Func::Exp => "exp",
+            Func::Ln => "ln",
+            Func::Log2 => "log2",
+            Func::Log10 => "log10",
+            Func::Abs => "abs",
+            Func::Sign => "sign",
+            Func::Step => "step",
+            Func::Sigmoid => "sigmoid",
+            Func::Min => "min",
+            Func::Max => "max",
+        }
+    }
+
+    pub fn arity(self) -> usize {
+        match self {
+            Func::Min | Func::Max => 2,
+            _ => 1,
+        }
+    }
+
+    /// The function's value at a number (IEEE semantics: nan outside the
+    /// domain, inf at poles).
+    pub fn apply(self, args: &[f64]) -> f64 {
+        let x = args.first().copied().unwrap_or(f64::NAN);
+        match self {
+            Func::Sin => x.sin(),
+            Func::Cos => x.cos(),
+            Func::Tan => x.tan(),
+            Func::Asin => x.asin(),
+            Func::Acos => x.acos(),
+            Func::Atan => x.atan(),
+            Func::Sinh => x.sinh(),
+            Func::Cosh => x.cosh(),
+            Func::Tanh => x.tanh(),
+            Func::Exp => x.exp(),
+            Func::Ln => x.ln(),
+            Func::Log2 => x.log2(),
+            Func::Log10 => x.log10(),
+            Func::Abs => x.abs(),
+            Func::Sign => sign(x),
+            Func::Step => step(x),
+            Func::Sigmoid => sigmoid(x),
+            Func::Min => min_max(x, args.get(1).copied(), f64::min),
+            Func::Max => min_max(x, args.get(1).copied(), f64::max),
+        }
+    }
+}
+
+/// -1, 0 or 1 (and nan for nan), as `torch.sign`.
+pub fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x * 0.0
+    }
+}
+
+/// Heaviside step with step(0) = 1/2, as NumPy's `heaviside(x, 0.5)`.
+pub fn step(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        0.0
+    } else if x == 0.0 {
+        0.5
+    } else {
+        f64::NAN
+    }
+}
+
+/// The logistic function, computed without overflow for large |x|.
+pub fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let z = x.exp();
+        z / (1.0 + z)
+    }
+}
+
+/// min/max that propagate nan, as `torch.minimum` / `torch.maximum` do
+/// (f64::min would quietly drop it).
+fn min_max(a: f64, b: Option<f64>, pick: fn(f64, f64) -> f64) -> f64 {
+    let b = b.unwrap_or(f64::NAN);
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else {
+        pick(a, b)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Num(Num),
+    Const(Constant),
+    Var(Rc<str>),
+    /// Two or more terms, sorted by `order`, no two alike, no zero.
+    Add(Box<[Expr]>),
+    /// Two or more factors, sorted by `order`, at most one number (first),
+    /// no two with the same base, no one.
+    Mul(Box<[Expr]>),
+    Pow(Expr, Expr),
+    Call(Func, Box<[Expr]>),
+    /// A call of a user-defined function, resolved when the expression is
+    /// used (so redefinitions take effect).
+    Apply(Rc<str>, Box<[Expr]>),
+}
+
+#[derive(Default)]
+struct Store {
+    nodes: Vec<Rc<Node>>,
+    ids: HashMap<Rc<Node>, Expr>,
+}
+
+thread_local! {
+    static STORE: RefCell<Store> = RefCell::new(Store::default());
+}
+
+/// How many distinct nodes this thread has made: the size budget that keeps
+/// a runaway derivative from eating the machine is measured against it.
+pub fn store_size() -> usize {
+    STORE.with(|s| s.borrow().nodes.len())
+}
+
+fn intern(node: Node) -> Expr {
+    STORE.with(|s| {
+        let mut store = s.borrow_mut();
+        if let Some(&id) = store.ids.get(&node) {
+            return id;
+        }
+        let id = Expr(store.nodes.len() as u32);
+        let node = Rc::new(node);
+        store.nodes.push(node.clone());
+        store.ids.insert(node, id);
+        id
+    })
+}
+
+impl Expr {
+    pub fn node(self) -> Rc<Node> {
+        // Invariant: handles are only made by `intern`, on this thread, so
+        // the index is in range.
+        STORE.with(|s| s.borrow().nodes[self.0 as usize].clone())
+    }
+
+    /// A stable small integer for this handle (creation order).
+    pub fn id(self) -> u32 {
+        self.0
+    }
+
+    pub fn num(n: Num) -> Expr {
+        intern(Node::Num(n))
+    }
+
+    pub fn int(n: i64) -> Expr {
+        Expr::num(Num::int(n))
+    }
+
+    pub fn zero() -> Expr {
+        Expr::int(0)
+    }
+
+    pub fn one() -> Expr {
+        Expr::int(1)
+    }
+
+    pub fn float(x: f64) -> Expr {
+        Expr::num(Num::float(x))
+    }
+
+    pub fn var(name: &str) -> Expr {
+        intern(Node::Var(name.into()))
+    }
+
+    pub fn constant(c: Constant) -> Expr {
+        intern(Node::Const(c))
+    }
+
+    pub fn as_num(self) -> Option<Num> {
+        match *self.node() {
+            Node::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn is_num(self, n: Num) -> bool {
+        self.as_num() == Some(n)
+    }
+
+    pub fn as_var(self) -> Option<Rc<str>> {
+        match &*self.node() {
+            Node::Var(name) => Some(name.clone()),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- order
+
+/// The canonical total order of expressions: by kind, then structurally.
+/// Deterministic (it never looks at handles' creation order), so the same
+/// input always gives the same canonical form.
+pub fn order(a: Expr, b: Expr) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let (na, nb) = (a.node(), b.node());
+    rank(&na).cmp(&rank(&nb)).then_with(|| match (&*na, &*nb) {
+        (Node::Num(x), Node::Num(y)) => x
+            .total_cmp(*y)
+            .then_with(|| is_float(*x).cmp(&is_float(*y))),
+        (Node::Const(x), Node::Const(y)) => x.cmp(y),
+        (Node::Var(x), Node::Var(y)) => x.cmp(y),
+        (Node::Add(x), Node::Add(y)) | (Node::Mul(x), Node::Mul(y)) => order_slices(x, y),
+        (Node::Pow(b1, e1), Node::Pow(b2, e2)) => order(*b1, *b2).then_with(|| order(*e1, *e2)),
+        (Node::Call(f, x), Node::Call(g, y)) => f.cmp(g).then_with(|| order_slices(x, y)),
+        (Node::Apply(f, x), Node::Apply(g, y)) => f.cmp(g).then_with(|| order_slices(x, y)),
+        _ => Ordering::Equal,
+    })
+}
+
+fn is_float(n: Num) -> bool {
+    matches!(n, Num::Float(_))
+}
+
+fn rank(node: &Node) -> u8 {
+    match node {
+        Node::Num(_) => 0,
+        Node::Const(_) => 1,
+        Node::Var(_) => 2,
+        Node::Pow(..) => 3,
+        Node::Mul(_) => 4,
+        Node::Add(_) => 5,
+        Node::Call(..) => 6,
+        Node::Apply(..) => 7,
+    }
+}
+
+fn order_slices(x: &[Expr], y: &[Expr]) -> Ordering {
+    for (a, b) in x.iter().zip(y) {
+        match order(*a, *b) {
+            Ordering::Equal => continue,
+            other => return other,
+        }
+    }
+    x.len().cmp(&y.len())
+}
+
+// ---------------------------------------------------------------- add
+
+/// The sum of `terms`, canonical: flattened, like terms collected
+/// (`2x + 3x = 5x`), numbers folded, zeros dropped, sorted.
+pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
+    let mut constant = Num::ZERO;
+    // rest -> coefficient, in first-seen order (sorted at the end).
+    let mut coefficients: HashMap<Expr, Num> = HashMap::new();
+    let mut seen: Vec<Expr> = Vec::new();
+    let mut stack: Vec<Expr> = terms.into_iter().collect();
+    stack.reverse();
+    while let Some(term) = stack.pop() {
+        let node = term.node();
+        match &*node {
+            Node::Num(n) => constant = constant.add(*n),
+            Node::Add(inner) => stack.extend(inner.iter().rev()),
+            _ => {
+                let (coefficient, rest) = split_coefficient(term);
+                let entry = coefficients.entry(rest).or_insert_with(|| {
+                    seen.push(rest);
+                    Num::ZERO
+                });
+                *entry = entry.add(coefficient);
+            }
+        }
+    }
+    let mut out: Vec<Expr> = Vec::with_capacity(seen.len() + 1);
+    if !constant.is_zero() || !constant.is_finite() {
+        out.push(Expr::num(constant));
+    }
+    for rest in seen {
+        let coefficient = coefficients[&rest];
+        if !coefficient.is_zero() {
+            out.push(scale(coefficient, rest));
+        }
+    }
+    if !constant.is_finite() {
+        // inf + x is inf, nan + x is nan: the number swallows the rest.
+        return Expr::num(constant);
+    }
+    match out.len() {
+        0 => Expr::zero(),
+        1 => out[0],
+        _ => {
+            out.sort_by(|a, b| order(*a, *b));
+            intern(Node::Add(out.into()))
+        }
+    }
+}
+
+/// Splits `3x^2` into `(3, x^2)`; a term without a number gets 1.
+pub fn split_coefficient(term: Expr) -> (Num, Expr) {
+    match &*term.node() {
+        Node::Num(n) => (*n, Expr::one()),
+        Node::Mul(factors) => match factors[0].as_num() {
+            Some(n) => {
+                let rest = &factors[1..];
+                let rest = if rest.len() == 1 {
+                    rest[0]
+                } else {
+                    intern(Node::Mul(rest.into()))
+                };
+                (n, rest)
+            }
+            None => (Num::ONE, term),
+        },
+        _ => (Num::ONE, term),
+    }
+}
+
+/// `coefficient * rest` where `rest` is already canonical and has no number.
+fn scale(coefficient: Num, rest: Expr) -> Expr {
+    if coefficient.is_one() {
+        return rest;
+    }
+    mul([Expr::num(coefficient), rest])
+}
+
+pub fn sub(a: Expr, b: Expr) -> Expr {
+    add([a, neg(b)])
+}
+
+pub fn neg(a: Expr) -> Expr {
+    mul([Expr::int(-1), a])
+}
+
+// ---------------------------------------------------------------- mul
+
+/// The product of `factors`, canonical: flattened, numbers folded, like
+/// bases collected (`x * x^2 = x^3`, `e^a e^b = e^(a+b)`), ones dropped, zero
+/// absorbing, sorted. A number times a single sum is distributed
+/// (`2(x - 3) = 2x - 6`), as SymPy does.
+pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
+    let mut coefficient = Num::ONE;
+    let mut exponents: HashMap<Expr, Vec<Expr>> = HashMap::new();
+    let mut bases: Vec<Expr> = Vec::new();
+    let mut exp_args: Vec<Expr> = Vec::new();
+    let mut stack: Vec<Expr> = factors.into_iter().collect();
+    stack.reverse();
+    while let Some(factor) = stack.pop() {
+        let node = factor.node();
+        match &*node {
+            Node::Num(n) => coefficient = coefficient.mul(*n),
+            Node::Mul(inner) => stack.extend(inner.iter().rev()),
+            Node::Call(Func::Exp, args) => exp_args.push(args[0]),
+            _ => {
+                let (base, exponent) = split_power(factor);
+                exponents
+                    .entry(base)
+                    .or_insert_with(|| {
+                        bases.push(base);
+                        Vec::new()
+                    })
+                    .push(exponent);
+            }
+        }
+    }
+    if coefficient.is_zero() {
+        return Expr::zero();
+    }
+    let mut out: Vec<Expr> = Vec::with_capacity(bases.len() + 2);
+    for base in bases {
+        let exponent = add(exponents[&base].iter().copied());
+        let factor = pow(base, exponent);
+        match factor.as_num() {
+            Some(n) => coefficient = coefficient.mul(n),
+            None => out.push(factor),
+        }
+    }
+    if !exp_args.is_empty() {
+        let factor = call(Func::Exp, vec![add(exp_args)]);
+        match factor.as_num() {
+            Some(n) => coefficient = coefficient.mul(n),
+            None => out.push(factor),
+        }
+    }
+    finish_mul(coefficient, out)
+}
+
+fn finish_mul(coefficient: Num, mut out: Vec<Expr>) -> Expr {
+    if coefficient.is_zero() || !coefficient.is_finite() {
+        return Expr::num(coefficient);
+    }
+    if out.is_empty() {
+        return Expr::num(coefficient);
+    }
+    if out.len() == 1 && !coefficient.is_one() {
+        if let Node::Add(terms) = &*out[0].node() {
+            return add(terms.iter().map(|t| mul([Expr::num(coefficient), *t])));
+        }
+    }
+    // Re-flatten: collecting bases may have produced products again, e.g.
+    // (xy)^2 from x^2 y^2 cannot happen, but pow(base, n) may split (xy)^n.
+    if out.iter().any(|f| matches!(*f.node(), Node::Mul(_))) {
+        let mut all = vec![Expr::num(coefficient)];
+        all.extend(out);
+        return mul(all);
+    }
+    out.sort_by(|a, b| order(*a, *b));
+    if !coefficient.is_one() {
+        out.insert(0, Expr::num(coefficient));
+    }
+    if out.len() == 1 {
+        return out[0];
+    }
+    intern(Node::Mul(out.into()))
+}
+
+/// Splits `x^3` into `(x, 3)`; anything else is its own base to the 1.
+pub fn split_power(factor: Expr) -> (Expr, Expr) {
+    match &*factor.node() {
+        Node::Pow(base, exponent) => (*base, *exponent),
+        _ => (factor, Expr::one()),
+    }
+}
+
+pub fn div(a: Expr, b: Expr) -> Expr {
+    mul([a, pow(b, Expr::int(-1))])
+}
+
+// ---------------------------------------------------------------- pow
+
+/// `base^exponent`, canonical: `x^0 = 1`, `x^1 = x`, `1^x = 1`, exact
+/// numeric powers folded, `(x^a)^n = x^(an)` and `(xy)^n = x^n y^n` for
+/// integer n, `e^x = exp(x)`, `exp(a)^b = exp(ab)`.
+pub fn pow(base: Expr, exponent: Expr) -> Expr {
+    let exp_num = exponent.as_num();
+    if exp_num == Some(Num::ZERO) {
+        return Expr::one();
+    }
+    if exp_num == Some(Num::ONE) {
+        return base;
+    }
+    let base_node = base.node();
+    match (&*base_node, exp_num) {
+        (Node::Num(b), _) if b.is_one() => Expr::one(),
+        (Node::Num(b), Some(e)) => pow_numbers(*b, e),
+        (Node::Const(Constant::E), _) => call(Func::Exp, vec![exponent]),
+        (Node::Call(Func::Exp, args), _) => call(Func::Exp, vec![mul([args[0], exponent])]),
+        (Node::Pow(inner_base, inner_exp), Some(e)) if e.is_integer() => {
+            pow(*inner_base, mul([*inner_exp, exponent]))
+        }
+        (Node::Mul(factors), Some(e)) if e.is_integer() => {
+            mul(factors.iter().map(|f| pow(*f, exponent)))
+        }
+        _ => intern(Node::Pow(base, exponent)),
+    }
+}
+
+fn pow_numbers(base: Num, exponent: Num) -> Expr {
+    if base.is_zero() {
+        // 0^positive = 0, 0^negative = inf (IEEE), as powf gives.
+        return Expr::float(0f64.powf(exponent.to_f64()));
+    }
+    match base.pow_exact(exponent) {
+        Some(n) => Expr::num(n),
+        None if matches!(base, Num::Float(_)) || matches!(exponent, Num::Float(_)) => {
+            Expr::float(base.to_f64().powf(exponent.to_f64()))
+        }
+        // 2^(1/2) stays exact, as sqrt(2).
+        None => intern(Node::Pow(Expr::num(base), Expr::num(exponent))),
+    }
+}
+
+pub fn sqrt(x: Expr) -> Expr {
+    pow(x, Expr::num(Num::HALF))
+}
+
+// ---------------------------------------------------------------- calls
+
+/// `f(args)`, with the exact values folded (`sin(0) = 0`, `ln(1) = 0`,
+/// `abs(-3) = 3`, `min(2, 5) = 2`, `ln(exp(x)) = x`). Callers check arity.
+pub fn call(func: Func, args: Vec<Expr>) -> Expr {
+    if let Some(value) = fold_call(func, &args) {
+        return value;
+    }
+    intern(Node::Call(func, args.into()))
+}
+
+fn fold_call(func: Func, args: &[Expr]) -> Option<Expr> {
+    let x = args[0];
+    if let (Func::Ln, Node::Call(Func::Exp, inner)) = (func, &*x.node()) {
+        return Some(inner[0]);
+    }
+    if func == Func::Ln && x == Expr::constant(Constant::E) {
+        return Some(Expr::one());
+    }
+    let nums: Option<Vec<Num>> = args.iter().map(|a| a.as_num()).collect();
+    let nums = nums?;
+    let n = nums[0];
+    let exact = |v: i64| Some(Expr::int(v));
+    match func {
+        Func::Sin | Func::Tan | Func::Asin | Func::Atan | Func::Sinh | Func::Tanh
+            if n.is_zero() =>
+        {
+            exact(0)
+        }
+        Func::Cos | Func::Cosh | Func::Exp if n.is_zero() => exact(1),
+        Func::Acos if n.is_one() => exact(0),
+        Func::Ln if n.is_one() => exact(0),
+        Func::Log2 => exact_log(n, 2),
+        Func::Log10 => exact_log(n, 10),
+        Func::Sigmoid if n.is_zero() => Some(Expr::num(Num::HALF)),
+        Func::Abs => Some(Expr::num(n.abs())),
+        Func::Sign | Func::Step => Some(Expr::float(func.apply(&[n.to_f64()]))),
+        Func::Min | Func::Max => {
+            let m = nums[1];
+            if !n.is_finite() || !m.is_finite() {
+                return Some(Expr::float(func.apply(&[n.to_f64(), m.to_f64()])));
+            }
+            let first_smaller = n.total_cmp(m) == Ordering::Less;
+            Some(Expr::num(if first_smaller == (func == Func::Min) {
+                n
+            } else {
+                m
+            }))
+        }
+        _ if !n.is_finite() => Some(Expr::float(func.apply(&[n.to_f64()]))),
+        _ => None,
+    }
+}
+
+/// log_base(n) when it is an integer (`log2(8) = 3`, `log10(0.01) = -2`).
+fn exact_log(n: Num, base: i64) -> Option<Expr> {
+    (-64..=64i64)
+        .find(|k| Num::int(base).powi(*k) == n && matches!(n, Num::Rat(..)))
+        .map(Expr::int)
+}
+
+/// A call of the user function `name`, resolved later.
+pub fn apply(name: &str, args: Vec<Expr>) -> Expr {
+    intern(Node::Apply(name.into(), args.into()))
+}
+
+/// Rebuilds `node` from new children through the canonical constructors.
+/// The one place that knows how to put each kind of node back together.
+pub fn rebuild(node: &Node, children: Vec<Expr>) -> Expr {
+    match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(_) => intern(node.clone()),
+        Node::Add(_) => add(children),
+        Node::Mul(_) => mul(children),
+        Node::Pow(..) => pow(children[0], children[1]),
+        Node::Call(f, _) => call(*f, children),
+        Node::Apply(name, _) => intern(Node::Apply(name.clone(), children.into())),
+    }
+}
+
+/// The children of a node, in order.
+pub fn children(node: &Node) -> Vec<Expr> {
+    match node {
+        Node::Num(_) | Node::Const(_) | Node::Var(_) => Vec::new(),
+        Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) | Node::Apply(_, xs) => xs.to_vec(),
+        Node::Pow(b, e) => vec![*b, *e],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn x() -> Expr {
+        Expr::var("x")
+    }
+    fn y() -> Expr {
+        Expr::var("y")
+    }
+    fn n(v: i64) -> Expr {
+        Expr::int(v)
+    }
+
+    #[test]
+    fn equal_expressions_are_equal_handles() {
+        assert_eq!(add([x(), y()]), add([y(), x()]));
+        assert_eq!(mul([x(), y(), n(2)]), mul([n(2), y(), x()]));
+    }
+
+    #[test]
+    fn like_terms_and_bases_collect() {
+        assert_eq!(add([x(), x(), mul([n(3), x()])]), mul([n(5), x()]));
+        assert_eq!(mul([x(), x()]), pow(x(), n(2)));
+        assert_eq!(mul([x(), pow(x(), n(-1))]), n(1));
+        assert_eq!(add([x(), neg(x())]), n(0));
+        assert_eq!(sub(add([x(), n(3)]), n(3)), x());
+    }
+
+    #[test]
+    fn numbers_fold_exactly() {
+        assert_eq!(
+            add([Expr::num(Num::Rat(1, 10)), Expr::num(Num::Rat(2, 10))]),
+            Expr::num(Num::Rat(3, 10))
+        );
+        assert_eq!(pow(n(2), n(10)), n(1024));
+        assert_eq!(pow(n(4), Expr::num(Num::HALF)), n(2));
+        assert!(matches!(
+            *pow(n(2), Expr::num(Num::HALF)).node(),
+            Node::Pow(..)
+        ));
+        assert_eq!(mul([n(0), x()]), n(0));
+    }
+
+    #[test]
+    fn trivial_powers_vanish() {
+        assert_eq!(pow(x(), n(1)), x());
+        assert_eq!(pow(x(), n(0)), n(1));
+        assert_eq!(pow(pow(x(), n(2)), n(3)), pow(x(), n(6)));
+        // sqrt(x^2) is |x|, not x: it must stay.
+        assert_ne!(sqrt(pow(x(), n(2))), x());
+    }
+
+    #[test]
+    fn number_times_sum_distributes() {
+        let x_minus_3 = add([x(), n(-3)]);
+        assert_eq!(mul([n(2), x_minus_3]), add([mul([n(2), x()]), n(-6)]));
+        // ... but not when other factors are present.
+        let product = mul([n(2), x(), x_minus_3]);
+        assert!(matches!(*product.node(), Node::Mul(ref f) if f.len() == 3));
+    }
+
+    #[test]
+    fn exponentials_combine() {
+        let e_x = call(Func::Exp, vec![x()]);
+        let e_y = call(Func::Exp, vec![y()]);
+        assert_eq!(mul([e_x, e_y]), call(Func::Exp, vec![add([x(), y()])]));
+        assert_eq!(pow(Expr::constant(Constant::E), x()), e_x);
+        assert_eq!(call(Func::Ln, vec![e_x]), x());
+        assert_eq!(mul([e_x, call(Func::Exp, vec![neg(x())])]), n(1));
+    }
+
+    #[test]
+    fn exact_calls_fold() {
+        assert_eq!(call(Func::Sin, vec![n(0)]), n(0));
+        assert_eq!(call(Func::Log2, vec![n(8)]), n(3));
+        assert_eq!(call(Func::Max, vec![n(2), n(5)]), n(5));
+        assert_eq!(call(Func::Step, vec![n(0)]), Expr::num(Num::HALF));
+        assert!(matches!(
+            *call(Func::Sin, vec![n(1)]).node(),
+            Node::Call(..)
+        ));
+    }
+}

@@ -1,0 +1,1 @@
+//! Simplification and expansion. STUB.

@@ -1,0 +1,1 @@
+//! One integration-test binary (links once): each module is a layer.
