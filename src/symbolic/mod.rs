@@ -9,6 +9,7 @@ pub mod diff;
 pub mod expr;
 pub mod num;
 pub mod print;
+pub mod rewrite;
 pub mod simplify;
 
 pub use expr::{Constant, Expr, Func, Node};

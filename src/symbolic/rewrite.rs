@@ -1,0 +1,224 @@
+//! Whole-expression passes that every other pass builds on: bottom-up
+//! rewriting with memoization, substitution, free variables, sizes, and the
+//! work budget that keeps any pass from running away.
+//!
+//! Invariant: every pass here visits each distinct node once (memoized by
+//! handle), so its cost is linear in the size of the DAG, not of the tree.
+
+use std::cell::Cell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::expr::{Expr, Node, children, rebuild, store_size};
+use crate::error::{Error, Result};
+
+/// Set by the SIGINT handler; long passes and runs poll it and stop.
+pub static INTERRUPT: AtomicBool = AtomicBool::new(false);
+
+/// How many new nodes one statement may create before it is stopped as too
+/// large (each node costs ~100 bytes: this is about 300 MB).
+const MAX_NEW_NODES: usize = 3_000_000;
+
+thread_local! {
+    static BUDGET_START: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Starts a new statement's budget of nodes.
+pub fn reset_budget() {
+    BUDGET_START.with(|s| s.set(store_size()));
+}
+
+/// Fails when the user pressed Ctrl-C or the statement has made too many
+/// nodes. Cheap: passes call it once per node they visit.
+pub fn check_budget() -> Result<()> {
+    if INTERRUPT.load(Ordering::Relaxed) {
+        return Err(Error::interrupted());
+    }
+    let made = store_size().saturating_sub(BUDGET_START.with(Cell::get));
+    if made > MAX_NEW_NODES {
+        return Err(Error::value(
+            "the expression grew too large (over 3 million distinct parts); \
+             try a lower derivative order or a smaller expression",
+        ));
+    }
+    Ok(())
+}
+
+/// Rewrites `e` bottom-up: children first, then `f` on the node rebuilt
+/// from the rewritten children. Each distinct node is visited once.
+pub fn map_bottom_up(e: Expr, f: &mut dyn FnMut(Expr) -> Result<Expr>) -> Result<Expr> {
+    let mut memo = HashMap::new();
+    map_rec(e, f, &mut memo)
+}
+
+fn map_rec(
+    e: Expr,
+    f: &mut dyn FnMut(Expr) -> Result<Expr>,
+    memo: &mut HashMap<Expr, Expr>,
+) -> Result<Expr> {
+    if let Some(&done) = memo.get(&e) {
+        return Ok(done);
+    }
+    check_budget()?;
+    let node = e.node();
+    let kids = children(&node);
+    let rebuilt = if kids.is_empty() {
+        e
+    } else {
+        let new_kids = kids
+            .iter()
+            .map(|k| map_rec(*k, f, memo))
+            .collect::<Result<Vec<_>>>()?;
+        if new_kids == kids {
+            e
+        } else {
+            rebuild(&node, new_kids)
+        }
+    };
+    let out = f(rebuilt)?;
+    memo.insert(e, out);
+    Ok(out)
+}
+
+/// Replaces variables by expressions, all at once (so `x -> y, y -> x`
+/// swaps them).
+pub fn substitute(e: Expr, map: &HashMap<Rc<str>, Expr>) -> Result<Expr> {
+    if map.is_empty() {
+        return Ok(e);
+    }
+    let mut memo = HashMap::new();
+    subst_rec(e, map, &mut memo)
+}
+
+fn subst_rec(
+    e: Expr,
+    map: &HashMap<Rc<str>, Expr>,
+    memo: &mut HashMap<Expr, Expr>,
+) -> Result<Expr> {
+    if let Some(&done) = memo.get(&e) {
+        return Ok(done);
+    }
+    check_budget()?;
+    let node = e.node();
+    let out = match &*node {
+        Node::Var(name) => map.get(name).copied().unwrap_or(e),
+        Node::Num(_) | Node::Const(_) => e,
+        _ => {
+            let kids = children(&node);
+            let new_kids = kids
+                .iter()
+                .map(|k| subst_rec(*k, map, memo))
+                .collect::<Result<Vec<_>>>()?;
+            if new_kids == kids {
+                e
+            } else {
+                rebuild(&node, new_kids)
+            }
+        }
+    };
+    memo.insert(e, out);
+    Ok(out)
+}
+
+/// The variables `e` depends on, sorted by name.
+pub fn free_vars(e: Expr) -> BTreeSet<Rc<str>> {
+    let mut out = BTreeSet::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        let node = e.node();
+        if let Node::Var(name) = &*node {
+            out.insert(name.clone());
+        }
+        stack.extend(children(&node));
+    }
+    out
+}
+
+/// Whether `e` mentions the variable `var`.
+pub fn depends_on(e: Expr, var: &str) -> bool {
+    free_vars(e).iter().any(|v| &**v == var)
+}
+
+/// The names of user functions `e` calls (`Node::Apply`), sorted.
+pub fn applied_functions(e: Expr) -> BTreeSet<Rc<str>> {
+    let mut out = BTreeSet::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        let node = e.node();
+        if let Node::Apply(name, _) = &*node {
+            out.insert(name.clone());
+        }
+        stack.extend(children(&node));
+    }
+    out
+}
+
+/// The size of `e` written out as a tree (shared parts counted each time
+/// they would be printed), saturating. Used to pick the shorter of two
+/// equal forms.
+pub fn tree_size(e: Expr) -> u64 {
+    let mut memo = HashMap::new();
+    tree_size_rec(e, &mut memo)
+}
+
+fn tree_size_rec(e: Expr, memo: &mut HashMap<Expr, u64>) -> u64 {
+    if let Some(&s) = memo.get(&e) {
+        return s;
+    }
+    let node = e.node();
+    let own: u64 = match &*node {
+        // A fraction or a float takes more room than a small integer.
+        Node::Num(n) => {
+            if n.is_integer() {
+                1
+            } else {
+                2
+            }
+        }
+        _ => 1,
+    };
+    let size = children(&node)
+        .iter()
+        .fold(own, |acc, k| acc.saturating_add(tree_size_rec(*k, memo)));
+    memo.insert(e, size);
+    size
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::symbolic::expr::{add, mul, pow};
+
+    #[test]
+    fn substitute_is_simultaneous() {
+        let (x, y) = (Expr::var("x"), Expr::var("y"));
+        let e = add([x, mul([Expr::int(2), y])]);
+        let map = HashMap::from([("x".into(), y), ("y".into(), x)]);
+        assert_eq!(substitute(e, &map), Ok(add([y, mul([Expr::int(2), x])])));
+    }
+
+    #[test]
+    fn free_vars_are_sorted_and_unique() {
+        let (x, y) = (Expr::var("x"), Expr::var("y"));
+        let e = add([pow(y, Expr::int(2)), mul([x, y])]);
+        let names: Vec<String> = free_vars(e).iter().map(|s| s.to_string()).collect();
+        assert_eq!(names, ["x", "y"]);
+    }
+
+    #[test]
+    fn tree_size_counts_shared_parts_each_time() {
+        let x = Expr::var("x");
+        let s = add([x, Expr::int(1)]);
+        // (x + 1)^(x + 1): pow, then 3 nodes on each side.
+        assert_eq!(tree_size(pow(s, s)), 7);
+    }
+}
