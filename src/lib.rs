@@ -12,6 +12,7 @@
 //! invariants each keeps.
 
 pub mod check;
+pub mod lower;
 pub mod compile;
 pub mod descent;
 pub mod error;
@@ -20,3 +21,4 @@ pub mod report;
 pub mod session;
 pub mod symbolic;
 pub mod syntax;
+pub mod value;

@@ -1,3 +1,167 @@
-//! The `gd` command line. STUB.
+//! The `gd` command line: parses arguments, runs sources through one
+//! session, prints outcomes and errors, maps results to exit codes.
+//!
+//! Invariant: this is the only place that writes to stdout/stderr (with
+//! `repl`, which it calls) and the only place that exits.
 
-fn main() {}
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+use clap::Parser;
+
+use gd::error::{ErrorKind, line_col, render};
+use gd::report::{self, Style};
+use gd::session::Session;
+use gd::symbolic::rewrite::INTERRUPT;
+use gd::value::Outcome;
+
+mod repl;
+
+/// A small, exact and fast language for exploring gradient descent.
+#[derive(Parser, Debug)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    /// Scripts to run in order, in one session.
+    files: Vec<String>,
+    /// Run SOURCE as a script (may be repeated, and combined with files).
+    #[arg(short = 'e', value_name = "SOURCE", allow_hyphen_values = true)]
+    eval: Vec<String>,
+    /// Print every result as one JSON object per line.
+    #[arg(long)]
+    json: bool,
+    /// No colours (also when NO_COLOR is set or stdout is not a terminal).
+    #[arg(long)]
+    no_color: bool,
+}
+
+/// One source to run: its name for messages and its text.
+struct Source {
+    name: String,
+    text: String,
+}
+
+/// The interpreter recurses over expressions; give it room so that deep
+/// (but accepted) input cannot overflow the stack.
+const STACK_SIZE: usize = 512 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let order = source_order(&matches);
+    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    colored::control::set_override(color);
+    if let Err(e) = ctrlc::set_handler(|| INTERRUPT.store(true, Ordering::SeqCst)) {
+        eprintln!("warning: Ctrl-C will not stop runs: {e}");
+    }
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(cli, order, color));
+    match worker.map(|handle| handle.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("error: internal error (the interpreter thread failed)");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Whether each `-e` came before or after each file on the command line, as
+/// (is_eval, index into its list), in command-line order.
+fn source_order(matches: &clap::ArgMatches) -> Vec<(bool, usize)> {
+    let mut positions: Vec<(usize, bool, usize)> = Vec::new();
+    if let Some(indices) = matches.indices_of("eval") {
+        positions.extend(indices.enumerate().map(|(k, at)| (at, true, k)));
+    }
+    if let Some(indices) = matches.indices_of("files") {
+        positions.extend(indices.enumerate().map(|(k, at)| (at, false, k)));
+    }
+    positions.sort();
+    positions.into_iter().map(|(_, is_eval, k)| (is_eval, k)).collect()
+}
+
+fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
+    let mut session = Session::new();
+    if order.is_empty() {
+        if std::io::stdin().is_terminal() && !cli.json {
+            return repl::run(&mut session, color);
+        }
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            eprintln!("error: cannot read standard input: {e}");
+            return 1;
+        }
+        return run_sources(&mut session, vec![Source { name: "stdin".into(), text }], cli.json);
+    }
+    let mut sources = Vec::new();
+    for (is_eval, k) in order {
+        if is_eval {
+            sources.push(Source { name: "-e".into(), text: cli.eval[k].clone() });
+            continue;
+        }
+        let path = &cli.files[k];
+        match std::fs::read(path) {
+            Ok(bytes) => sources.push(Source { name: path.clone(), text: String::from_utf8_lossy(&bytes).into_owned() }),
+            Err(e) => {
+                let message = format!("cannot read '{path}': {}", io_words(&e));
+                print_error_plain(&message, path, cli.json);
+                return 1;
+            }
+        }
+    }
+    run_sources(&mut session, sources, cli.json)
+}
+
+fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
+    let style = Style::default();
+    for source in sources {
+        let mut stdout = std::io::stdout().lock();
+        let mut emit = |outcome: &Outcome| {
+            let text = if json { format!("{}\n", report::json(outcome)) } else { report::human(outcome, &style) };
+            // A closed pipe (gd ... | head) is not an error worth reporting.
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+        };
+        let result = session.run_source(&source.text, &mut emit);
+        drop(stdout);
+        if let Err(error) = result {
+            if error.kind != ErrorKind::Interrupted || !json {
+                print_error(&error, &source, json);
+            }
+            return if error.kind == ErrorKind::Interrupted { 130 } else { 1 };
+        }
+    }
+    0
+}
+
+fn print_error(error: &gd::error::Error, source: &Source, json: bool) {
+    if json {
+        let position = error.span.map(|s| line_col(&source.text, s.start));
+        let mut message = error.message.clone();
+        if let Some(hint) = &error.hint {
+            message.push_str(&format!(" ({hint})"));
+        }
+        println!("{}", report::error_json(&message, &source.name, position));
+    } else {
+        eprint!("{}", repl::colour_error(&render(error, &source.name, &source.text)));
+    }
+}
+
+fn print_error_plain(message: &str, source: &str, json: bool) {
+    if json {
+        println!("{}", report::error_json(message, source, None));
+    } else {
+        eprintln!("error: {message}");
+    }
+}

@@ -1,1 +1,421 @@
-//! Printing of results. STUB.
+//! Reports: outcomes as human text (tables, colour when asked for) or as
+//! JSON Lines objects (LANGUAGE.md section 5).
+//!
+//! Invariant: this is the only module that turns results into output text;
+//! it returns strings and JSON values and never writes to a stream itself.
+
+use colored::Colorize;
+use serde_json::{Map, Value as Json, json};
+
+use crate::check::CheckOutcome;
+use crate::descent::{Run, Status, Verdict};
+use crate::symbolic::Expr;
+use crate::symbolic::print::{format_number, to_latex, to_text};
+use crate::syntax::Sense;
+use crate::value::{CompareOutcome, DescentOutcome, Outcome, Shown};
+
+/// How human output looks.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Show definitions (the REPL confirms them; scripts are silent).
+    pub confirm_definitions: bool,
+    /// Rows of a trace shown before eliding the middle.
+    pub max_rows: usize,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style { confirm_definitions: false, max_rows: 24 }
+    }
+}
+
+// ================================================================ human
+
+/// The outcome as text for people, ending in a newline; empty when there is
+/// nothing to show (a definition in a script).
+pub fn human(outcome: &Outcome, style: &Style) -> String {
+    match outcome {
+        Outcome::Define { name, value } if name.is_empty() => format!("{}\n", shown_text(value)),
+        Outcome::Define { name, value } => confirm(style, format!("{name} = {}", shown_text(value))),
+        Outcome::Function { name, params, body, defined } => {
+            let text = format!("{name}({}) = {}", params.join(", "), to_text(*body));
+            if *defined { confirm(style, text) } else { format!("{text}\n") }
+        }
+        Outcome::Number(x) => format!("{}\n", format_number(*x)),
+        Outcome::Expr(e) => format!("{}\n", to_text(*e)),
+        Outcome::Vector(v) => format!("{}\n", tuple_text(v.iter().map(|x| format_number(*x)))),
+        Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
+        Outcome::Matrix(rows) => matrix_text(rows.iter().map(|r| r.iter().map(|x| format_number(*x)).collect()).collect()),
+        Outcome::ExprsMatrix(rows) => matrix_text(rows.iter().map(|r| r.iter().map(|e| to_text(*e)).collect()).collect()),
+        Outcome::Str(s) => format!("{s}\n"),
+        Outcome::Check(c) => check_text(c),
+        Outcome::Descent(d) => descent_text(d, style),
+        Outcome::Compare(c) => compare_text(c),
+    }
+}
+
+fn confirm(style: &Style, text: String) -> String {
+    if style.confirm_definitions { format!("{}\n", text.dimmed()) } else { String::new() }
+}
+
+fn tuple_text(items: impl Iterator<Item = String>) -> String {
+    format!("({})", items.collect::<Vec<_>>().join(", "))
+}
+
+fn shown_text(value: &Shown) -> String {
+    match value {
+        Shown::Number(x) => format_number(*x),
+        Shown::Vector(v) => format!("[{}]", v.iter().map(|x| format_number(*x)).collect::<Vec<_>>().join(", ")),
+        Shown::List(items) => format!("[{}]", items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn shown_inner(value: &Shown) -> String {
+    match value {
+        Shown::Vector(v) => tuple_text(v.iter().map(|x| format_number(*x))),
+        other => shown_text(other),
+    }
+}
+
+/// Rows in brackets with aligned columns.
+fn matrix_text(rows: Vec<Vec<String>>) -> String {
+    let n_cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n_cols)
+        .map(|j| rows.iter().filter_map(|r| r.get(j)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row.iter().enumerate().map(|(j, c)| pad_left(c, widths[j])).collect();
+        out.push_str(&format!("[{}]\n", cells.join("  ")));
+    }
+    out
+}
+
+fn pad_left(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{}{s}", " ".repeat(width.saturating_sub(n)))
+}
+
+fn check_text(c: &CheckOutcome) -> String {
+    if c.ok {
+        return format!("{} equal ({})\n", "✓".green().bold(), c.method.name());
+    }
+    let at: Vec<String> = c.at.iter().map(|(v, x)| format!("{v} = {}", format_number(*x))).collect();
+    let at = if at.is_empty() { String::new() } else { format!(" at {}", at.join(", ")) };
+    format!(
+        "{} not equal{at}: left = {}, right = {}\n  left:  {}\n  right: {}\n",
+        "✗".red().bold(),
+        format_number(c.left),
+        format_number(c.right),
+        to_text(c.left_expr),
+        to_text(c.right_expr),
+    )
+}
+
+// ---------------------------------------------------------------- descent
+
+fn descent_text(d: &DescentOutcome, style: &Style) -> String {
+    let mut out = descent_header(d);
+    out.push('\n');
+    out.push_str(&trace_table(d, style));
+    out.push('\n');
+    out.push_str(&result_line(d));
+    out
+}
+
+fn signature(d: &DescentOutcome) -> String {
+    format!("{}({})", d.function, d.params.join(", "))
+}
+
+fn descent_header(d: &DescentOutcome) -> String {
+    let verb = match d.sense {
+        Sense::Minimize => "minimize",
+        Sense::Maximize => "maximize",
+    };
+    let settings: Vec<String> = d.settings.iter().map(|(k, v)| format!("{k} {}", format_number(*v))).collect();
+    let gradient = if d.gradient.len() == 1 {
+        format!("{}'({}) = {}", d.function, d.params[0], to_text(d.gradient[0]))
+    } else {
+        format!("grad {} = {}", d.function, tuple_text(d.gradient.iter().map(|e| to_text(*e))))
+    };
+    format!(
+        "{} {} = {}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
+        verb.bold(),
+        signature(d),
+        to_text(d.body),
+        point_text(&d.start),
+        d.method,
+        settings.join(", "),
+        d.run.max_steps,
+    )
+}
+
+fn point_text(x: &[f64]) -> String {
+    if x.len() == 1 { format_number(x[0]) } else { tuple_text(x.iter().map(|v| format_number(*v))) }
+}
+
+/// A number in a table cell: up to 10 significant digits, no noise.
+fn cell(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format_number(x);
+    }
+    let magnitude = x.abs().log10();
+    if !(-5.0..15.0).contains(&magnitude) {
+        return format_number(format!("{x:.9e}").parse().unwrap_or(x));
+    }
+    format_number(format!("{x:.*}", (9 - magnitude.floor() as i64).clamp(0, 15) as usize).parse().unwrap_or(x))
+}
+
+fn trace_table(d: &DescentOutcome, style: &Style) -> String {
+    let run = &d.run;
+    let mut headers: Vec<String> = vec!["step".into()];
+    headers.extend(d.params.iter().cloned());
+    headers.push(d.function.clone());
+    headers.push("|grad|".into());
+    let mut rows: Vec<Option<Vec<String>>> = Vec::new();
+    for i in rows_to_show(run, d.every, style.max_rows) {
+        match i {
+            None => rows.push(None),
+            Some(i) => {
+                let entry = run.trace.entry(i);
+                let mut row = vec![entry.step.to_string()];
+                row.extend(entry.x.iter().map(|v| cell(*v)));
+                row.push(cell(entry.f));
+                row.push(cell(norm(entry.grad)));
+                rows.push(Some(row));
+            }
+        }
+    }
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|j| {
+            rows.iter()
+                .flatten()
+                .map(|r| r[j].chars().count())
+                .chain([headers[j].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| -> String {
+        let padded: Vec<String> = cells.iter().enumerate().map(|(j, c)| pad_left(c, widths[j])).collect();
+        format!("  {}\n", padded.join("  "))
+    };
+    let mut out = line(&headers).bold().to_string();
+    for row in rows {
+        match row {
+            Some(r) => out.push_str(&line(&r)),
+            None => out.push_str(&format!("  {}\n", pad_left("⋮", widths[0]).dimmed())),
+        }
+    }
+    out
+}
+
+/// Indices of trace entries to print; `None` marks an elided stretch.
+fn rows_to_show(run: &Run, every: Option<u64>, max_rows: usize) -> Vec<Option<usize>> {
+    let n = run.trace.len();
+    let mut picked: Vec<usize> = match every {
+        Some(k) => (0..n).filter(|i| run.trace.entry(*i).step % k == 0 || *i + 1 == n).collect(),
+        None => (0..n).collect(),
+    };
+    picked.dedup();
+    if picked.len() <= max_rows {
+        return picked.into_iter().map(Some).collect();
+    }
+    let head = max_rows * 2 / 3;
+    let tail = max_rows - head - 1;
+    let mut out: Vec<Option<usize>> = picked[..head].iter().copied().map(Some).collect();
+    out.push(None);
+    out.extend(picked[picked.len() - tail..].iter().copied().map(Some));
+    out
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+fn result_line(d: &DescentOutcome) -> String {
+    let run = &d.run;
+    let names = &d.params;
+    let point: Vec<String> = names.iter().zip(&run.x).map(|(n, v)| format!("{n} = {}", format_number(*v))).collect();
+    let steps = plural(run.steps, "step");
+    let status = match run.status {
+        Status::Converged => format!("converged after {steps} (|grad| below tol)"),
+        Status::MaxSteps => format!("stopped after {steps} (the most allowed)"),
+        Status::Diverged => format!("{} {}", "diverged:".red().bold(), run.reason.clone().unwrap_or_default()),
+        Status::Interrupted => format!("{} after {steps}", "interrupted".yellow().bold()),
+    };
+    let mut out = format!("{status}\n  {}, {} = {}, |grad| = {}\n", point.join(", "), d.function, format_number(run.f), format_number(run.grad_norm));
+    out.push_str(&format!("  verdict: {}\n", verdict_text(run)));
+    out
+}
+
+fn verdict_text(run: &Run) -> String {
+    let rate = match run.rate {
+        Some(r) => format!(" (rate {})", cell(r)),
+        None => String::new(),
+    };
+    match run.verdict {
+        Verdict::Converged => match run.converged_at {
+            Some(k) if k < run.steps => format!("{} at step {k}{rate}", "converged".green().bold()),
+            _ => format!("{}{rate}", "converged".green().bold()),
+        },
+        Verdict::Converging => format!("{}{rate}", "converging".cyan()),
+        Verdict::Oscillating => format!("{}{rate}", "oscillating".yellow()),
+        Verdict::Diverged => format!("{}{rate}", "diverged".red().bold()),
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+fn compare_text(c: &CompareOutcome) -> String {
+    let mut out = String::new();
+    for d in &c.runs {
+        out.push_str(&result_line(d));
+    }
+    out
+}
+
+// ================================================================ JSON
+
+/// The outcome as one JSON object (LANGUAGE.md section 5); `None` for
+/// nothing to show (never: every statement has an object in JSON mode).
+pub fn json(outcome: &Outcome) -> Json {
+    match outcome {
+        Outcome::Define { name, value } if name.is_empty() => match value {
+            Shown::Vector(v) => json!({"kind": "vector", "value": numbers(v)}),
+            other => json!({"kind": "vector", "value": shown_json(other)}),
+        },
+        Outcome::Define { name, value } => json!({"kind": "define", "name": name, "value": shown_json(value)}),
+        Outcome::Function { name, params, body, .. } => {
+            json!({"kind": "function", "name": name, "params": params, "body": to_text(*body)})
+        }
+        Outcome::Number(x) => json!({"kind": "number", "value": number(*x)}),
+        Outcome::Expr(e) => json!({"kind": "expr", "text": to_text(*e), "latex": to_latex(*e)}),
+        Outcome::Vector(v) => json!({"kind": "vector", "value": numbers(v)}),
+        Outcome::Exprs(v) => json!({"kind": "exprs", "text": texts(v)}),
+        Outcome::Matrix(rows) => json!({"kind": "matrix", "value": rows.iter().map(|r| numbers(r)).collect::<Vec<_>>()}),
+        Outcome::ExprsMatrix(rows) => json!({"kind": "exprs_matrix", "text": rows.iter().map(|r| texts(r)).collect::<Vec<_>>()}),
+        Outcome::Str(s) => json!({"kind": "string", "value": s}),
+        Outcome::Check(c) => check_json(c),
+        Outcome::Descent(d) => descent_json(d),
+        Outcome::Compare(c) => json!({
+            "kind": "compare",
+            "over": c.over,
+            "runs": c.runs.iter().map(descent_json).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// A JSON error object (LANGUAGE.md section 5).
+pub fn error_json(message: &str, source: &str, line: Option<(usize, usize)>) -> Json {
+    let mut object = Map::new();
+    object.insert("kind".into(), json!("error"));
+    object.insert("message".into(), json!(message));
+    object.insert("source".into(), json!(source));
+    if let Some((line, column)) = line {
+        object.insert("line".into(), json!(line));
+        object.insert("column".into(), json!(column));
+    }
+    Json::Object(object)
+}
+
+/// A number: integers as integers, non-finite as the strings the spec
+/// names.
+pub fn number(x: f64) -> Json {
+    if x.is_nan() {
+        json!("nan")
+    } else if x.is_infinite() {
+        json!(if x > 0.0 { "inf" } else { "-inf" })
+    } else if x == x.trunc() && x.abs() < 9.0e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+fn numbers(v: &[f64]) -> Vec<Json> {
+    v.iter().map(|x| number(*x)).collect()
+}
+
+fn texts(v: &[Expr]) -> Vec<String> {
+    v.iter().map(|e| to_text(*e)).collect()
+}
+
+fn shown_json(value: &Shown) -> Json {
+    match value {
+        Shown::Number(x) => number(*x),
+        Shown::Vector(v) => Json::Array(numbers(v)),
+        Shown::List(items) => Json::Array(items.iter().map(shown_json).collect()),
+    }
+}
+
+fn check_json(c: &CheckOutcome) -> Json {
+    let mut object = Map::new();
+    object.insert("kind".into(), json!("check"));
+    object.insert("ok".into(), json!(c.ok));
+    object.insert("method".into(), json!(c.method.name()));
+    if !c.ok {
+        let at: Map<String, Json> = c.at.iter().map(|(v, x)| (v.clone(), number(*x))).collect();
+        object.insert("at".into(), Json::Object(at));
+        object.insert("left".into(), number(c.left));
+        object.insert("right".into(), number(c.right));
+    }
+    Json::Object(object)
+}
+
+fn descent_json(d: &DescentOutcome) -> Json {
+    let run = &d.run;
+    let mut params = Map::new();
+    for (k, v) in &d.settings {
+        params.insert(k.clone(), number(*v));
+    }
+    let trace: Vec<Json> = (0..run.trace.len())
+        .map(|i| {
+            let entry = run.trace.entry(i);
+            json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)})
+        })
+        .collect();
+    let mut object = Map::new();
+    // The kind is "minimize" for both senses; "sense" tells them apart.
+    object.insert("kind".into(), json!("minimize"));
+    object.insert("function".into(), json!(d.function));
+    object.insert("sense".into(), json!(match d.sense { Sense::Minimize => "min", Sense::Maximize => "max" }));
+    object.insert("method".into(), json!(d.method));
+    object.insert("params".into(), Json::Object(params));
+    object.insert("start".into(), Json::Array(numbers(&d.start)));
+    object.insert("trace".into(), Json::Array(trace));
+    if run.trace_every > 1 {
+        object.insert("trace_every".into(), json!(run.trace_every));
+    }
+    object.insert("status".into(), json!(status_name(run.status)));
+    if let Some(reason) = &run.reason {
+        object.insert("reason".into(), json!(reason));
+    }
+    object.insert("steps".into(), json!(run.steps));
+    object.insert("x".into(), Json::Array(numbers(&run.x)));
+    object.insert("f".into(), number(run.f));
+    object.insert("grad_norm".into(), number(run.grad_norm));
+    object.insert("verdict".into(), json!(verdict_name(run.verdict)));
+    object.insert("rate".into(), run.rate.map_or(Json::Null, number));
+    Json::Object(object)
+}
+
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Converged => "converged",
+        Status::MaxSteps => "max_steps",
+        Status::Diverged => "diverged",
+        Status::Interrupted => "interrupted",
+    }
+}
+
+pub fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Converged => "converged",
+        Verdict::Converging => "converging",
+        Verdict::Oscillating => "oscillating",
+        Verdict::Diverged => "diverged",
+    }
+}

@@ -1,1 +1,622 @@
-//! The session: definitions and statement evaluation. STUB.
+//! A session: the user's definitions, and the evaluation of statements in
+//! order. The REPL and the script runner both call `Session::run_source`.
+//!
+//! Invariant: a statement that fails leaves the definitions as they were.
+//! Nothing here prints: each statement yields an `Outcome` for `report`.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::check::check;
+use crate::compile::compile;
+use crate::descent::{self, Config, Method};
+use crate::error::{Error, Result};
+use crate::lower::{Lowerer, Mode, builtin, gradient, SPECIAL_FORMS};
+use crate::parse::parse_program;
+use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_budget, substitute};
+use crate::symbolic::simplify::simplify;
+use crate::symbolic::{Expr, Node};
+use crate::syntax::{self, Descent, Ident, Span, Stmt, StmtKind};
+use crate::value::{Body, DescentOutcome, FunctionValue, Outcome, Shown, Value};
+
+/// A function as the user defined it: its body may name other functions
+/// (`Apply`) and defined values (`Var`), looked up when it is used.
+#[derive(Clone, Debug)]
+pub struct UserFunction {
+    pub params: Vec<Rc<str>>,
+    pub body: Expr,
+}
+
+#[derive(Default)]
+pub struct Session {
+    values: HashMap<String, Value>,
+    functions: HashMap<String, UserFunction>,
+    /// Every defined name, in the order first defined (for `:vars`).
+    order: Vec<String>,
+}
+
+/// What running a source produced: the outcomes of the statements that ran,
+/// and the error that stopped it, if any.
+pub struct SourceRun {
+    pub outcomes: Vec<Outcome>,
+    pub error: Option<Error>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Parses and runs `src`, statement by statement, calling `emit` with each
+    /// outcome as soon as it is ready (so long scripts print as they go).
+    /// Stops at the first error, which is returned.
+    pub fn run_source(&mut self, src: &str, emit: &mut dyn FnMut(&Outcome)) -> Result<()> {
+        let program = parse_program(src)?;
+        for stmt in &program.stmts {
+            let outcome = self.run_statement(stmt)?;
+            if let Some(outcome) = outcome {
+                emit(&outcome);
+                if is_interrupted_run(&outcome) {
+                    return Err(Error::interrupted());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs one statement. `None` for a statement with nothing to show.
+    pub fn run_statement(&mut self, stmt: &Stmt) -> Result<Option<Outcome>> {
+        reset_budget();
+        INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
+        let outcome = match &stmt.kind {
+            StmtKind::DefineFunction { name, params, body } => self.define_function(name, params, body)?,
+            StmtKind::DefineValue { name, value } => self.define_value(name, value)?,
+            StmtKind::Expr(e) => self.show(e)?,
+            StmtKind::Check { left, right } => self.check(left, right)?,
+            StmtKind::Descent(d) => self.descent(d, stmt.span)?,
+            StmtKind::Plot(p) => {
+                return Err(Error::name("plots are not available yet", p.function.span));
+            }
+        };
+        Ok(Some(outcome))
+    }
+
+    // ------------------------------------------------------------ lookups
+
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.values.get(name)
+    }
+
+    pub fn function(&self, name: &str) -> Option<&UserFunction> {
+        self.functions.get(name)
+    }
+
+    /// All defined names, in definition order.
+    pub fn names(&self) -> Vec<String> {
+        self.order.clone()
+    }
+
+    pub fn function_names(&self) -> Vec<String> {
+        self.order.iter().filter(|n| self.functions.contains_key(*n)).cloned().collect()
+    }
+
+    /// A user function as a value, its body resolved against the current
+    /// definitions.
+    pub fn function_value(&self, name: &str, f: &UserFunction, span: Span) -> Result<FunctionValue> {
+        let body = self.resolve(f.body, &f.params).map_err(|e| e.at(span))?;
+        Ok(FunctionValue {
+            name: name.to_string(),
+            params: f.params.clone(),
+            body: Body::Scalar(body),
+        })
+    }
+
+    /// Replaces, in `e`, calls of user functions by their bodies and defined
+    /// values by their values, recursively; `params` stay variables.
+    pub fn resolve(&self, e: Expr, params: &[Rc<str>]) -> Result<Expr> {
+        let mut memo = HashMap::new();
+        self.resolve_rec(e, params, &mut memo, 0)
+    }
+
+    fn resolve_rec(
+        &self,
+        e: Expr,
+        params: &[Rc<str>],
+        memo: &mut HashMap<Expr, Expr>,
+        depth: usize,
+    ) -> Result<Expr> {
+        if depth > 200 {
+            return Err(Error::value("functions call each other more than 200 deep"));
+        }
+        if let Some(&done) = memo.get(&e) {
+            return Ok(done);
+        }
+        crate::symbolic::rewrite::check_budget()?;
+        let node = e.node();
+        let out = match &*node {
+            Node::Var(name) if !params.contains(name) => match self.values.get(&**name) {
+                Some(Value::Scalar(v)) => *v,
+                Some(other) => {
+                    return Err(Error::name(
+                        format!("'{name}' is {} and cannot be used in a formula", other.describe()),
+                        Span::default(),
+                    ));
+                }
+                None => e,
+            },
+            Node::Apply(name, args) => {
+                let Some(f) = self.functions.get(&**name) else {
+                    return Err(Error::value(format!("'{name}' is no longer defined")));
+                };
+                let body = self.resolve_rec(f.body, &f.params, &mut HashMap::new(), depth + 1)?;
+                let args = args
+                    .iter()
+                    .map(|a| self.resolve_rec(*a, params, memo, depth))
+                    .collect::<Result<Vec<_>>>()?;
+                let map = f.params.iter().cloned().zip(args).collect();
+                substitute(body, &map)?
+            }
+            _ => {
+                let kids = crate::symbolic::expr::children(&node);
+                let new = kids
+                    .iter()
+                    .map(|k| self.resolve_rec(*k, params, memo, depth))
+                    .collect::<Result<Vec<_>>>()?;
+                if new == kids { e } else { crate::symbolic::expr::rebuild(&node, new) }
+            }
+        };
+        memo.insert(e, out);
+        Ok(out)
+    }
+
+    // ------------------------------------------------------------ definitions
+
+    fn define_function(&mut self, name: &Ident, params: &[Ident], body: &syntax::Expr) -> Result<Outcome> {
+        check_definable(name)?;
+        let param_names: Vec<Rc<str>> = params.iter().map(|p| Rc::from(p.name.as_str())).collect();
+        for (i, p) in params.iter().enumerate() {
+            if param_names[..i].contains(&param_names[i]) {
+                return Err(Error::name(format!("parameter '{}' appears twice", p.name), p.span));
+            }
+        }
+        let mut lowerer = Lowerer::new(self, Mode::Body, param_names.clone());
+        lowerer.defining = Some(&name.name);
+        let lowered = lowerer.scalar(body)?;
+        self.check_no_cycle(&name.name, lowered, body.span)?;
+        let function = UserFunction { params: param_names, body: lowered };
+        self.values.remove(&name.name);
+        self.functions.insert(name.name.clone(), function);
+        self.remember(&name.name);
+        Ok(Outcome::Function {
+            name: name.name.clone(),
+            params: params.iter().map(|p| p.name.clone()).collect(),
+            body: lowered,
+            defined: true,
+        })
+    }
+
+    /// A definition that would make a function call itself, directly or
+    /// through others, is refused.
+    fn check_no_cycle(&self, name: &str, body: Expr, span: Span) -> Result<()> {
+        let mut path = vec![name.to_string()];
+        let mut seen = HashSet::new();
+        if let Some(cycle) = self.find_path(body, name, &mut path, &mut seen) {
+            return Err(Error::name(
+                format!("{name} would call itself ({}): recursion is not allowed", cycle.join(" -> ")),
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    fn find_path(
+        &self,
+        body: Expr,
+        target: &str,
+        path: &mut Vec<String>,
+        seen: &mut HashSet<String>,
+    ) -> Option<Vec<String>> {
+        for callee in applied_functions(body) {
+            path.push(callee.to_string());
+            if &*callee == target {
+                return Some(path.clone());
+            }
+            if seen.insert(callee.to_string()) {
+                if let Some(f) = self.functions.get(&*callee) {
+                    if let Some(found) = self.find_path(f.body, target, path, seen) {
+                        return Some(found);
+                    }
+                }
+            }
+            path.pop();
+        }
+        None
+    }
+
+    fn define_value(&mut self, name: &Ident, value: &syntax::Expr) -> Result<Outcome> {
+        check_definable(name)?;
+        let lowered = Lowerer::new(self, Mode::Now, Vec::new()).value(value)?;
+        let lowered = self.close_value(lowered, name, value.span)?;
+        if let Value::Function(f) = lowered {
+            return self.define_function_value(name, f);
+        }
+        let shown = shown(&lowered, value.span)?;
+        self.functions.remove(&name.name);
+        self.values.insert(name.name.clone(), lowered);
+        self.remember(&name.name);
+        Ok(Outcome::Define { name: name.name.clone(), value: shown })
+    }
+
+    /// `g = f'` defines g as that function.
+    fn define_function_value(&mut self, name: &Ident, f: FunctionValue) -> Result<Outcome> {
+        let Body::Scalar(body) = f.body else {
+            return Err(Error::name(
+                format!("{} has several values; only a function with one value can be named", f.name),
+                name.span,
+            ));
+        };
+        self.values.remove(&name.name);
+        self.functions.insert(name.name.clone(), UserFunction { params: f.params.clone(), body });
+        self.remember(&name.name);
+        Ok(Outcome::Function {
+            name: name.name.clone(),
+            params: f.params.iter().map(|p| p.to_string()).collect(),
+            body,
+            defined: true,
+        })
+    }
+
+    /// A value must not depend on unknown names: `a = x + 1` suggests
+    /// `a(x) = x + 1`.
+    fn close_value(&self, value: Value, name: &Ident, span: Span) -> Result<Value> {
+        let exprs: Vec<Expr> = match &value {
+            Value::Scalar(e) => vec![*e],
+            Value::Tuple(v) => v.clone(),
+            Value::List(items) => {
+                for item in items {
+                    self.close_value(item.clone(), name, span)?;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        let mut vars: Vec<String> = Vec::new();
+        for e in &exprs {
+            vars.extend(free_vars(*e).iter().map(|v| v.to_string()));
+        }
+        vars.sort();
+        vars.dedup();
+        if vars.is_empty() {
+            return Ok(value);
+        }
+        let body_text = span_text_hint(&vars);
+        Err(Error::name(
+            format!("'{}' cannot be a value: it depends on {body_text}, which is not defined", name.name),
+            span,
+        )
+        .with_hint(format!("to define a function, write {}({}) = ...", name.name, vars.join(", "))))
+    }
+
+    fn remember(&mut self, name: &str) {
+        if !self.order.iter().any(|n| n == name) {
+            self.order.push(name.to_string());
+        }
+    }
+
+    /// Forgets every definition.
+    pub fn clear(&mut self) {
+        *self = Session::default();
+    }
+
+    // ------------------------------------------------------------ bare expressions
+
+    fn show(&mut self, e: &syntax::Expr) -> Result<Outcome> {
+        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(e)?;
+        match value {
+            Value::Scalar(x) => Ok(scalar_outcome(simplify(x)?)?),
+            Value::Tuple(items) => {
+                let items = items.into_iter().map(simplify).collect::<Result<Vec<_>>>()?;
+                match numbers(&items)? {
+                    Some(v) => Ok(Outcome::Vector(v)),
+                    None => Ok(Outcome::Exprs(items)),
+                }
+            }
+            Value::Matrix(rows) => matrix_outcome(rows),
+            Value::List(_) => match shown(&value, e.span)? {
+                Shown::Vector(v) => Ok(Outcome::Vector(v)),
+                other => Ok(Outcome::Define { name: String::new(), value: other }),
+            },
+            Value::Str(s) => Ok(Outcome::Str(s)),
+            Value::Function(f) => Ok(function_outcome(f)),
+        }
+    }
+
+    fn check(&mut self, left: &syntax::Expr, right: &syntax::Expr) -> Result<Outcome> {
+        let mut lowerer = Lowerer::new(self, Mode::Now, Vec::new());
+        let a = lowerer.scalar(left)?;
+        let b = lowerer.scalar(right)?;
+        Ok(Outcome::Check(check(a, b)?))
+    }
+
+    // ------------------------------------------------------------ descent
+
+    fn descent(&mut self, d: &Descent, span: Span) -> Result<Outcome> {
+        let Some(f) = self.functions.get(&d.function.name) else {
+            return Err(self.not_a_defined_function(&d.function));
+        };
+        let f = self.function_value(&d.function.name, f, d.function.span)?;
+        let body = match f.body {
+            Body::Scalar(b) => b,
+            _ => return Err(Error::internal("user functions have one value")),
+        };
+        if f.params.is_empty() {
+            return Err(Error::name(format!("{} has no parameters to optimize", f.name), d.function.span));
+        }
+        let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
+        let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+        let mut outputs = vec![body];
+        outputs.extend(&gradient);
+        let tape = compile(&outputs, &names)?;
+        let options = self.descent_options(d, f.params.len())?;
+        if options.starts.len() > 1 || options.rates.len() > 1 {
+            return Err(Error::name(
+                "comparisons over several starts or rates are not available yet",
+                span,
+            ));
+        }
+        let config = Config {
+            sense: d.sense,
+            lr: options.rates[0],
+            steps: options.steps,
+            tol: options.tol,
+            method: Method::Gd,
+        };
+        let start = options.starts[0].clone();
+        let run = descent::run(&tape, &start, &config, &INTERRUPT);
+        Ok(Outcome::Descent(Box::new(DescentOutcome {
+            function: d.function.name.clone(),
+            params: f.params.iter().map(|p| p.to_string()).collect(),
+            body,
+            gradient,
+            sense: d.sense,
+            method: "gd".to_string(),
+            settings: vec![("lr".to_string(), config.lr)],
+            start,
+            every: options.every,
+            run,
+        })))
+    }
+
+    fn not_a_defined_function(&self, name: &Ident) -> Error {
+        let what = if self.values.contains_key(&name.name) { "is a value, not a function" } else { "is not a defined function" };
+        let mut error = Error::name(format!("'{}' {what}", name.name), name.span);
+        let names = self.function_names();
+        if let Some(c) = crate::lower::closest(&name.name, names.iter().map(String::as_str)) {
+            error = error.with_hint(format!("did you mean '{c}'?"));
+        }
+        error
+    }
+
+    fn descent_options(&self, d: &Descent, n_params: usize) -> Result<DescentOptions> {
+        let number = |e: &Option<syntax::Expr>, what: &str| -> Result<Option<(f64, Span)>> {
+            let Some(e) = e else { return Ok(None) };
+            let v = Lowerer::new(self, Mode::Now, Vec::new()).scalar(e)?;
+            let x = constant_value(v).ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
+            Ok(Some((x, e.span)))
+        };
+        let steps = match number(&d.steps, "steps")? {
+            None => 100,
+            Some((x, span)) => whole(x, "steps", span, 0)?,
+        };
+        let tol = match number(&d.tol, "tol")? {
+            None => 0.0,
+            Some((x, span)) if x >= 0.0 && x.is_finite() => {
+                let _ = span;
+                x
+            }
+            Some((_, span)) => return Err(Error::name("tol must be a number 0 or above", span)),
+        };
+        let every = match number(&d.every, "every")? {
+            None => None,
+            Some((x, span)) => Some(whole(x, "every", span, 1)?),
+        };
+        if let Some(methods) = &d.using {
+            let first = &methods.list[0];
+            if methods.list.len() != 1 || first.name.name != "gd" || !first.args.is_empty() {
+                return Err(Error::name(
+                    format!("the method '{}' is not available yet: only gd", first.name.name),
+                    methods.span,
+                ));
+            }
+        }
+        for (clause, what) in [(&d.batch, "batch"), (&d.seed, "seed")] {
+            if let Some(e) = clause {
+                return Err(Error::name(format!("'{what}' needs data, which is not available yet"), e.span));
+            }
+        }
+        if d.plot.is_some() {
+            return Err(Error::name("plots are not available yet", d.function.span));
+        }
+        Ok(DescentOptions {
+            starts: self.starts(&d.from, n_params, &d.function.name)?,
+            rates: self.rates(d.lr.as_ref())?,
+            steps,
+            tol,
+            every,
+        })
+    }
+
+    fn starts(&self, from: &syntax::Expr, n: usize, name: &str) -> Result<Vec<Vec<f64>>> {
+        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(from)?;
+        let items = match value {
+            Value::List(items) => items,
+            other => vec![other],
+        };
+        if items.is_empty() {
+            return Err(Error::name("the list of starting points is empty", from.span));
+        }
+        items.into_iter().map(|v| start_point(v, n, name, from.span)).collect()
+    }
+
+    fn rates(&self, lr: Option<&syntax::Expr>) -> Result<Vec<f64>> {
+        let Some(lr) = lr else { return Ok(vec![0.1]) };
+        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(lr)?;
+        let items = match value {
+            Value::List(items) => items,
+            other => vec![other],
+        };
+        if items.is_empty() {
+            return Err(Error::name("the list of learning rates is empty", lr.span));
+        }
+        items
+            .into_iter()
+            .map(|v| match v {
+                Value::Scalar(e) => match constant_value(e) {
+                    Some(x) if x > 0.0 && x.is_finite() => Ok(x),
+                    _ => Err(Error::name("a learning rate must be a positive number", lr.span)),
+                },
+                other => Err(Error::name(format!("a learning rate must be a number, not {}", other.describe()), lr.span)),
+            })
+            .collect()
+    }
+}
+
+struct DescentOptions {
+    starts: Vec<Vec<f64>>,
+    rates: Vec<f64>,
+    steps: u64,
+    tol: f64,
+    every: Option<u64>,
+}
+
+fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {
+    let coords: Vec<Expr> = match v {
+        Value::Scalar(e) => vec![e],
+        Value::Tuple(items) => items,
+        other => return Err(Error::name(format!("a starting point is a number or a tuple, not {}", other.describe()), span)),
+    };
+    if coords.len() != n {
+        let example = vec!["0"; n].join(", ");
+        let example = if n == 1 { example } else { format!("({example})") };
+        return Err(Error::name(
+            format!(
+                "{name} has {n} parameter{}, so a start needs {n} coordinate{}, like {example}; this one has {}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" },
+                coords.len()
+            ),
+            span,
+        ));
+    }
+    coords
+        .into_iter()
+        .map(|c| match constant_value(c) {
+            Some(x) if x.is_finite() => Ok(x),
+            _ => Err(Error::name("a starting point must be made of finite numbers", span)),
+        })
+        .collect()
+}
+
+fn whole(x: f64, what: &str, span: Span, min: u64) -> Result<u64> {
+    if x.fract() == 0.0 && x >= min as f64 && x <= 1e15 {
+        Ok(x as u64)
+    } else {
+        Err(Error::name(format!("{what} must be a whole number, {min} or more"), span))
+    }
+}
+
+/// The number a closed expression stands for, or `None` if it has free
+/// variables.
+pub fn constant_value(e: Expr) -> Option<f64> {
+    if let Some(n) = e.as_num() {
+        return Some(n.to_f64());
+    }
+    if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
+        return None;
+    }
+    let tape = compile(&[e], &[]).ok()?;
+    tape.eval_once(&[]).first().copied()
+}
+
+fn scalar_outcome(e: Expr) -> Result<Outcome> {
+    Ok(match constant_value(e) {
+        Some(x) => Outcome::Number(x),
+        None => Outcome::Expr(e),
+    })
+}
+
+/// All numbers, or `None` if some element has free variables.
+fn numbers(items: &[Expr]) -> Result<Option<Vec<f64>>> {
+    Ok(items.iter().map(|e| constant_value(*e)).collect())
+}
+
+fn matrix_outcome(rows: Vec<Vec<Expr>>) -> Result<Outcome> {
+    let rows = rows
+        .into_iter()
+        .map(|r| r.into_iter().map(simplify).collect::<Result<Vec<_>>>())
+        .collect::<Result<Vec<_>>>()?;
+    let values: Option<Vec<Vec<f64>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|e| constant_value(*e)).collect())
+        .collect();
+    Ok(match values {
+        Some(v) => Outcome::Matrix(v),
+        None => Outcome::ExprsMatrix(rows),
+    })
+}
+
+fn function_outcome(f: FunctionValue) -> Outcome {
+    match f.body {
+        Body::Scalar(body) => Outcome::Function {
+            name: f.name,
+            params: f.params.iter().map(|p| p.to_string()).collect(),
+            body,
+            defined: false,
+        },
+        Body::Vector(items) => Outcome::Exprs(items),
+        Body::Matrix(rows) => Outcome::ExprsMatrix(rows),
+    }
+}
+
+/// A defined value as numbers, for reports.
+fn shown(value: &Value, span: Span) -> Result<Shown> {
+    let number = |e: &Expr| {
+        constant_value(*e).ok_or_else(|| Error::name("a value must be made of numbers", span))
+    };
+    match value {
+        Value::Scalar(e) => Ok(Shown::Number(number(e)?)),
+        Value::Tuple(items) => Ok(Shown::Vector(items.iter().map(number).collect::<Result<_>>()?)),
+        Value::List(items) => {
+            let all: Vec<Shown> = items.iter().map(|i| shown(i, span)).collect::<Result<_>>()?;
+            if all.iter().all(|s| matches!(s, Shown::Number(_))) {
+                Ok(Shown::Vector(all.iter().map(|s| if let Shown::Number(x) = s { *x } else { 0.0 }).collect()))
+            } else {
+                Ok(Shown::List(all))
+            }
+        }
+        other => Err(Error::name(format!("{} cannot be stored as a value", other.describe()), span)),
+    }
+}
+
+fn check_definable(name: &Ident) -> Result<()> {
+    let n = name.name.as_str();
+    if builtin(n).is_some() || SPECIAL_FORMS.contains(&n) || n == "log" {
+        return Err(Error::name(format!("'{n}' is a built-in function and cannot be redefined"), name.span));
+    }
+    Ok(())
+}
+
+fn span_text_hint(vars: &[String]) -> String {
+    match vars {
+        [one] => format!("'{one}'"),
+        _ => vars.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn is_interrupted_run(outcome: &Outcome) -> bool {
+    match outcome {
+        Outcome::Descent(d) => d.run.status == descent::Status::Interrupted,
+        Outcome::Compare(c) => c.runs.iter().any(|r| r.run.status == descent::Status::Interrupted),
+        _ => false,
+    }
+}

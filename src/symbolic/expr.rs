@@ -375,10 +375,6 @@ pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
             out.push(scale(coefficient, rest));
         }
     }
-    if !constant.is_finite() {
-        // inf + x is inf, nan + x is nan: the number swallows the rest.
-        return Expr::num(constant);
-    }
     match out.len() {
         0 => Expr::zero(),
         1 => out[0],
@@ -479,13 +475,12 @@ pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
 }
 
 fn finish_mul(coefficient: Num, mut out: Vec<Expr>) -> Expr {
-    if coefficient.is_zero() || !coefficient.is_finite() {
+    // An infinite or nan coefficient stays a factor: x/0 is not inf at
+    // x = 0 or x < 0, so it must not swallow x.
+    if coefficient.is_zero() || out.is_empty() {
         return Expr::num(coefficient);
     }
-    if out.is_empty() {
-        return Expr::num(coefficient);
-    }
-    if out.len() == 1 && !coefficient.is_one() {
+    if out.len() == 1 && !coefficient.is_one() && coefficient.is_finite() {
         if let Node::Add(terms) = &*out[0].node() {
             return add(terms.iter().map(|t| mul([Expr::num(coefficient), *t])));
         }

@@ -1,0 +1,602 @@
+//! Lowering: syntax-tree expressions to values, with name resolution.
+//!
+//! This is where names meet meaning: parameters, defined values, user
+//! functions, built-ins and constants; where arity is checked and `diff`,
+//! `grad`, `hessian`, `simplify`, `expand`, `latex` run. Errors point at
+//! the span of the offending name or call.
+//!
+//! Invariant: the symbolic expressions this produces carry no spans and
+//! mention only parameters, free variables (in bare expressions), defined
+//! values and user functions by name (`Apply`, inside function bodies);
+//! `resolve` replaces the last two with the current definitions.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::session::Session;
+use crate::symbolic::diff::{differentiate, differentiate_n};
+use crate::symbolic::expr::{self, Constant, Func, Node};
+use crate::symbolic::print::to_latex;
+use crate::symbolic::rewrite::{check_budget, substitute};
+use crate::symbolic::simplify::{expand, simplify};
+use crate::symbolic::{Expr, Num};
+use crate::syntax::{self, BinOp, ExprKind, Span};
+use crate::value::{Body, FunctionValue, Value};
+
+/// Where an expression is being lowered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A bare expression or a value definition: defined names are replaced
+    /// now, unknown names are free variables.
+    Now,
+    /// The body of a function being defined: defined names stay names
+    /// (looked up when the function is used); unknown names are errors.
+    Body,
+}
+
+pub struct Lowerer<'a> {
+    pub session: &'a Session,
+    pub mode: Mode,
+    /// Parameters in scope (and the variable of an enclosing `diff`).
+    pub params: Vec<Rc<str>>,
+    /// The function being defined, for error messages.
+    pub defining: Option<&'a str>,
+}
+
+/// Names that are special forms or built-ins, for completion and messages.
+pub const SPECIAL_FORMS: [&str; 7] = ["diff", "grad", "hessian", "simplify", "expand", "latex", "sqrt"];
+
+impl<'a> Lowerer<'a> {
+    pub fn new(session: &'a Session, mode: Mode, params: Vec<Rc<str>>) -> Lowerer<'a> {
+        Lowerer { session, mode, params, defining: None }
+    }
+
+    pub fn value(&mut self, e: &syntax::Expr) -> Result<Value> {
+        check_budget()?;
+        match &e.kind {
+            ExprKind::Number(text) => Num::parse(text)
+                .map(|n| Value::Scalar(Expr::num(n)))
+                .ok_or_else(|| Error::syntax(format!("'{text}' is not a number"), e.span)),
+            ExprKind::Name(name) => self.name(name, e.span),
+            ExprKind::String(s) => Ok(Value::Str(s.clone())),
+            ExprKind::Neg(inner) => Ok(Value::Scalar(expr::neg(self.scalar(inner)?))),
+            ExprKind::Pos(inner) | ExprKind::Paren(inner) => self.value(inner),
+            ExprKind::Binary { op, left, right, .. } => self.binary(*op, left, right, e.span),
+            ExprKind::Call { callee, args } => self.call(callee, args, e.span),
+            ExprKind::Prime { target, order } => self.prime(target, *order, e.span),
+            ExprKind::Tuple(items) => Ok(Value::Tuple(
+                items.iter().map(|i| self.scalar(i)).collect::<Result<_>>()?,
+            )),
+            ExprKind::List(items) => Ok(Value::List(
+                items.iter().map(|i| self.value(i)).collect::<Result<_>>()?,
+            )),
+        }
+    }
+
+    /// Lowers `e`, which must be a number or symbolic expression.
+    pub fn scalar(&mut self, e: &syntax::Expr) -> Result<Expr> {
+        match self.value(e)? {
+            Value::Scalar(x) => Ok(x),
+            Value::Function(f) => Err(Error::name(
+                format!("'{}' is a function, not a number: call it, as in {}", f.name, call_example(&f)),
+                e.span,
+            )),
+            other => Err(Error::name(
+                format!("expected a number or an expression here, not {}", other.describe()),
+                e.span,
+            )),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, left: &syntax::Expr, right: &syntax::Expr, span: Span) -> Result<Value> {
+        let a = self.value(left)?;
+        let b = self.value(right)?;
+        match (a, b) {
+            (Value::Scalar(a), Value::Scalar(b)) => Ok(Value::Scalar(scalar_op(op, a, b))),
+            (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
+                if xs.len() != ys.len() {
+                    return Err(Error::name(
+                        format!("cannot combine tuples of {} and {} elements", xs.len(), ys.len()),
+                        span,
+                    ));
+                }
+                Ok(Value::Tuple(xs.into_iter().zip(ys).map(|(x, y)| scalar_op(op, x, y)).collect()))
+            }
+            (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => {
+                Ok(Value::Tuple(xs.into_iter().map(|x| expr::mul([s, x])).collect()))
+            }
+            (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => {
+                Ok(Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()))
+            }
+            (a, b) => Err(Error::name(
+                format!("cannot {} {} and {}", op_verb(op), a.describe(), b.describe()),
+                span,
+            )),
+        }
+    }
+
+    // ------------------------------------------------------------ names
+
+    fn name(&mut self, name: &str, span: Span) -> Result<Value> {
+        if self.params.iter().any(|p| &**p == name) {
+            return Ok(Value::Scalar(Expr::var(name)));
+        }
+        if let Some(value) = self.session.value(name) {
+            return match (self.mode, value) {
+                (Mode::Body, Value::Scalar(_)) => Ok(Value::Scalar(Expr::var(name))),
+                (_, v) => Ok(v.clone()),
+            };
+        }
+        if let Some(f) = self.session.function(name) {
+            return Ok(Value::Function(self.session.function_value(name, f, span)?));
+        }
+        match name {
+            "pi" | "π" => return Ok(Value::Scalar(Expr::constant(Constant::Pi))),
+            "e" => return Ok(Value::Scalar(Expr::constant(Constant::E))),
+            _ => {}
+        }
+        if builtin(name).is_some() || SPECIAL_FORMS.contains(&name) || name == "log" {
+            return Err(Error::name(format!("'{name}' is a built-in function: call it, as in {name}(x)"), span));
+        }
+        if self.mode == Mode::Body {
+            return Err(self.unknown_name(name, span));
+        }
+        if let Some(hint) = glued_call(name) {
+            return Err(Error::name(format!("unknown name '{name}'"), span).with_hint(hint));
+        }
+        Ok(Value::Scalar(Expr::var(name)))
+    }
+
+    fn unknown_name(&self, name: &str, span: Span) -> Error {
+        let params: Vec<&str> = self.params.iter().map(|p| &**p).collect();
+        let owner = self.defining.unwrap_or("the function");
+        let message = match params.len() {
+            0 => format!("unknown name '{name}': {owner} has no parameters"),
+            1 => format!("unknown name '{name}': the parameter of {owner} is {}", params[0]),
+            _ => format!("unknown name '{name}': the parameters of {owner} are {}", params.join(", ")),
+        };
+        let error = Error::name(message, span);
+        match glued_call(name).or_else(|| self.did_you_mean(name)) {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+
+    fn did_you_mean(&self, name: &str) -> Option<String> {
+        let mut candidates: Vec<String> = self.params.iter().map(|p| p.to_string()).collect();
+        candidates.extend(self.session.names());
+        candidates.extend(["pi", "e"].map(String::from));
+        closest(name, candidates.iter().map(String::as_str)).map(|c| format!("did you mean '{c}'?"))
+    }
+
+    // ------------------------------------------------------------ calls
+
+    fn call(&mut self, callee: &syntax::Expr, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        let ExprKind::Name(name) = &callee.kind else {
+            return self.call_value(callee, args, span);
+        };
+        if self.params.iter().any(|p| **p == **name) || self.session.value(name).is_some() {
+            return Err(not_a_function(name, args, callee.span));
+        }
+        if self.session.function(name).is_some() {
+            return self.call_user(name, args, span);
+        }
+        match name.as_str() {
+            "diff" => return self.diff(args, span),
+            "grad" => return self.grad(args, span),
+            "hessian" => return self.hessian(args, span),
+            "simplify" => return self.rewrite(args, span, "simplify", simplify),
+            "expand" => return self.rewrite(args, span, "expand", expand),
+            "latex" => return self.latex(args, span),
+            "sqrt" => {
+                let [x] = self.scalars::<1>(name, args, span)?;
+                return Ok(Value::Scalar(expr::sqrt(x)));
+            }
+            "log" => return self.log(args, span),
+            _ => {}
+        }
+        if let Some(func) = builtin(name) {
+            let values = self.scalar_args(name, args, func.arity(), span)?;
+            return Ok(Value::Scalar(expr::call(func, values)));
+        }
+        let mut error = Error::name(format!("unknown function '{name}'"), callee.span);
+        let mut known: Vec<String> = Func::ALL.iter().map(|f| f.name().to_string()).collect();
+        known.extend(SPECIAL_FORMS.map(String::from));
+        known.extend(["log"].map(String::from));
+        known.extend(self.session.function_names());
+        if let Some(c) = closest(name, known.iter().map(String::as_str)) {
+            error = error.with_hint(format!("did you mean '{c}'?"));
+        }
+        Err(error)
+    }
+
+    /// `(x + 1)(x - 1)`, `grad(f)(1, 2)`, `f(2)(3)`: a call when the left is
+    /// a function, a product otherwise.
+    fn call_value(&mut self, callee: &syntax::Expr, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        match self.value(callee)? {
+            Value::Function(f) => {
+                let values = self.scalar_args(&f.name, args, f.params.len(), span)?;
+                apply_function(&f, &values)
+            }
+            Value::Scalar(left) => match args {
+                [single] => {
+                    let right = self.value(single)?;
+                    match right {
+                        Value::Scalar(r) => Ok(Value::Scalar(expr::mul([left, r]))),
+                        other => Err(Error::name(
+                            format!("cannot multiply a number and {}", other.describe()),
+                            single.span,
+                        )),
+                    }
+                }
+                _ => Err(Error::name(
+                    "a number followed by a tuple: write '*' between them, or call a function",
+                    span,
+                )),
+            },
+            other => Err(Error::name(format!("{} cannot be called", other.describe()), callee.span)),
+        }
+    }
+
+    fn call_user(&mut self, name: &str, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        let Some(f) = self.session.function(name) else {
+            return Err(Error::internal(format!("function '{name}' vanished")));
+        };
+        let arity = f.params.len();
+        let values = self.scalar_args(name, args, arity, span)?;
+        if self.mode == Mode::Body {
+            return Ok(Value::Scalar(expr::apply(name, values)));
+        }
+        let f = self.session.function_value(name, f, span)?;
+        apply_function(&f, &values)
+    }
+
+    fn scalar_args(&mut self, name: &str, args: &[syntax::Expr], arity: usize, span: Span) -> Result<Vec<Expr>> {
+        if args.len() != arity {
+            return Err(arity_error(name, arity, args.len(), span));
+        }
+        args.iter().map(|a| self.scalar(a)).collect()
+    }
+
+    fn scalars<const N: usize>(&mut self, name: &str, args: &[syntax::Expr], span: Span) -> Result<[Expr; N]> {
+        let values = self.scalar_args(name, args, N, span)?;
+        values.try_into().map_err(|_| Error::internal("arity checked above"))
+    }
+
+    /// `log(x)` is ln(x); `log(x, b)` is ln(x)/ln(b).
+    fn log(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        match args.len() {
+            1 => {
+                let [x] = self.scalars::<1>("log", args, span)?;
+                Ok(Value::Scalar(expr::call(Func::Ln, vec![x])))
+            }
+            2 => {
+                let [x, b] = self.scalars::<2>("log", args, span)?;
+                let ln = |v| expr::call(Func::Ln, vec![v]);
+                Ok(Value::Scalar(expr::div(ln(x), ln(b))))
+            }
+            n => Err(Error::name(
+                format!("log takes 1 or 2 arguments (log(x) or log(x, base)), not {n}"),
+                span,
+            )),
+        }
+    }
+
+    // ------------------------------------------------------------ derivatives
+
+    /// `diff(EXPR, x)` or `diff(EXPR, x, n)`.
+    fn diff(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        if !(2..=3).contains(&args.len()) {
+            return Err(Error::name(
+                format!("diff takes 2 or 3 arguments: diff(EXPR, x) or diff(EXPR, x, n), not {}", args.len()),
+                span,
+            ));
+        }
+        let ExprKind::Name(var) = &args[1].kind else {
+            return Err(Error::name("the second argument of diff must be a variable name, as in diff(x^2, x)", args[1].span));
+        };
+        let order = match args.get(2) {
+            Some(n) => self.order(n)?,
+            None => 1,
+        };
+        let target = self.diff_target(&args[0], var)?;
+        let derivative = differentiate_n(target, var, order).map_err(|e| e.at(span))?;
+        Ok(Value::Scalar(simplify(derivative)?))
+    }
+
+    /// The expression to differentiate: a function name means its body (with
+    /// `var` one of its parameters); anything else is lowered with `var` as
+    /// a variable even where a value of that name is defined.
+    fn diff_target(&mut self, e: &syntax::Expr, var: &str) -> Result<Expr> {
+        if let ExprKind::Name(name) = &e.kind {
+            if let Some(f) = self.session.function(name) {
+                let f = self.session.function_value(name, f, e.span)?;
+                if !f.params.iter().any(|p| &**p == var) {
+                    let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+                    return Err(Error::name(
+                        format!("'{var}' is not a parameter of {name}, whose parameters are {}", params.join(", ")),
+                        e.span,
+                    ));
+                }
+                return scalar_body(&f, e.span);
+            }
+        }
+        let var: Rc<str> = var.into();
+        self.params.push(var);
+        let lowered = self.scalar(e);
+        self.params.pop();
+        self.resolve_now(lowered?)
+    }
+
+    /// In a function body, references to other functions must be inlined
+    /// before differentiating.
+    fn resolve_now(&self, e: Expr) -> Result<Expr> {
+        self.session.resolve(e, &self.params)
+    }
+
+    fn order(&mut self, e: &syntax::Expr) -> Result<u32> {
+        let value = self.scalar(e)?;
+        let n = value.as_num().and_then(Num::as_integer);
+        match n {
+            Some(n @ 0..=1000) => Ok(n as u32),
+            _ => Err(Error::name("the order of a derivative must be a whole number from 0 to 1000", e.span)),
+        }
+    }
+
+    /// The function named by a one-argument special form: `grad(f)`.
+    fn function_arg(&mut self, form: &str, args: &[syntax::Expr], span: Span) -> Result<FunctionValue> {
+        if args.len() != 1 {
+            return Err(arity_error(form, 1, args.len(), span));
+        }
+        match self.value(&args[0])? {
+            Value::Function(f) => Ok(f),
+            other => Err(Error::name(
+                format!("{form} needs a function, as in {form}(f), not {}", other.describe()),
+                args[0].span,
+            )),
+        }
+    }
+
+    fn grad(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        let f = self.function_arg("grad", args, span)?;
+        let body = scalar_body(&f, args[0].span)?;
+        let partials = gradient(body, &f.params)?;
+        Ok(Value::Function(FunctionValue {
+            name: format!("grad({})", f.name),
+            params: f.params,
+            body: Body::Vector(partials),
+        }))
+    }
+
+    fn hessian(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        let f = self.function_arg("hessian", args, span)?;
+        let body = scalar_body(&f, args[0].span)?;
+        let partials = gradient(body, &f.params)?;
+        let rows = partials
+            .iter()
+            .map(|p| gradient(*p, &f.params))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Value::Function(FunctionValue {
+            name: format!("hessian({})", f.name),
+            params: f.params,
+            body: Body::Matrix(rows),
+        }))
+    }
+
+    /// `f'`, `f''`: the derivative of a one-parameter function.
+    fn prime(&mut self, target: &syntax::Expr, order: u32, span: Span) -> Result<Value> {
+        let f = match self.value(target)? {
+            Value::Function(f) => f,
+            other => {
+                return Err(Error::name(
+                    format!("a prime (') follows a function name, as in f'; this is {}", other.describe()),
+                    span,
+                ));
+            }
+        };
+        if f.params.len() != 1 {
+            let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+            let hint = match params.first() {
+                Some(first) => format!("write diff({}, {first}) or grad({})", f.name, f.name),
+                None => "a function without parameters has no derivative".to_string(),
+            };
+            return Err(Error::name(
+                format!("{}' needs a function of one parameter; {} has {} ({})", f.name, f.name, params.len(), params.join(", ")),
+                span,
+            )
+            .with_hint(hint));
+        }
+        let body = scalar_body(&f, span)?;
+        let derivative = differentiate_n(body, &f.params[0], order).map_err(|e| e.at(span))?;
+        Ok(Value::Function(FunctionValue {
+            name: format!("{}{}", f.name, "'".repeat(order as usize)),
+            params: f.params,
+            body: Body::Scalar(simplify(derivative)?),
+        }))
+    }
+
+    fn rewrite(
+        &mut self,
+        args: &[syntax::Expr],
+        span: Span,
+        form: &str,
+        pass: fn(Expr) -> Result<Expr>,
+    ) -> Result<Value> {
+        let [x] = self.scalars::<1>(form, args, span)?;
+        let x = self.resolve_now(x)?;
+        Ok(Value::Scalar(pass(x).map_err(|e| e.at(span))?))
+    }
+
+    fn latex(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        if args.len() != 1 {
+            return Err(arity_error("latex", 1, args.len(), span));
+        }
+        let text = match self.value(&args[0])? {
+            Value::Scalar(x) => to_latex(self.resolve_now(x)?),
+            Value::Function(f) => match &f.body {
+                Body::Scalar(b) => to_latex(*b),
+                Body::Vector(v) => latex_tuple(v),
+                Body::Matrix(_) => return Err(Error::name("latex of a matrix is not supported", span)),
+            },
+            Value::Tuple(v) => latex_tuple(&v),
+            other => return Err(Error::name(format!("latex needs an expression, not {}", other.describe()), span)),
+        };
+        Ok(Value::Str(text))
+    }
+}
+
+fn latex_tuple(items: &[Expr]) -> String {
+    let parts: Vec<String> = items.iter().map(|i| to_latex(*i)).collect();
+    format!("\\left({}\\right)", parts.join(", "))
+}
+
+/// The partial derivatives of `body` in parameter order, simplified.
+pub fn gradient(body: Expr, params: &[Rc<str>]) -> Result<Vec<Expr>> {
+    params
+        .iter()
+        .map(|p| simplify(differentiate(body, p)?))
+        .collect()
+}
+
+fn scalar_body(f: &FunctionValue, span: Span) -> Result<Expr> {
+    match &f.body {
+        Body::Scalar(b) => Ok(*b),
+        _ => Err(Error::name(format!("{} is not a function with a single value", f.name), span)),
+    }
+}
+
+/// Calls a function value on argument expressions.
+pub fn apply_function(f: &FunctionValue, args: &[Expr]) -> Result<Value> {
+    let map: HashMap<Rc<str>, Expr> = f.params.iter().cloned().zip(args.iter().copied()).collect();
+    let sub = |e: &Expr| substitute(*e, &map);
+    Ok(match &f.body {
+        Body::Scalar(b) => Value::Scalar(sub(b)?),
+        Body::Vector(v) => Value::Tuple(v.iter().map(sub).collect::<Result<_>>()?),
+        Body::Matrix(m) => Value::Matrix(
+            m.iter()
+                .map(|row| row.iter().map(sub).collect::<Result<Vec<_>>>())
+                .collect::<Result<_>>()?,
+        ),
+    })
+}
+
+fn scalar_op(op: BinOp, a: Expr, b: Expr) -> Expr {
+    match op {
+        BinOp::Add => expr::add([a, b]),
+        BinOp::Sub => expr::sub(a, b),
+        BinOp::Mul => expr::mul([a, b]),
+        BinOp::Div => expr::div(a, b),
+        BinOp::Pow => expr::pow(a, b),
+    }
+}
+
+fn op_verb(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "add",
+        BinOp::Sub => "subtract",
+        BinOp::Mul => "multiply",
+        BinOp::Div => "divide",
+        BinOp::Pow => "raise to a power",
+    }
+}
+
+/// The built-in function called `name`, if any (`sqrt` and `log` are
+/// handled by the caller).
+pub fn builtin(name: &str) -> Option<Func> {
+    Func::ALL.into_iter().find(|f| f.name() == name)
+}
+
+fn arity_error(name: &str, arity: usize, given: usize, span: Span) -> Error {
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    Error::new(
+        ErrorKind::Name,
+        format!("{name} takes {arity} {}, but {given} {} given", plural(arity), if given == 1 { "was" } else { "were" }),
+    )
+    .at(span)
+}
+
+fn not_a_function(name: &str, args: &[syntax::Expr], span: Span) -> Error {
+    let hint = if args.len() == 1 { format!("write {name}*(...) to multiply") } else { "write '*' to multiply".into() };
+    Error::name(format!("'{name}' is not a function, so '{name}(' cannot call it"), span).with_hint(hint)
+}
+
+fn call_example(f: &FunctionValue) -> String {
+    let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+    format!("{}({})", f.name, params.join(", "))
+}
+
+/// `sinx` -> "did you mean sin(x)?": a built-in glued to a short name.
+fn glued_call(name: &str) -> Option<String> {
+    let mut names: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
+    names.extend(["sqrt", "log"]);
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.iter().find_map(|f| {
+        let rest = name.strip_prefix(f)?;
+        let short = !rest.is_empty() && rest.chars().count() <= 2 && rest.chars().all(char::is_alphabetic);
+        short.then(|| format!("did you mean {f}({rest})?"))
+    })
+}
+
+/// The candidate nearest to `name` by edit distance, if close enough.
+pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = match name.chars().count() {
+        0..=2 => 1,
+        3..=5 => 2,
+        _ => 3,
+    };
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// Whether `e` still refers to a user function (it must be resolved first).
+pub fn has_apply(e: Expr) -> bool {
+    !crate::symbolic::rewrite::applied_functions(e).is_empty()
+}
+
+/// Whether `node` is a variable: used by tests.
+pub fn is_var(e: Expr) -> bool {
+    matches!(*e.node(), Node::Var(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glued_calls_are_suggested() {
+        assert_eq!(glued_call("sinx").as_deref(), Some("did you mean sin(x)?"));
+        assert_eq!(glued_call("expx").as_deref(), Some("did you mean exp(x)?"));
+        assert_eq!(glued_call("sine"), Some("did you mean sin(e)?".into()));
+        assert_eq!(glued_call("expected"), None);
+        assert_eq!(glued_call("x"), None);
+    }
+
+    #[test]
+    fn closest_names() {
+        let names = ["sqrt", "sin", "sigmoid"];
+        assert_eq!(closest("sqr", names.into_iter()), Some("sqrt"));
+        assert_eq!(closest("sigmod", names.into_iter()), Some("sigmoid"));
+        assert_eq!(closest("banana", names.into_iter()), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! Values: what an expression evaluates to in a session, and the
+//! outcomes that statements hand to `report`.
+//!
+//! Invariant: these are plain data; nothing here evaluates or prints.
+
+use std::rc::Rc;
+
+use crate::check::CheckOutcome;
+use crate::descent::Run;
+use crate::symbolic::Expr;
+use crate::syntax::Sense;
+
+/// The value of an expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A number or a symbolic expression (with free variables).
+    Scalar(Expr),
+    /// `(a, b)`, or a gradient evaluated at a point.
+    Tuple(Vec<Expr>),
+    /// `[a, b, ...]`: learning rates, starting points, data.
+    List(Vec<Value>),
+    /// A Hessian, symbolic or evaluated.
+    Matrix(Vec<Vec<Expr>>),
+    Function(FunctionValue),
+    Str(String),
+}
+
+impl Value {
+    /// What to call this kind of value in an error message.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Value::Scalar(_) => "a number",
+            Value::Tuple(_) => "a tuple",
+            Value::List(_) => "a list",
+            Value::Matrix(_) => "a matrix",
+            Value::Function(_) => "a function",
+            Value::Str(_) => "a string",
+        }
+    }
+}
+
+/// A function as a value: a user function, `f'`, `grad(f)`, `hessian(f)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionValue {
+    /// How to show it: `f`, `f'`, `grad(f)`.
+    pub name: String,
+    pub params: Vec<Rc<str>>,
+    pub body: Body,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    Scalar(Expr),
+    Vector(Vec<Expr>),
+    Matrix(Vec<Vec<Expr>>),
+}
+
+/// A number, vector or list of them: a defined value, for reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shown {
+    Number(f64),
+    Vector(Vec<f64>),
+    List(Vec<Shown>),
+}
+
+/// The result of one statement, for `report` to print.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// `a = 3`
+    Define { name: String, value: Shown },
+    /// `f(x) = ...`, or a function value such as `f'`.
+    Function { name: String, params: Vec<String>, body: Expr, defined: bool },
+    Number(f64),
+    Expr(Expr),
+    Vector(Vec<f64>),
+    Exprs(Vec<Expr>),
+    Matrix(Vec<Vec<f64>>),
+    ExprsMatrix(Vec<Vec<Expr>>),
+    Str(String),
+    Check(CheckOutcome),
+    Descent(Box<DescentOutcome>),
+    Compare(Box<CompareOutcome>),
+}
+
+/// One descent run with everything a report shows about it.
+#[derive(Clone, Debug)]
+pub struct DescentOutcome {
+    pub function: String,
+    pub params: Vec<String>,
+    /// The function's body and its gradient, for the report's header.
+    pub body: Expr,
+    pub gradient: Vec<Expr>,
+    pub sense: Sense,
+    pub method: String,
+    /// The method's settings in order, `lr` first.
+    pub settings: Vec<(String, f64)>,
+    pub start: Vec<f64>,
+    /// Print every K-th step in the human table.
+    pub every: Option<u64>,
+    pub run: Run,
+}
+
+/// Several runs over one varied setting.
+#[derive(Clone, Debug)]
+pub struct CompareOutcome {
+    /// `lr`, `start` or `method`.
+    pub over: &'static str,
+    pub runs: Vec<DescentOutcome>,
+}
