@@ -10,9 +10,9 @@
 
 use crate::compile::compile;
 use crate::error::Result;
-use crate::symbolic::rewrite::{check_budget, free_vars};
-use crate::symbolic::simplify::simplify;
-use crate::symbolic::{Expr, expr::sub};
+use crate::symbolic::rewrite::{check_budget, free_vars, tree_size};
+use crate::symbolic::simplify::{expand, simplify};
+use crate::symbolic::{Expr, Num, expr::sub};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum CheckMethod {
@@ -47,7 +47,7 @@ const TOLERANCE: f64 = 1e-10;
 
 pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
     let (left, right) = (simplify(left)?, simplify(right)?);
-    let symbolic = left == right || simplify(sub(left, right))?.is_num(crate::symbolic::Num::ZERO);
+    let symbolic = left == right || difference_vanishes(left, right)?;
     let vars: Vec<String> = free_vars(left)
         .union(&free_vars(right))
         .map(|v| v.to_string())
@@ -56,7 +56,11 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
     let tape = compile(&[left, right], &names)?;
     let mut outcome = CheckOutcome {
         ok: true,
-        method: if symbolic { CheckMethod::Symbolic } else { CheckMethod::Numeric },
+        method: if symbolic {
+            CheckMethod::Symbolic
+        } else {
+            CheckMethod::Numeric
+        },
         at: Vec::new(),
         left: f64::NAN,
         right: f64::NAN,
@@ -79,6 +83,19 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
     Ok(outcome)
 }
 
+/// Whether `left - right` simplifies or expands to 0 (expansion only for
+/// expressions small enough that it cannot blow up).
+fn difference_vanishes(left: Expr, right: Expr) -> Result<bool> {
+    let difference = simplify(sub(left, right))?;
+    if difference.is_num(Num::ZERO) {
+        return Ok(true);
+    }
+    if tree_size(difference) > 2_000 {
+        return Ok(false);
+    }
+    Ok(expand(difference)?.is_num(Num::ZERO))
+}
+
 /// Both undefined, or both defined and equal to the tolerance.
 pub fn agree(a: f64, b: f64) -> bool {
     if a.is_nan() || b.is_nan() {
@@ -99,7 +116,10 @@ pub fn sample_points(n: usize) -> Vec<Vec<f64>> {
     let mut points: Vec<Vec<f64>> = (1..=64u64)
         .map(|i| {
             (0..n)
-                .map(|d| -10.0 + 20.0 * halton(i, PRIMES[d % PRIMES.len()] + 2 * (d / PRIMES.len()) as u64))
+                .map(|d| {
+                    -10.0
+                        + 20.0 * halton(i, PRIMES[d % PRIMES.len()] + 2 * (d / PRIMES.len()) as u64)
+                })
                 .collect()
         })
         .collect();
@@ -135,7 +155,11 @@ mod tests {
     #[test]
     fn equal_polynomials_are_symbolic() {
         let a = pow(add([x(), Expr::int(1)]), Expr::int(2));
-        let b = add([pow(x(), Expr::int(2)), mul([Expr::int(2), x()]), Expr::int(1)]);
+        let b = add([
+            pow(x(), Expr::int(2)),
+            mul([Expr::int(2), x()]),
+            Expr::int(1),
+        ]);
         let outcome = check(a, b).expect("small");
         assert!(outcome.ok);
         assert_eq!(outcome.method, CheckMethod::Symbolic);
@@ -164,6 +188,10 @@ mod tests {
         let points = sample_points(2);
         assert!(points.len() >= 50);
         assert!(points.iter().any(|p| p[0] < -5.0 && p[1] > 5.0));
-        assert!(points.iter().all(|p| p.iter().all(|v| (-10.0..=10.0).contains(v))));
+        assert!(
+            points
+                .iter()
+                .all(|p| p.iter().all(|v| (-10.0..=10.0).contains(v)))
+        );
     }
 }

@@ -12,10 +12,10 @@
 //! invariants each keeps.
 
 pub mod check;
-pub mod lower;
 pub mod compile;
 pub mod descent;
 pub mod error;
+pub mod lower;
 pub mod parse;
 pub mod report;
 pub mod session;

@@ -45,11 +45,18 @@ pub struct Lowerer<'a> {
 }
 
 /// Names that are special forms or built-ins, for completion and messages.
-pub const SPECIAL_FORMS: [&str; 7] = ["diff", "grad", "hessian", "simplify", "expand", "latex", "sqrt"];
+pub const SPECIAL_FORMS: [&str; 7] = [
+    "diff", "grad", "hessian", "simplify", "expand", "latex", "sqrt",
+];
 
 impl<'a> Lowerer<'a> {
     pub fn new(session: &'a Session, mode: Mode, params: Vec<Rc<str>>) -> Lowerer<'a> {
-        Lowerer { session, mode, params, defining: None }
+        Lowerer {
+            session,
+            mode,
+            params,
+            defining: None,
+        }
     }
 
     pub fn value(&mut self, e: &syntax::Expr) -> Result<Value> {
@@ -62,11 +69,16 @@ impl<'a> Lowerer<'a> {
             ExprKind::String(s) => Ok(Value::Str(s.clone())),
             ExprKind::Neg(inner) => Ok(Value::Scalar(expr::neg(self.scalar(inner)?))),
             ExprKind::Pos(inner) | ExprKind::Paren(inner) => self.value(inner),
-            ExprKind::Binary { op, left, right, .. } => self.binary(*op, left, right, e.span),
+            ExprKind::Binary {
+                op, left, right, ..
+            } => self.binary(*op, left, right, e.span),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
             ExprKind::Prime { target, order } => self.prime(target, *order, e.span),
             ExprKind::Tuple(items) => Ok(Value::Tuple(
-                items.iter().map(|i| self.scalar(i)).collect::<Result<_>>()?,
+                items
+                    .iter()
+                    .map(|i| self.scalar(i))
+                    .collect::<Result<_>>()?,
             )),
             ExprKind::List(items) => Ok(Value::List(
                 items.iter().map(|i| self.value(i)).collect::<Result<_>>()?,
@@ -79,17 +91,30 @@ impl<'a> Lowerer<'a> {
         match self.value(e)? {
             Value::Scalar(x) => Ok(x),
             Value::Function(f) => Err(Error::name(
-                format!("'{}' is a function, not a number: call it, as in {}", f.name, call_example(&f)),
+                format!(
+                    "'{}' is a function, not a number: call it, as in {}",
+                    f.name,
+                    call_example(&f)
+                ),
                 e.span,
             )),
             other => Err(Error::name(
-                format!("expected a number or an expression here, not {}", other.describe()),
+                format!(
+                    "expected a number or an expression here, not {}",
+                    other.describe()
+                ),
                 e.span,
             )),
         }
     }
 
-    fn binary(&mut self, op: BinOp, left: &syntax::Expr, right: &syntax::Expr, span: Span) -> Result<Value> {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        left: &syntax::Expr,
+        right: &syntax::Expr,
+        span: Span,
+    ) -> Result<Value> {
         let a = self.value(left)?;
         let b = self.value(right)?;
         match (a, b) {
@@ -97,20 +122,34 @@ impl<'a> Lowerer<'a> {
             (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
                 if xs.len() != ys.len() {
                     return Err(Error::name(
-                        format!("cannot combine tuples of {} and {} elements", xs.len(), ys.len()),
+                        format!(
+                            "cannot combine tuples of {} and {} elements",
+                            xs.len(),
+                            ys.len()
+                        ),
                         span,
                     ));
                 }
-                Ok(Value::Tuple(xs.into_iter().zip(ys).map(|(x, y)| scalar_op(op, x, y)).collect()))
+                Ok(Value::Tuple(
+                    xs.into_iter()
+                        .zip(ys)
+                        .map(|(x, y)| scalar_op(op, x, y))
+                        .collect(),
+                ))
             }
-            (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => {
-                Ok(Value::Tuple(xs.into_iter().map(|x| expr::mul([s, x])).collect()))
-            }
-            (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => {
-                Ok(Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()))
-            }
+            (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => Ok(Value::Tuple(
+                xs.into_iter().map(|x| expr::mul([s, x])).collect(),
+            )),
+            (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => Ok(
+                Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()),
+            ),
             (a, b) => Err(Error::name(
-                format!("cannot {} {} and {}", op_verb(op), a.describe(), b.describe()),
+                format!(
+                    "cannot {} {} and {}",
+                    op_verb(op),
+                    a.describe(),
+                    b.describe()
+                ),
                 span,
             )),
         }
@@ -137,7 +176,10 @@ impl<'a> Lowerer<'a> {
             _ => {}
         }
         if builtin(name).is_some() || SPECIAL_FORMS.contains(&name) || name == "log" {
-            return Err(Error::name(format!("'{name}' is a built-in function: call it, as in {name}(x)"), span));
+            return Err(Error::name(
+                format!("'{name}' is a built-in function: call it, as in {name}(x)"),
+                span,
+            ));
         }
         if self.mode == Mode::Body {
             return Err(self.unknown_name(name, span));
@@ -153,8 +195,14 @@ impl<'a> Lowerer<'a> {
         let owner = self.defining.unwrap_or("the function");
         let message = match params.len() {
             0 => format!("unknown name '{name}': {owner} has no parameters"),
-            1 => format!("unknown name '{name}': the parameter of {owner} is {}", params[0]),
-            _ => format!("unknown name '{name}': the parameters of {owner} are {}", params.join(", ")),
+            1 => format!(
+                "unknown name '{name}': the parameter of {owner} is {}",
+                params[0]
+            ),
+            _ => format!(
+                "unknown name '{name}': the parameters of {owner} are {}",
+                params.join(", ")
+            ),
         };
         let error = Error::name(message, span);
         match glued_call(name).or_else(|| self.did_you_mean(name)) {
@@ -213,7 +261,12 @@ impl<'a> Lowerer<'a> {
 
     /// `(x + 1)(x - 1)`, `grad(f)(1, 2)`, `f(2)(3)`: a call when the left is
     /// a function, a product otherwise.
-    fn call_value(&mut self, callee: &syntax::Expr, args: &[syntax::Expr], span: Span) -> Result<Value> {
+    fn call_value(
+        &mut self,
+        callee: &syntax::Expr,
+        args: &[syntax::Expr],
+        span: Span,
+    ) -> Result<Value> {
         match self.value(callee)? {
             Value::Function(f) => {
                 let values = self.scalar_args(&f.name, args, f.params.len(), span)?;
@@ -235,7 +288,10 @@ impl<'a> Lowerer<'a> {
                     span,
                 )),
             },
-            other => Err(Error::name(format!("{} cannot be called", other.describe()), callee.span)),
+            other => Err(Error::name(
+                format!("{} cannot be called", other.describe()),
+                callee.span,
+            )),
         }
     }
 
@@ -252,16 +308,29 @@ impl<'a> Lowerer<'a> {
         apply_function(&f, &values)
     }
 
-    fn scalar_args(&mut self, name: &str, args: &[syntax::Expr], arity: usize, span: Span) -> Result<Vec<Expr>> {
+    fn scalar_args(
+        &mut self,
+        name: &str,
+        args: &[syntax::Expr],
+        arity: usize,
+        span: Span,
+    ) -> Result<Vec<Expr>> {
         if args.len() != arity {
             return Err(arity_error(name, arity, args.len(), span));
         }
         args.iter().map(|a| self.scalar(a)).collect()
     }
 
-    fn scalars<const N: usize>(&mut self, name: &str, args: &[syntax::Expr], span: Span) -> Result<[Expr; N]> {
+    fn scalars<const N: usize>(
+        &mut self,
+        name: &str,
+        args: &[syntax::Expr],
+        span: Span,
+    ) -> Result<[Expr; N]> {
         let values = self.scalar_args(name, args, N, span)?;
-        values.try_into().map_err(|_| Error::internal("arity checked above"))
+        values
+            .try_into()
+            .map_err(|_| Error::internal("arity checked above"))
     }
 
     /// `log(x)` is ln(x); `log(x, b)` is ln(x)/ln(b).
@@ -289,12 +358,18 @@ impl<'a> Lowerer<'a> {
     fn diff(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         if !(2..=3).contains(&args.len()) {
             return Err(Error::name(
-                format!("diff takes 2 or 3 arguments: diff(EXPR, x) or diff(EXPR, x, n), not {}", args.len()),
+                format!(
+                    "diff takes 2 or 3 arguments: diff(EXPR, x) or diff(EXPR, x, n), not {}",
+                    args.len()
+                ),
                 span,
             ));
         }
         let ExprKind::Name(var) = &args[1].kind else {
-            return Err(Error::name("the second argument of diff must be a variable name, as in diff(x^2, x)", args[1].span));
+            return Err(Error::name(
+                "the second argument of diff must be a variable name, as in diff(x^2, x)",
+                args[1].span,
+            ));
         };
         let order = match args.get(2) {
             Some(n) => self.order(n)?,
@@ -315,7 +390,10 @@ impl<'a> Lowerer<'a> {
                 if !f.params.iter().any(|p| &**p == var) {
                     let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
                     return Err(Error::name(
-                        format!("'{var}' is not a parameter of {name}, whose parameters are {}", params.join(", ")),
+                        format!(
+                            "'{var}' is not a parameter of {name}, whose parameters are {}",
+                            params.join(", ")
+                        ),
                         e.span,
                     ));
                 }
@@ -340,19 +418,30 @@ impl<'a> Lowerer<'a> {
         let n = value.as_num().and_then(Num::as_integer);
         match n {
             Some(n @ 0..=1000) => Ok(n as u32),
-            _ => Err(Error::name("the order of a derivative must be a whole number from 0 to 1000", e.span)),
+            _ => Err(Error::name(
+                "the order of a derivative must be a whole number from 0 to 1000",
+                e.span,
+            )),
         }
     }
 
     /// The function named by a one-argument special form: `grad(f)`.
-    fn function_arg(&mut self, form: &str, args: &[syntax::Expr], span: Span) -> Result<FunctionValue> {
+    fn function_arg(
+        &mut self,
+        form: &str,
+        args: &[syntax::Expr],
+        span: Span,
+    ) -> Result<FunctionValue> {
         if args.len() != 1 {
             return Err(arity_error(form, 1, args.len(), span));
         }
         match self.value(&args[0])? {
             Value::Function(f) => Ok(f),
             other => Err(Error::name(
-                format!("{form} needs a function, as in {form}(f), not {}", other.describe()),
+                format!(
+                    "{form} needs a function, as in {form}(f), not {}",
+                    other.describe()
+                ),
                 args[0].span,
             )),
         }
@@ -390,7 +479,10 @@ impl<'a> Lowerer<'a> {
             Value::Function(f) => f,
             other => {
                 return Err(Error::name(
-                    format!("a prime (') follows a function name, as in f'; this is {}", other.describe()),
+                    format!(
+                        "a prime (') follows a function name, as in f'; this is {}",
+                        other.describe()
+                    ),
                     span,
                 ));
             }
@@ -402,7 +494,13 @@ impl<'a> Lowerer<'a> {
                 None => "a function without parameters has no derivative".to_string(),
             };
             return Err(Error::name(
-                format!("{}' needs a function of one parameter; {} has {} ({})", f.name, f.name, params.len(), params.join(", ")),
+                format!(
+                    "{}' needs a function of one parameter; {} has {} ({})",
+                    f.name,
+                    f.name,
+                    params.len(),
+                    params.join(", ")
+                ),
                 span,
             )
             .with_hint(hint));
@@ -437,10 +535,17 @@ impl<'a> Lowerer<'a> {
             Value::Function(f) => match &f.body {
                 Body::Scalar(b) => to_latex(*b),
                 Body::Vector(v) => latex_tuple(v),
-                Body::Matrix(_) => return Err(Error::name("latex of a matrix is not supported", span)),
+                Body::Matrix(_) => {
+                    return Err(Error::name("latex of a matrix is not supported", span));
+                }
             },
             Value::Tuple(v) => latex_tuple(&v),
-            other => return Err(Error::name(format!("latex needs an expression, not {}", other.describe()), span)),
+            other => {
+                return Err(Error::name(
+                    format!("latex needs an expression, not {}", other.describe()),
+                    span,
+                ));
+            }
         };
         Ok(Value::Str(text))
     }
@@ -462,7 +567,10 @@ pub fn gradient(body: Expr, params: &[Rc<str>]) -> Result<Vec<Expr>> {
 fn scalar_body(f: &FunctionValue, span: Span) -> Result<Expr> {
     match &f.body {
         Body::Scalar(b) => Ok(*b),
-        _ => Err(Error::name(format!("{} is not a function with a single value", f.name), span)),
+        _ => Err(Error::name(
+            format!("{} is not a function with a single value", f.name),
+            span,
+        )),
     }
 }
 
@@ -511,14 +619,26 @@ fn arity_error(name: &str, arity: usize, given: usize, span: Span) -> Error {
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
     Error::new(
         ErrorKind::Name,
-        format!("{name} takes {arity} {}, but {given} {} given", plural(arity), if given == 1 { "was" } else { "were" }),
+        format!(
+            "{name} takes {arity} {}, but {given} {} given",
+            plural(arity),
+            if given == 1 { "was" } else { "were" }
+        ),
     )
     .at(span)
 }
 
 fn not_a_function(name: &str, args: &[syntax::Expr], span: Span) -> Error {
-    let hint = if args.len() == 1 { format!("write {name}*(...) to multiply") } else { "write '*' to multiply".into() };
-    Error::name(format!("'{name}' is not a function, so '{name}(' cannot call it"), span).with_hint(hint)
+    let hint = if args.len() == 1 {
+        format!("write {name}*(...) to multiply")
+    } else {
+        "write '*' to multiply".into()
+    };
+    Error::name(
+        format!("'{name}' is not a function, so '{name}(' cannot call it"),
+        span,
+    )
+    .with_hint(hint)
 }
 
 fn call_example(f: &FunctionValue) -> String {
@@ -533,7 +653,8 @@ fn glued_call(name: &str) -> Option<String> {
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.iter().find_map(|f| {
         let rest = name.strip_prefix(f)?;
-        let short = !rest.is_empty() && rest.chars().count() <= 2 && rest.chars().all(char::is_alphabetic);
+        let short =
+            !rest.is_empty() && rest.chars().count() <= 2 && rest.chars().all(char::is_alphabetic);
         short.then(|| format!("did you mean {f}({rest})?"))
     })
 }

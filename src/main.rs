@@ -52,7 +52,8 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let order = source_order(&matches);
-    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let color =
+        !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     colored::control::set_override(color);
     if let Err(e) = ctrlc::set_handler(|| INTERRUPT.store(true, Ordering::SeqCst)) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
@@ -80,7 +81,10 @@ fn source_order(matches: &clap::ArgMatches) -> Vec<(bool, usize)> {
         positions.extend(indices.enumerate().map(|(k, at)| (at, false, k)));
     }
     positions.sort();
-    positions.into_iter().map(|(_, is_eval, k)| (is_eval, k)).collect()
+    positions
+        .into_iter()
+        .map(|(_, is_eval, k)| (is_eval, k))
+        .collect()
 }
 
 fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
@@ -94,17 +98,30 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
             eprintln!("error: cannot read standard input: {e}");
             return 1;
         }
-        return run_sources(&mut session, vec![Source { name: "stdin".into(), text }], cli.json);
+        return run_sources(
+            &mut session,
+            vec![Source {
+                name: "stdin".into(),
+                text,
+            }],
+            cli.json,
+        );
     }
     let mut sources = Vec::new();
     for (is_eval, k) in order {
         if is_eval {
-            sources.push(Source { name: "-e".into(), text: cli.eval[k].clone() });
+            sources.push(Source {
+                name: "-e".into(),
+                text: cli.eval[k].clone(),
+            });
             continue;
         }
         let path = &cli.files[k];
         match std::fs::read(path) {
-            Ok(bytes) => sources.push(Source { name: path.clone(), text: String::from_utf8_lossy(&bytes).into_owned() }),
+            Ok(bytes) => sources.push(Source {
+                name: path.clone(),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            }),
             Err(e) => {
                 let message = format!("cannot read '{path}': {}", io_words(&e));
                 print_error_plain(&message, path, cli.json);
@@ -128,7 +145,11 @@ fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
     for source in sources {
         let mut stdout = std::io::stdout().lock();
         let mut emit = |outcome: &Outcome| {
-            let text = if json { format!("{}\n", report::json(outcome)) } else { report::human(outcome, &style) };
+            let text = if json {
+                format!("{}\n", report::json(outcome))
+            } else {
+                report::human(outcome, &style)
+            };
             // A closed pipe (gd ... | head) is not an error worth reporting.
             let _ = stdout.write_all(text.as_bytes());
             let _ = stdout.flush();
@@ -139,7 +160,11 @@ fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
             if error.kind != ErrorKind::Interrupted || !json {
                 print_error(&error, &source, json);
             }
-            return if error.kind == ErrorKind::Interrupted { 130 } else { 1 };
+            return if error.kind == ErrorKind::Interrupted {
+                130
+            } else {
+                1
+            };
         }
     }
     0
@@ -154,7 +179,10 @@ fn print_error(error: &gd::error::Error, source: &Source, json: bool) {
         }
         println!("{}", report::error_json(&message, &source.name, position));
     } else {
-        eprint!("{}", repl::colour_error(&render(error, &source.name, &source.text)));
+        eprint!(
+            "{}",
+            repl::colour_error(&render(error, &source.name, &source.text))
+        );
     }
 }
 

@@ -43,8 +43,14 @@ pub fn run(session: &mut Session, _color: bool) -> u8 {
         }
     };
     editor.set_helper(Some(GdHelper));
-    println!("gd {}: type a statement, Ctrl-D to quit", env!("CARGO_PKG_VERSION"));
-    let style = Style { confirm_definitions: true, ..Style::default() };
+    println!(
+        "gd {}: type a statement, Ctrl-D to quit",
+        env!("CARGO_PKG_VERSION")
+    );
+    let style = Style {
+        confirm_definitions: true,
+        ..Style::default()
+    };
     loop {
         match editor.readline("gd> ") {
             Ok(line) => {
@@ -53,7 +59,8 @@ pub fn run(session: &mut Session, _color: bool) -> u8 {
                 }
                 let _ = editor.add_history_entry(line.as_str());
                 INTERRUPT.store(false, Ordering::SeqCst);
-                let mut emit = |outcome: &gd::value::Outcome| print!("{}", report::human(outcome, &style));
+                let mut emit =
+                    |outcome: &gd::value::Outcome| print!("{}", report::human(outcome, &style));
                 if let Err(error) = session.run_source(&line, &mut emit) {
                     if error.kind == ErrorKind::Interrupted {
                         eprintln!("{}", "interrupted".yellow());

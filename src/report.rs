@@ -25,7 +25,10 @@ pub struct Style {
 
 impl Default for Style {
     fn default() -> Style {
-        Style { confirm_definitions: false, max_rows: 24 }
+        Style {
+            confirm_definitions: false,
+            max_rows: 24,
+        }
     }
 }
 
@@ -36,17 +39,36 @@ impl Default for Style {
 pub fn human(outcome: &Outcome, style: &Style) -> String {
     match outcome {
         Outcome::Define { name, value } if name.is_empty() => format!("{}\n", shown_text(value)),
-        Outcome::Define { name, value } => confirm(style, format!("{name} = {}", shown_text(value))),
-        Outcome::Function { name, params, body, defined } => {
+        Outcome::Define { name, value } => {
+            confirm(style, format!("{name} = {}", shown_text(value)))
+        }
+        Outcome::Function {
+            name,
+            params,
+            body,
+            defined,
+        } => {
             let text = format!("{name}({}) = {}", params.join(", "), to_text(*body));
-            if *defined { confirm(style, text) } else { format!("{text}\n") }
+            if *defined {
+                confirm(style, text)
+            } else {
+                format!("{text}\n")
+            }
         }
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
         Outcome::Vector(v) => format!("{}\n", tuple_text(v.iter().map(|x| format_number(*x)))),
         Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
-        Outcome::Matrix(rows) => matrix_text(rows.iter().map(|r| r.iter().map(|x| format_number(*x)).collect()).collect()),
-        Outcome::ExprsMatrix(rows) => matrix_text(rows.iter().map(|r| r.iter().map(|e| to_text(*e)).collect()).collect()),
+        Outcome::Matrix(rows) => matrix_text(
+            rows.iter()
+                .map(|r| r.iter().map(|x| format_number(*x)).collect())
+                .collect(),
+        ),
+        Outcome::ExprsMatrix(rows) => matrix_text(
+            rows.iter()
+                .map(|r| r.iter().map(|e| to_text(*e)).collect())
+                .collect(),
+        ),
         Outcome::Str(s) => format!("{s}\n"),
         Outcome::Check(c) => check_text(c),
         Outcome::Descent(d) => descent_text(d, style),
@@ -55,7 +77,11 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
 }
 
 fn confirm(style: &Style, text: String) -> String {
-    if style.confirm_definitions { format!("{}\n", text.dimmed()) } else { String::new() }
+    if style.confirm_definitions {
+        format!("{}\n", text.dimmed())
+    } else {
+        String::new()
+    }
 }
 
 fn tuple_text(items: impl Iterator<Item = String>) -> String {
@@ -65,8 +91,17 @@ fn tuple_text(items: impl Iterator<Item = String>) -> String {
 fn shown_text(value: &Shown) -> String {
     match value {
         Shown::Number(x) => format_number(*x),
-        Shown::Vector(v) => format!("[{}]", v.iter().map(|x| format_number(*x)).collect::<Vec<_>>().join(", ")),
-        Shown::List(items) => format!("[{}]", items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")),
+        Shown::Vector(v) => format!(
+            "[{}]",
+            v.iter()
+                .map(|x| format_number(*x))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Shown::List(items) => format!(
+            "[{}]",
+            items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -81,11 +116,21 @@ fn shown_inner(value: &Shown) -> String {
 fn matrix_text(rows: Vec<Vec<String>>) -> String {
     let n_cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..n_cols)
-        .map(|j| rows.iter().filter_map(|r| r.get(j)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|j| {
+            rows.iter()
+                .filter_map(|r| r.get(j))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in &rows {
-        let cells: Vec<String> = row.iter().enumerate().map(|(j, c)| pad_left(c, widths[j])).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(j, c)| pad_left(c, widths[j]))
+            .collect();
         out.push_str(&format!("[{}]\n", cells.join("  ")));
     }
     out
@@ -100,8 +145,15 @@ fn check_text(c: &CheckOutcome) -> String {
     if c.ok {
         return format!("{} equal ({})\n", "✓".green().bold(), c.method.name());
     }
-    let at: Vec<String> = c.at.iter().map(|(v, x)| format!("{v} = {}", format_number(*x))).collect();
-    let at = if at.is_empty() { String::new() } else { format!(" at {}", at.join(", ")) };
+    let at: Vec<String> =
+        c.at.iter()
+            .map(|(v, x)| format!("{v} = {}", format_number(*x)))
+            .collect();
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", at.join(", "))
+    };
     format!(
         "{} not equal{at}: left = {}, right = {}\n  left:  {}\n  right: {}\n",
         "✗".red().bold(),
@@ -132,11 +184,24 @@ fn descent_header(d: &DescentOutcome) -> String {
         Sense::Minimize => "minimize",
         Sense::Maximize => "maximize",
     };
-    let settings: Vec<String> = d.settings.iter().map(|(k, v)| format!("{k} {}", format_number(*v))).collect();
+    let settings: Vec<String> = d
+        .settings
+        .iter()
+        .map(|(k, v)| format!("{k} {}", format_number(*v)))
+        .collect();
     let gradient = if d.gradient.len() == 1 {
-        format!("{}'({}) = {}", d.function, d.params[0], to_text(d.gradient[0]))
+        format!(
+            "{}'({}) = {}",
+            d.function,
+            d.params[0],
+            to_text(d.gradient[0])
+        )
     } else {
-        format!("grad {} = {}", d.function, tuple_text(d.gradient.iter().map(|e| to_text(*e))))
+        format!(
+            "grad {} = {}",
+            d.function,
+            tuple_text(d.gradient.iter().map(|e| to_text(*e)))
+        )
     };
     format!(
         "{} {} = {}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
@@ -146,12 +211,16 @@ fn descent_header(d: &DescentOutcome) -> String {
         point_text(&d.start),
         d.method,
         settings.join(", "),
-        d.run.max_steps,
+        d.max_steps,
     )
 }
 
 fn point_text(x: &[f64]) -> String {
-    if x.len() == 1 { format_number(x[0]) } else { tuple_text(x.iter().map(|v| format_number(*v))) }
+    if x.len() == 1 {
+        format_number(x[0])
+    } else {
+        tuple_text(x.iter().map(|v| format_number(*v)))
+    }
 }
 
 /// A number in a table cell: up to 10 significant digits, no noise.
@@ -163,7 +232,14 @@ fn cell(x: f64) -> String {
     if !(-5.0..15.0).contains(&magnitude) {
         return format_number(format!("{x:.9e}").parse().unwrap_or(x));
     }
-    format_number(format!("{x:.*}", (9 - magnitude.floor() as i64).clamp(0, 15) as usize).parse().unwrap_or(x))
+    format_number(
+        format!(
+            "{x:.*}",
+            (9 - magnitude.floor() as i64).clamp(0, 15) as usize
+        )
+        .parse()
+        .unwrap_or(x),
+    )
 }
 
 fn trace_table(d: &DescentOutcome, style: &Style) -> String {
@@ -177,7 +253,9 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
         match i {
             None => rows.push(None),
             Some(i) => {
-                let entry = run.trace.entry(i);
+                let Some(entry) = run.trace.entry(i) else {
+                    continue;
+                };
                 let mut row = vec![entry.step.to_string()];
                 row.extend(entry.x.iter().map(|v| cell(*v)));
                 row.push(cell(entry.f));
@@ -197,7 +275,11 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
         })
         .collect();
     let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = cells.iter().enumerate().map(|(j, c)| pad_left(c, widths[j])).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(j, c)| pad_left(c, widths[j]))
+            .collect();
         format!("  {}\n", padded.join("  "))
     };
     let mut out = line(&headers).bold().to_string();
@@ -214,7 +296,14 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
 fn rows_to_show(run: &Run, every: Option<u64>, max_rows: usize) -> Vec<Option<usize>> {
     let n = run.trace.len();
     let mut picked: Vec<usize> = match every {
-        Some(k) => (0..n).filter(|i| run.trace.entry(*i).step % k == 0 || *i + 1 == n).collect(),
+        Some(k) => run
+            .trace
+            .steps()
+            .iter()
+            .enumerate()
+            .filter(|(i, step)| *step % k == 0 || *i + 1 == n)
+            .map(|(i, _)| i)
+            .collect(),
         None => (0..n).collect(),
     };
     picked.dedup();
@@ -236,15 +325,29 @@ fn norm(v: &[f64]) -> f64 {
 fn result_line(d: &DescentOutcome) -> String {
     let run = &d.run;
     let names = &d.params;
-    let point: Vec<String> = names.iter().zip(&run.x).map(|(n, v)| format!("{n} = {}", format_number(*v))).collect();
+    let point: Vec<String> = names
+        .iter()
+        .zip(&run.x)
+        .map(|(n, v)| format!("{n} = {}", format_number(*v)))
+        .collect();
     let steps = plural(run.steps, "step");
     let status = match run.status {
         Status::Converged => format!("converged after {steps} (|grad| below tol)"),
         Status::MaxSteps => format!("stopped after {steps} (the most allowed)"),
-        Status::Diverged => format!("{} {}", "diverged:".red().bold(), run.reason.clone().unwrap_or_default()),
+        Status::Diverged => {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let reason = run.reason.map(|r| r.describe(&names)).unwrap_or_default();
+            format!("{} {reason}", "diverged:".red().bold())
+        }
         Status::Interrupted => format!("{} after {steps}", "interrupted".yellow().bold()),
     };
-    let mut out = format!("{status}\n  {}, {} = {}, |grad| = {}\n", point.join(", "), d.function, format_number(run.f), format_number(run.grad_norm));
+    let mut out = format!(
+        "{status}\n  {}, {} = {}, |grad| = {}\n",
+        point.join(", "),
+        d.function,
+        format_number(run.f),
+        format_number(run.grad_norm)
+    );
     out.push_str(&format!("  verdict: {}\n", verdict_text(run)));
     out
 }
@@ -266,7 +369,11 @@ fn verdict_text(run: &Run) -> String {
 }
 
 fn plural(n: u64, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn compare_text(c: &CompareOutcome) -> String {
@@ -287,16 +394,24 @@ pub fn json(outcome: &Outcome) -> Json {
             Shown::Vector(v) => json!({"kind": "vector", "value": numbers(v)}),
             other => json!({"kind": "vector", "value": shown_json(other)}),
         },
-        Outcome::Define { name, value } => json!({"kind": "define", "name": name, "value": shown_json(value)}),
-        Outcome::Function { name, params, body, .. } => {
+        Outcome::Define { name, value } => {
+            json!({"kind": "define", "name": name, "value": shown_json(value)})
+        }
+        Outcome::Function {
+            name, params, body, ..
+        } => {
             json!({"kind": "function", "name": name, "params": params, "body": to_text(*body)})
         }
         Outcome::Number(x) => json!({"kind": "number", "value": number(*x)}),
         Outcome::Expr(e) => json!({"kind": "expr", "text": to_text(*e), "latex": to_latex(*e)}),
         Outcome::Vector(v) => json!({"kind": "vector", "value": numbers(v)}),
         Outcome::Exprs(v) => json!({"kind": "exprs", "text": texts(v)}),
-        Outcome::Matrix(rows) => json!({"kind": "matrix", "value": rows.iter().map(|r| numbers(r)).collect::<Vec<_>>()}),
-        Outcome::ExprsMatrix(rows) => json!({"kind": "exprs_matrix", "text": rows.iter().map(|r| texts(r)).collect::<Vec<_>>()}),
+        Outcome::Matrix(rows) => {
+            json!({"kind": "matrix", "value": rows.iter().map(|r| numbers(r)).collect::<Vec<_>>()})
+        }
+        Outcome::ExprsMatrix(rows) => {
+            json!({"kind": "exprs_matrix", "text": rows.iter().map(|r| texts(r)).collect::<Vec<_>>()})
+        }
         Outcome::Str(s) => json!({"kind": "string", "value": s}),
         Outcome::Check(c) => check_json(c),
         Outcome::Descent(d) => descent_json(d),
@@ -371,9 +486,10 @@ fn descent_json(d: &DescentOutcome) -> Json {
     for (k, v) in &d.settings {
         params.insert(k.clone(), number(*v));
     }
-    let trace: Vec<Json> = (0..run.trace.len())
-        .map(|i| {
-            let entry = run.trace.entry(i);
+    let trace: Vec<Json> = run
+        .trace
+        .iter()
+        .map(|entry| {
             json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)})
         })
         .collect();
@@ -381,7 +497,13 @@ fn descent_json(d: &DescentOutcome) -> Json {
     // The kind is "minimize" for both senses; "sense" tells them apart.
     object.insert("kind".into(), json!("minimize"));
     object.insert("function".into(), json!(d.function));
-    object.insert("sense".into(), json!(match d.sense { Sense::Minimize => "min", Sense::Maximize => "max" }));
+    object.insert(
+        "sense".into(),
+        json!(match d.sense {
+            Sense::Minimize => "min",
+            Sense::Maximize => "max",
+        }),
+    );
     object.insert("method".into(), json!(d.method));
     object.insert("params".into(), Json::Object(params));
     object.insert("start".into(), Json::Array(numbers(&d.start)));
@@ -389,33 +511,16 @@ fn descent_json(d: &DescentOutcome) -> Json {
     if run.trace_every > 1 {
         object.insert("trace_every".into(), json!(run.trace_every));
     }
-    object.insert("status".into(), json!(status_name(run.status)));
+    object.insert("status".into(), json!(run.status.as_str()));
     if let Some(reason) = &run.reason {
-        object.insert("reason".into(), json!(reason));
+        let names: Vec<&str> = d.params.iter().map(String::as_str).collect();
+        object.insert("reason".into(), json!(reason.describe(&names)));
     }
     object.insert("steps".into(), json!(run.steps));
     object.insert("x".into(), Json::Array(numbers(&run.x)));
     object.insert("f".into(), number(run.f));
     object.insert("grad_norm".into(), number(run.grad_norm));
-    object.insert("verdict".into(), json!(verdict_name(run.verdict)));
+    object.insert("verdict".into(), json!(run.verdict.as_str()));
     object.insert("rate".into(), run.rate.map_or(Json::Null, number));
     Json::Object(object)
-}
-
-pub fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Converged => "converged",
-        Status::MaxSteps => "max_steps",
-        Status::Diverged => "diverged",
-        Status::Interrupted => "interrupted",
-    }
-}
-
-pub fn verdict_name(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Converged => "converged",
-        Verdict::Converging => "converging",
-        Verdict::Oscillating => "oscillating",
-        Verdict::Diverged => "diverged",
-    }
 }

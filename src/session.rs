@@ -11,7 +11,7 @@ use crate::check::check;
 use crate::compile::compile;
 use crate::descent::{self, Config, Method};
 use crate::error::{Error, Result};
-use crate::lower::{Lowerer, Mode, builtin, gradient, SPECIAL_FORMS};
+use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
 use crate::parse::parse_program;
 use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_budget, substitute};
 use crate::symbolic::simplify::simplify;
@@ -69,7 +69,9 @@ impl Session {
         reset_budget();
         INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
         let outcome = match &stmt.kind {
-            StmtKind::DefineFunction { name, params, body } => self.define_function(name, params, body)?,
+            StmtKind::DefineFunction { name, params, body } => {
+                self.define_function(name, params, body)?
+            }
             StmtKind::DefineValue { name, value } => self.define_value(name, value)?,
             StmtKind::Expr(e) => self.show(e)?,
             StmtKind::Check { left, right } => self.check(left, right)?,
@@ -97,12 +99,21 @@ impl Session {
     }
 
     pub fn function_names(&self) -> Vec<String> {
-        self.order.iter().filter(|n| self.functions.contains_key(*n)).cloned().collect()
+        self.order
+            .iter()
+            .filter(|n| self.functions.contains_key(*n))
+            .cloned()
+            .collect()
     }
 
     /// A user function as a value, its body resolved against the current
     /// definitions.
-    pub fn function_value(&self, name: &str, f: &UserFunction, span: Span) -> Result<FunctionValue> {
+    pub fn function_value(
+        &self,
+        name: &str,
+        f: &UserFunction,
+        span: Span,
+    ) -> Result<FunctionValue> {
         let body = self.resolve(f.body, &f.params).map_err(|e| e.at(span))?;
         Ok(FunctionValue {
             name: name.to_string(),
@@ -138,7 +149,10 @@ impl Session {
                 Some(Value::Scalar(v)) => *v,
                 Some(other) => {
                     return Err(Error::name(
-                        format!("'{name}' is {} and cannot be used in a formula", other.describe()),
+                        format!(
+                            "'{name}' is {} and cannot be used in a formula",
+                            other.describe()
+                        ),
                         Span::default(),
                     ));
                 }
@@ -162,7 +176,11 @@ impl Session {
                     .iter()
                     .map(|k| self.resolve_rec(*k, params, memo, depth))
                     .collect::<Result<Vec<_>>>()?;
-                if new == kids { e } else { crate::symbolic::expr::rebuild(&node, new) }
+                if new == kids {
+                    e
+                } else {
+                    crate::symbolic::expr::rebuild(&node, new)
+                }
             }
         };
         memo.insert(e, out);
@@ -171,19 +189,30 @@ impl Session {
 
     // ------------------------------------------------------------ definitions
 
-    fn define_function(&mut self, name: &Ident, params: &[Ident], body: &syntax::Expr) -> Result<Outcome> {
+    fn define_function(
+        &mut self,
+        name: &Ident,
+        params: &[Ident],
+        body: &syntax::Expr,
+    ) -> Result<Outcome> {
         check_definable(name)?;
         let param_names: Vec<Rc<str>> = params.iter().map(|p| Rc::from(p.name.as_str())).collect();
         for (i, p) in params.iter().enumerate() {
             if param_names[..i].contains(&param_names[i]) {
-                return Err(Error::name(format!("parameter '{}' appears twice", p.name), p.span));
+                return Err(Error::name(
+                    format!("parameter '{}' appears twice", p.name),
+                    p.span,
+                ));
             }
         }
         let mut lowerer = Lowerer::new(self, Mode::Body, param_names.clone());
         lowerer.defining = Some(&name.name);
         let lowered = lowerer.scalar(body)?;
         self.check_no_cycle(&name.name, lowered, body.span)?;
-        let function = UserFunction { params: param_names, body: lowered };
+        let function = UserFunction {
+            params: param_names,
+            body: lowered,
+        };
         self.values.remove(&name.name);
         self.functions.insert(name.name.clone(), function);
         self.remember(&name.name);
@@ -202,7 +231,10 @@ impl Session {
         let mut seen = HashSet::new();
         if let Some(cycle) = self.find_path(body, name, &mut path, &mut seen) {
             return Err(Error::name(
-                format!("{name} would call itself ({}): recursion is not allowed", cycle.join(" -> ")),
+                format!(
+                    "{name} would call itself ({}): recursion is not allowed",
+                    cycle.join(" -> ")
+                ),
                 span,
             ));
         }
@@ -244,19 +276,31 @@ impl Session {
         self.functions.remove(&name.name);
         self.values.insert(name.name.clone(), lowered);
         self.remember(&name.name);
-        Ok(Outcome::Define { name: name.name.clone(), value: shown })
+        Ok(Outcome::Define {
+            name: name.name.clone(),
+            value: shown,
+        })
     }
 
     /// `g = f'` defines g as that function.
     fn define_function_value(&mut self, name: &Ident, f: FunctionValue) -> Result<Outcome> {
         let Body::Scalar(body) = f.body else {
             return Err(Error::name(
-                format!("{} has several values; only a function with one value can be named", f.name),
+                format!(
+                    "{} has several values; only a function with one value can be named",
+                    f.name
+                ),
                 name.span,
             ));
         };
         self.values.remove(&name.name);
-        self.functions.insert(name.name.clone(), UserFunction { params: f.params.clone(), body });
+        self.functions.insert(
+            name.name.clone(),
+            UserFunction {
+                params: f.params.clone(),
+                body,
+            },
+        );
         self.remember(&name.name);
         Ok(Outcome::Function {
             name: name.name.clone(),
@@ -291,10 +335,17 @@ impl Session {
         }
         let body_text = span_text_hint(&vars);
         Err(Error::name(
-            format!("'{}' cannot be a value: it depends on {body_text}, which is not defined", name.name),
+            format!(
+                "'{}' cannot be a value: it depends on {body_text}, which is not defined",
+                name.name
+            ),
             span,
         )
-        .with_hint(format!("to define a function, write {}({}) = ...", name.name, vars.join(", "))))
+        .with_hint(format!(
+            "to define a function, write {}({}) = ...",
+            name.name,
+            vars.join(", ")
+        )))
     }
 
     fn remember(&mut self, name: &str) {
@@ -315,7 +366,10 @@ impl Session {
         match value {
             Value::Scalar(x) => Ok(scalar_outcome(simplify(x)?)?),
             Value::Tuple(items) => {
-                let items = items.into_iter().map(simplify).collect::<Result<Vec<_>>>()?;
+                let items = items
+                    .into_iter()
+                    .map(simplify)
+                    .collect::<Result<Vec<_>>>()?;
                 match numbers(&items)? {
                     Some(v) => Ok(Outcome::Vector(v)),
                     None => Ok(Outcome::Exprs(items)),
@@ -324,7 +378,10 @@ impl Session {
             Value::Matrix(rows) => matrix_outcome(rows),
             Value::List(_) => match shown(&value, e.span)? {
                 Shown::Vector(v) => Ok(Outcome::Vector(v)),
-                other => Ok(Outcome::Define { name: String::new(), value: other }),
+                other => Ok(Outcome::Define {
+                    name: String::new(),
+                    value: other,
+                }),
             },
             Value::Str(s) => Ok(Outcome::Str(s)),
             Value::Function(f) => Ok(function_outcome(f)),
@@ -350,7 +407,10 @@ impl Session {
             _ => return Err(Error::internal("user functions have one value")),
         };
         if f.params.is_empty() {
-            return Err(Error::name(format!("{} has no parameters to optimize", f.name), d.function.span));
+            return Err(Error::name(
+                format!("{} has no parameters to optimize", f.name),
+                d.function.span,
+            ));
         }
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
         let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
@@ -382,13 +442,18 @@ impl Session {
             method: "gd".to_string(),
             settings: vec![("lr".to_string(), config.lr)],
             start,
+            max_steps: config.steps,
             every: options.every,
             run,
         })))
     }
 
     fn not_a_defined_function(&self, name: &Ident) -> Error {
-        let what = if self.values.contains_key(&name.name) { "is a value, not a function" } else { "is not a defined function" };
+        let what = if self.values.contains_key(&name.name) {
+            "is a value, not a function"
+        } else {
+            "is not a defined function"
+        };
         let mut error = Error::name(format!("'{}' {what}", name.name), name.span);
         let names = self.function_names();
         if let Some(c) = crate::lower::closest(&name.name, names.iter().map(String::as_str)) {
@@ -401,7 +466,8 @@ impl Session {
         let number = |e: &Option<syntax::Expr>, what: &str| -> Result<Option<(f64, Span)>> {
             let Some(e) = e else { return Ok(None) };
             let v = Lowerer::new(self, Mode::Now, Vec::new()).scalar(e)?;
-            let x = constant_value(v).ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
+            let x = constant_value(v)
+                .ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
             Ok(Some((x, e.span)))
         };
         let steps = match number(&d.steps, "steps")? {
@@ -424,14 +490,20 @@ impl Session {
             let first = &methods.list[0];
             if methods.list.len() != 1 || first.name.name != "gd" || !first.args.is_empty() {
                 return Err(Error::name(
-                    format!("the method '{}' is not available yet: only gd", first.name.name),
+                    format!(
+                        "the method '{}' is not available yet: only gd",
+                        first.name.name
+                    ),
                     methods.span,
                 ));
             }
         }
         for (clause, what) in [(&d.batch, "batch"), (&d.seed, "seed")] {
             if let Some(e) = clause {
-                return Err(Error::name(format!("'{what}' needs data, which is not available yet"), e.span));
+                return Err(Error::name(
+                    format!("'{what}' needs data, which is not available yet"),
+                    e.span,
+                ));
             }
         }
         if d.plot.is_some() {
@@ -453,9 +525,15 @@ impl Session {
             other => vec![other],
         };
         if items.is_empty() {
-            return Err(Error::name("the list of starting points is empty", from.span));
+            return Err(Error::name(
+                "the list of starting points is empty",
+                from.span,
+            ));
         }
-        items.into_iter().map(|v| start_point(v, n, name, from.span)).collect()
+        items
+            .into_iter()
+            .map(|v| start_point(v, n, name, from.span))
+            .collect()
     }
 
     fn rates(&self, lr: Option<&syntax::Expr>) -> Result<Vec<f64>> {
@@ -473,9 +551,15 @@ impl Session {
             .map(|v| match v {
                 Value::Scalar(e) => match constant_value(e) {
                     Some(x) if x > 0.0 && x.is_finite() => Ok(x),
-                    _ => Err(Error::name("a learning rate must be a positive number", lr.span)),
+                    _ => Err(Error::name(
+                        "a learning rate must be a positive number",
+                        lr.span,
+                    )),
                 },
-                other => Err(Error::name(format!("a learning rate must be a number, not {}", other.describe()), lr.span)),
+                other => Err(Error::name(
+                    format!("a learning rate must be a number, not {}", other.describe()),
+                    lr.span,
+                )),
             })
             .collect()
     }
@@ -493,11 +577,23 @@ fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {
     let coords: Vec<Expr> = match v {
         Value::Scalar(e) => vec![e],
         Value::Tuple(items) => items,
-        other => return Err(Error::name(format!("a starting point is a number or a tuple, not {}", other.describe()), span)),
+        other => {
+            return Err(Error::name(
+                format!(
+                    "a starting point is a number or a tuple, not {}",
+                    other.describe()
+                ),
+                span,
+            ));
+        }
     };
     if coords.len() != n {
         let example = vec!["0"; n].join(", ");
-        let example = if n == 1 { example } else { format!("({example})") };
+        let example = if n == 1 {
+            example
+        } else {
+            format!("({example})")
+        };
         return Err(Error::name(
             format!(
                 "{name} has {n} parameter{}, so a start needs {n} coordinate{}, like {example}; this one has {}",
@@ -512,7 +608,10 @@ fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {
         .into_iter()
         .map(|c| match constant_value(c) {
             Some(x) if x.is_finite() => Ok(x),
-            _ => Err(Error::name("a starting point must be made of finite numbers", span)),
+            _ => Err(Error::name(
+                "a starting point must be made of finite numbers",
+                span,
+            )),
         })
         .collect()
 }
@@ -521,7 +620,10 @@ fn whole(x: f64, what: &str, span: Span, min: u64) -> Result<u64> {
     if x.fract() == 0.0 && x >= min as f64 && x <= 1e15 {
         Ok(x as u64)
     } else {
-        Err(Error::name(format!("{what} must be a whole number, {min} or more"), span))
+        Err(Error::name(
+            format!("{what} must be a whole number, {min} or more"),
+            span,
+        ))
     }
 }
 
@@ -585,23 +687,38 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
     };
     match value {
         Value::Scalar(e) => Ok(Shown::Number(number(e)?)),
-        Value::Tuple(items) => Ok(Shown::Vector(items.iter().map(number).collect::<Result<_>>()?)),
+        Value::Tuple(items) => Ok(Shown::Vector(
+            items.iter().map(number).collect::<Result<_>>()?,
+        )),
         Value::List(items) => {
-            let all: Vec<Shown> = items.iter().map(|i| shown(i, span)).collect::<Result<_>>()?;
+            let all: Vec<Shown> = items
+                .iter()
+                .map(|i| shown(i, span))
+                .collect::<Result<_>>()?;
             if all.iter().all(|s| matches!(s, Shown::Number(_))) {
-                Ok(Shown::Vector(all.iter().map(|s| if let Shown::Number(x) = s { *x } else { 0.0 }).collect()))
+                Ok(Shown::Vector(
+                    all.iter()
+                        .map(|s| if let Shown::Number(x) = s { *x } else { 0.0 })
+                        .collect(),
+                ))
             } else {
                 Ok(Shown::List(all))
             }
         }
-        other => Err(Error::name(format!("{} cannot be stored as a value", other.describe()), span)),
+        other => Err(Error::name(
+            format!("{} cannot be stored as a value", other.describe()),
+            span,
+        )),
     }
 }
 
 fn check_definable(name: &Ident) -> Result<()> {
     let n = name.name.as_str();
     if builtin(n).is_some() || SPECIAL_FORMS.contains(&n) || n == "log" {
-        return Err(Error::name(format!("'{n}' is a built-in function and cannot be redefined"), name.span));
+        return Err(Error::name(
+            format!("'{n}' is a built-in function and cannot be redefined"),
+            name.span,
+        ));
     }
     Ok(())
 }
@@ -609,14 +726,21 @@ fn check_definable(name: &Ident) -> Result<()> {
 fn span_text_hint(vars: &[String]) -> String {
     match vars {
         [one] => format!("'{one}'"),
-        _ => vars.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", "),
+        _ => vars
+            .iter()
+            .map(|v| format!("'{v}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 
 fn is_interrupted_run(outcome: &Outcome) -> bool {
     match outcome {
         Outcome::Descent(d) => d.run.status == descent::Status::Interrupted,
-        Outcome::Compare(c) => c.runs.iter().any(|r| r.run.status == descent::Status::Interrupted),
+        Outcome::Compare(c) => c
+            .runs
+            .iter()
+            .any(|r| r.run.status == descent::Status::Interrupted),
         _ => false,
     }
 }

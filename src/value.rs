@@ -67,9 +67,17 @@ pub enum Shown {
 #[derive(Clone, Debug)]
 pub enum Outcome {
     /// `a = 3`
-    Define { name: String, value: Shown },
+    Define {
+        name: String,
+        value: Shown,
+    },
     /// `f(x) = ...`, or a function value such as `f'`.
-    Function { name: String, params: Vec<String>, body: Expr, defined: bool },
+    Function {
+        name: String,
+        params: Vec<String>,
+        body: Expr,
+        defined: bool,
+    },
     Number(f64),
     Expr(Expr),
     Vector(Vec<f64>),
@@ -95,6 +103,8 @@ pub struct DescentOutcome {
     /// The method's settings in order, `lr` first.
     pub settings: Vec<(String, f64)>,
     pub start: Vec<f64>,
+    /// The most updates allowed (`steps N`).
+    pub max_steps: u64,
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
     pub run: Run,

@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use super::expr::{Expr, Func, Node, add, call, mul, pow, split_coefficient, split_power};
+use super::expr::{Expr, Func, Node, add, mul, pow, split_coefficient, split_power};
 use super::num::Num;
 use super::rewrite::{check_budget, map_bottom_up, tree_size};
 use crate::error::Result;
@@ -281,17 +281,15 @@ fn together(terms: &[Expr]) -> Option<Expr> {
     Some(mul(std::iter::once(numerator).chain(inverse)))
 }
 
-/// `call` re-exported for the tests' expectations.
-#[cfg(test)]
-fn sin(x: Expr) -> Expr {
-    call(Func::Sin, vec![x])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::symbolic::diff::differentiate;
-    use crate::symbolic::expr::{div, sub};
+    use crate::symbolic::expr::{call, div, sub};
+
+    fn sin(x: Expr) -> Expr {
+        call(Func::Sin, vec![x])
+    }
 
     fn x() -> Expr {
         Expr::var("x")
