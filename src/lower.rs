@@ -253,9 +253,10 @@ impl<'a> Lowerer<'a> {
         known.extend(SPECIAL_FORMS.map(String::from));
         known.extend(["log"].map(String::from));
         known.extend(self.session.function_names());
-        if let Some(c) = closest(name, known.iter().map(String::as_str)) {
-            error = error.with_hint(format!("did you mean '{c}'?"));
-        }
+        error = match closest(name, known.iter().map(String::as_str)) {
+            Some(c) => error.with_hint(format!("did you mean '{c}'?")),
+            None => error.with_hint(format!("to multiply, write {name}*(...)")),
+        };
         Err(error)
     }
 

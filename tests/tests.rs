@@ -1,1 +1,9 @@
-//! One integration-test binary (links once): each module is a layer.
+//! One integration-test binary (links once); each module is one layer.
+#![allow(clippy::unwrap_used)]
+
+mod bad_input;
+mod common;
+mod golden;
+mod oracle;
+mod properties;
+mod readme;

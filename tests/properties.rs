@@ -1,0 +1,383 @@
+//! Property tests for the laws of the symbolic layer, over random
+//! expression trees:
+//! - the symbolic derivative equals a numerical one (complex step where the
+//!   function is analytic, central differences otherwise);
+//! - building canonical forms, `simplify` and `expand` keep the value;
+//! - printing then parsing gives the same expression;
+//! - the parser never panics.
+//!
+//! The trees are evaluated here by an independent evaluator (`Tree::eval`,
+//! generic over real and complex numbers), not by gd's compiled tape.
+
+use num_complex::Complex64;
+use proptest::prelude::*;
+
+use gd::compile::compile;
+use gd::lower::{Lowerer, Mode};
+use gd::parse::parse_program;
+use gd::session::Session;
+use gd::symbolic::diff::differentiate;
+use gd::symbolic::expr::{self, Func};
+use gd::symbolic::print::to_text;
+use gd::symbolic::simplify::{expand, simplify};
+use gd::symbolic::{Expr, Num};
+use gd::syntax::StmtKind;
+
+/// A random expression in x and y, as a plain tree.
+#[derive(Clone, Debug)]
+enum Tree {
+    Int(i32),
+    Frac(i32, u8),
+    X,
+    Y,
+    Add(Box<Tree>, Box<Tree>),
+    Sub(Box<Tree>, Box<Tree>),
+    Mul(Box<Tree>, Box<Tree>),
+    Div(Box<Tree>, Box<Tree>),
+    /// An integer power.
+    Powi(Box<Tree>, i8),
+    /// A general power a^b.
+    Pow(Box<Tree>, Box<Tree>),
+    Neg(Box<Tree>),
+    Call(Func, Box<Tree>),
+    Call2(Func, Box<Tree>, Box<Tree>),
+}
+
+const ANALYTIC: [Func; 13] = [
+    Func::Sin,
+    Func::Cos,
+    Func::Tan,
+    Func::Asin,
+    Func::Acos,
+    Func::Atan,
+    Func::Sinh,
+    Func::Cosh,
+    Func::Tanh,
+    Func::Exp,
+    Func::Ln,
+    Func::Log2,
+    Func::Sigmoid,
+];
+const KINKED: [Func; 3] = [Func::Abs, Func::Sign, Func::Step];
+
+fn tree(analytic_only: bool) -> impl Strategy<Value = Tree> {
+    let leaf = prop_oneof![
+        (-5i32..=5).prop_map(Tree::Int),
+        (-9i32..=9, 2u8..=7).prop_map(|(p, q)| Tree::Frac(p, q)),
+        Just(Tree::X),
+        Just(Tree::Y),
+    ];
+    leaf.prop_recursive(4, 24, 2, move |inner| {
+        let funcs: Vec<Func> = if analytic_only {
+            ANALYTIC.to_vec()
+        } else {
+            ANALYTIC.iter().chain(KINKED.iter()).copied().collect()
+        };
+        let b = |t: Tree| Box::new(t);
+        let mut options = vec![
+            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Add(b(l), b(r))).boxed(),
+            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Sub(b(l), b(r))).boxed(),
+            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Mul(b(l), b(r))).boxed(),
+            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Div(b(l), b(r))).boxed(),
+            (inner.clone(), -3i8..=4).prop_map(move |(l, k)| Tree::Powi(b(l), k)).boxed(),
+            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Pow(b(l), b(r))).boxed(),
+            inner.clone().prop_map(move |l| Tree::Neg(b(l))).boxed(),
+            (proptest::sample::select(funcs), inner.clone())
+                .prop_map(move |(f, l)| Tree::Call(f, b(l)))
+                .boxed(),
+        ];
+        if !analytic_only {
+            options.push(
+                (proptest::sample::select(vec![Func::Min, Func::Max]), inner.clone(), inner)
+                    .prop_map(move |(f, l, r)| Tree::Call2(f, b(l), b(r)))
+                    .boxed(),
+            );
+        }
+        proptest::strategy::Union::new(options)
+    })
+}
+
+/// The arithmetic the independent evaluator needs, for f64 and Complex64.
+trait Field: Copy {
+    fn from_f64(x: f64) -> Self;
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    fn div(self, o: Self) -> Self;
+    fn powi(self, k: i32) -> Self;
+    fn pow(self, o: Self) -> Self;
+    fn call(f: Func, x: Self) -> Self;
+    fn call2(f: Func, a: Self, b: Self) -> Self;
+}
+
+impl Field for f64 {
+    fn from_f64(x: f64) -> f64 {
+        x
+    }
+    fn add(self, o: f64) -> f64 {
+        self + o
+    }
+    fn sub(self, o: f64) -> f64 {
+        self - o
+    }
+    fn mul(self, o: f64) -> f64 {
+        self * o
+    }
+    fn div(self, o: f64) -> f64 {
+        self / o
+    }
+    fn powi(self, k: i32) -> f64 {
+        self.powi(k)
+    }
+    fn pow(self, o: f64) -> f64 {
+        self.powf(o)
+    }
+    fn call(f: Func, x: f64) -> f64 {
+        match f {
+            Func::Sin => x.sin(),
+            Func::Cos => x.cos(),
+            Func::Tan => x.tan(),
+            Func::Asin => x.asin(),
+            Func::Acos => x.acos(),
+            Func::Atan => x.atan(),
+            Func::Sinh => x.sinh(),
+            Func::Cosh => x.cosh(),
+            Func::Tanh => x.tanh(),
+            Func::Exp => x.exp(),
+            Func::Ln => x.ln(),
+            Func::Log2 => x.log2(),
+            Func::Log10 => x.log10(),
+            Func::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            Func::Abs => x.abs(),
+            Func::Sign => {
+                if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
+            Func::Step => {
+                if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    0.0
+                } else {
+                    0.5
+                }
+            }
+            Func::Min | Func::Max => f64::NAN,
+        }
+    }
+    fn call2(f: Func, a: f64, b: f64) -> f64 {
+        match f {
+            Func::Min => a.min(b),
+            _ => a.max(b),
+        }
+    }
+}
+
+impl Field for Complex64 {
+    fn from_f64(x: f64) -> Complex64 {
+        Complex64::new(x, 0.0)
+    }
+    fn add(self, o: Complex64) -> Complex64 {
+        self + o
+    }
+    fn sub(self, o: Complex64) -> Complex64 {
+        self - o
+    }
+    fn mul(self, o: Complex64) -> Complex64 {
+        self * o
+    }
+    fn div(self, o: Complex64) -> Complex64 {
+        self / o
+    }
+    fn powi(self, k: i32) -> Complex64 {
+        self.powi(k)
+    }
+    fn pow(self, o: Complex64) -> Complex64 {
+        self.powc(o)
+    }
+    fn call(f: Func, z: Complex64) -> Complex64 {
+        match f {
+            Func::Sin => z.sin(),
+            Func::Cos => z.cos(),
+            Func::Tan => z.tan(),
+            Func::Asin => z.asin(),
+            Func::Acos => z.acos(),
+            Func::Atan => z.atan(),
+            Func::Sinh => z.sinh(),
+            Func::Cosh => z.cosh(),
+            Func::Tanh => z.tanh(),
+            Func::Exp => z.exp(),
+            Func::Ln => z.ln(),
+            Func::Log2 => z.ln() / 2f64.ln(),
+            Func::Log10 => z.ln() / 10f64.ln(),
+            Func::Sigmoid => Complex64::new(1.0, 0.0) / (1.0 + (-z).exp()),
+            _ => Complex64::new(f64::NAN, f64::NAN),
+        }
+    }
+    fn call2(_: Func, _: Complex64, _: Complex64) -> Complex64 {
+        Complex64::new(f64::NAN, f64::NAN)
+    }
+}
+
+impl Tree {
+    fn eval<F: Field>(&self, x: F, y: F) -> F {
+        match self {
+            Tree::Int(n) => F::from_f64(*n as f64),
+            Tree::Frac(p, q) => F::from_f64(*p as f64 / *q as f64),
+            Tree::X => x,
+            Tree::Y => y,
+            Tree::Add(a, b) => a.eval(x, y).add(b.eval(x, y)),
+            Tree::Sub(a, b) => a.eval(x, y).sub(b.eval(x, y)),
+            Tree::Mul(a, b) => a.eval(x, y).mul(b.eval(x, y)),
+            Tree::Div(a, b) => a.eval(x, y).div(b.eval(x, y)),
+            Tree::Powi(a, k) => a.eval(x, y).powi(*k as i32),
+            Tree::Pow(a, b) => a.eval(x, y).pow(b.eval(x, y)),
+            Tree::Neg(a) => F::from_f64(0.0).sub(a.eval(x, y)),
+            Tree::Call(f, a) => F::call(*f, a.eval(x, y)),
+            Tree::Call2(f, a, b) => F::call2(*f, a.eval(x, y), b.eval(x, y)),
+        }
+    }
+
+    fn build(&self) -> Expr {
+        match self {
+            Tree::Int(n) => Expr::int(*n as i64),
+            Tree::Frac(p, q) => Expr::num(Num::ratio(*p as i128, *q as i128)),
+            Tree::X => Expr::var("x"),
+            Tree::Y => Expr::var("y"),
+            Tree::Add(a, b) => expr::add([a.build(), b.build()]),
+            Tree::Sub(a, b) => expr::sub(a.build(), b.build()),
+            Tree::Mul(a, b) => expr::mul([a.build(), b.build()]),
+            Tree::Div(a, b) => expr::div(a.build(), b.build()),
+            Tree::Powi(a, k) => expr::pow(a.build(), Expr::int(*k as i64)),
+            Tree::Pow(a, b) => expr::pow(a.build(), b.build()),
+            Tree::Neg(a) => expr::neg(a.build()),
+            Tree::Call(f, a) => expr::call(*f, vec![a.build()]),
+            Tree::Call2(f, a, b) => expr::call(*f, vec![a.build(), b.build()]),
+        }
+    }
+}
+
+/// Evaluates `e` at (x, y) with gd's compiled tape.
+fn tape_eval(e: Expr, x: f64, y: f64) -> f64 {
+    compile(&[e], &["x", "y"]).expect("compiles").eval_once(&[x, y])[0]
+}
+
+/// Close enough: relative `tol`, absolute below magnitude 1.
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * a.abs().max(b.abs()).max(1.0)
+}
+
+fn point() -> impl Strategy<Value = (f64, f64)> {
+    (-3.0f64..3.0, -3.0f64..3.0)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: 300, ..ProptestConfig::default() }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Canonical construction (and compiling) keeps the value of the tree.
+    #[test]
+    fn canonical_forms_keep_the_value(t in tree(false), (x, y) in point()) {
+        let direct = t.eval(x, y);
+        prop_assume!(direct.is_finite() && direct.abs() < 1e6);
+        let built = tape_eval(t.build(), x, y);
+        prop_assert!(close(direct, built, 1e-9), "{t:?} at ({x}, {y}): tree {direct}, gd {built} ({})", to_text(t.build()));
+    }
+
+    /// d/dx agrees with the complex-step derivative Im f(x + ih) / h.
+    #[test]
+    fn derivative_matches_complex_step(t in tree(true), (x, y) in point()) {
+        let h = 1e-20;
+        let value = t.eval(x, y);
+        let stepped: Complex64 = t.eval(Complex64::new(x, h), Complex64::new(y, 0.0));
+        let numeric = stepped.im / h;
+        prop_assume!(value.is_finite() && numeric.is_finite() && numeric.abs() < 1e6);
+        // Near a branch cut the complex extension is not the real function.
+        prop_assume!((stepped.re - value).abs() <= 1e-9 * value.abs().max(1.0));
+        let symbolic = differentiate(t.build(), "x").expect("small");
+        let exact = tape_eval(symbolic, x, y);
+        prop_assert!(close(numeric, exact, 1e-7), "{t:?} at ({x}, {y}): numeric {numeric}, symbolic {exact} = {}", to_text(symbolic));
+    }
+
+    /// With kinks (abs, sign, step, min, max), d/dx agrees with central
+    /// differences away from the kinks.
+    #[test]
+    fn derivative_matches_central_differences(t in tree(false), (x, y) in point()) {
+        let h = 1e-6;
+        let (lo, mid, hi) = (t.eval(x - h, y), t.eval(x, y), t.eval(x + h, y));
+        let (lo2, hi2) = (t.eval(x - 2.0 * h, y), t.eval(x + 2.0 * h, y));
+        prop_assume!([lo, mid, hi, lo2, hi2].iter().all(|v| v.is_finite() && v.abs() < 1e4));
+        let numeric = (hi - lo) / (2.0 * h);
+        let wider = (hi2 - lo2) / (4.0 * h);
+        // A kink or a steep stretch nearby: the two estimates disagree.
+        prop_assume!(close(numeric, wider, 1e-4));
+        let exact = tape_eval(differentiate(t.build(), "x").expect("small"), x, y);
+        prop_assert!(close(numeric, exact, 1e-3), "{t:?} at ({x}, {y}): numeric {numeric}, symbolic {exact}");
+    }
+
+    /// simplify and expand keep the value wherever the input is defined.
+    #[test]
+    fn simplify_and_expand_keep_the_value(t in tree(false), (x, y) in point()) {
+        let e = t.build();
+        let before = tape_eval(e, x, y);
+        prop_assume!(before.is_finite() && before.abs() < 1e6);
+        let simplified = tape_eval(simplify(e).expect("small"), x, y);
+        prop_assert!(close(before, simplified, 1e-8), "simplify: {} -> {}: {before} vs {simplified}", to_text(e), to_text(simplify(e).expect("small")));
+        let expanded = tape_eval(expand(e).expect("small"), x, y);
+        prop_assert!(close(before, expanded, 1e-6), "expand: {}: {before} vs {expanded}", to_text(e));
+    }
+
+    /// Printing then parsing gives the very same expression.
+    #[test]
+    fn print_then_parse_is_identity(t in tree(false)) {
+        let e = t.build();
+        let text = to_text(e);
+        let back = reparse(&text);
+        prop_assert_eq!(back, Ok(e), "printed as {}", text);
+    }
+
+    /// The same for derivatives, whose forms differ from the generator's.
+    #[test]
+    fn printed_derivatives_parse_back(t in tree(false)) {
+        let d = simplify(differentiate(t.build(), "x").expect("small")).expect("small");
+        let text = to_text(d);
+        prop_assert_eq!(reparse(&text), Ok(d), "printed as {}", text);
+    }
+
+    /// The parser returns, never panics, on arbitrary text.
+    #[test]
+    fn parser_never_panics(s in "\\PC{0,60}") {
+        let _ = parse_program(&s);
+    }
+
+    /// ... nor on random soups of gd's own tokens.
+    #[test]
+    fn parser_never_panics_on_tokens(tokens in proptest::collection::vec(proptest::sample::select(vec![
+        "x", "f", "(", ")", "[", "]", ",", "+", "-", "*", "/", "^", "**", "'", "=", "==", ";", "\n",
+        "1", "2.5", ".5", "1e-3", "2e", "minimize", "from", "lr", "steps", "using", "check", "plot", "to",
+        "adam(beta1=0.8)", "\"s\"", "#c\n", "sin", "θ", "x²", " ",
+    ]), 0..30)) {
+        let _ = parse_program(&tokens.concat());
+    }
+}
+
+/// Parses `text` as one bare expression and lowers it in an empty session.
+fn reparse(text: &str) -> Result<Expr, String> {
+    let program = parse_program(text).map_err(|e| format!("parse: {e}"))?;
+    let [stmt] = program.stmts.as_slice() else {
+        return Err(format!("{} statements", program.stmts.len()));
+    };
+    let StmtKind::Expr(e) = &stmt.kind else {
+        return Err("not an expression".into());
+    };
+    let session = Session::new();
+    Lowerer::new(&session, Mode::Now, Vec::new()).scalar(e).map_err(|e| format!("lower: {e}"))
+}
