@@ -1,20 +1,24 @@
 //! Compiles symbolic expressions to a flat tape: one list of instructions
-//! over a register file, evaluated with one tight `match` per instruction.
+//! over a register file, evaluated by one tight `match` per instruction.
 //!
 //! Register layout: slots `0..n_params` hold the parameters, the next
 //! `constants.len()` slots the constants, and instruction `i` writes slot
-//! `n_params + constants.len() + i`. Invariant: every instruction reads only
-//! slots below the one it writes, so one pass in order computes every slot,
-//! and evaluating allocates nothing.
+//! `n_params + constants.len() + i` (each instruction has its own slot, so
+//! the destination is implicit). Invariant: every instruction reads only
+//! slots below the one it writes, so one pass in order computes every slot;
+//! evaluating allocates nothing once a `Workspace` (the register file) has
+//! been prepared, and, for tapes up to 65536 slots, does no bounds checks
+//! (see `run_fixed`).
 //!
 //! Compiling memoizes by expression handle and, below that, by instruction
 //! (so `x^2` in two unrelated products is one multiplication), folds
 //! instructions whose operands are all constants (with the very code that
-//! evaluates them, so folding never changes a value), and drops what no
-//! output uses. Numeric semantics are those of `Func::apply` and IEEE
-//! arithmetic; the rewrites below change at most the last bits (`x^3` as
-//! `x*x*x`, `x*y^-1` as `x/y`), except that `x^(k/2)` is computed with `sqrt`,
-//! which gives nan rather than inf at `x = -inf`.
+//! evaluates them, so folding never changes a value), fuses a product used
+//! once into the sum that uses it (`a*b + c`), and drops what no output uses.
+//! Numeric semantics are those of `Func::apply` and IEEE arithmetic; the
+//! rewrites change at most the last bits (`x^3` as `x*x*x`, `x*y^-1` as
+//! `x/y`), except that `x^(k/2)` is computed with `sqrt`, which gives nan
+//! rather than inf at `x = -inf`.
 
 use std::collections::HashMap;
 use std::fmt;
