@@ -1,20 +1,24 @@
 //! Compiles symbolic expressions to a flat tape: one list of instructions
-//! over a register file, evaluated with one tight `match` per instruction.
+//! over a register file, evaluated by one tight `match` per instruction.
 //!
 //! Register layout: slots `0..n_params` hold the parameters, the next
 //! `constants.len()` slots the constants, and instruction `i` writes slot
-//! `n_params + constants.len() + i`. Invariant: every instruction reads only
-//! slots below the one it writes, so one pass in order computes every slot,
-//! and evaluating allocates nothing.
+//! `n_params + constants.len() + i` (each instruction has its own slot, so
+//! the destination is implicit). Invariant: every instruction reads only
+//! slots below the one it writes, so one pass in order computes every slot;
+//! evaluating allocates nothing once a `Workspace` (the register file) has
+//! been prepared, and, for tapes up to 65536 slots, does no bounds checks
+//! (see `run_fixed`).
 //!
 //! Compiling memoizes by expression handle and, below that, by instruction
 //! (so `x^2` in two unrelated products is one multiplication), folds
 //! instructions whose operands are all constants (with the very code that
-//! evaluates them, so folding never changes a value), and drops what no
-//! output uses. Numeric semantics are those of `Func::apply` and IEEE
-//! arithmetic; the rewrites below change at most the last bits (`x^3` as
-//! `x*x*x`, `x*y^-1` as `x/y`), except that `x^(k/2)` is computed with `sqrt`,
-//! which gives nan rather than inf at `x = -inf`.
+//! evaluates them, so folding never changes a value), fuses a product used
+//! once into the sum that uses it (`a*b + c`), and drops what no output uses.
+//! Numeric semantics are those of `Func::apply` and IEEE arithmetic; the
+//! rewrites change at most the last bits (`x^3` as `x*x*x`, `x*y^-1` as
+//! `x/y`), except that `x^(k/2)` is computed with `sqrt`, which gives nan
+//! rather than inf at `x = -inf`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -59,6 +63,12 @@ pub enum Op {
     Sigmoid(u32),
     Min(u32, u32),
     Max(u32, u32),
+    /// `a*b + c` (two roundings, as written: not a fused multiply-add).
+    MulAdd(u32, u32, u32),
+    /// `a*b - c`
+    MulSub(u32, u32, u32),
+    /// `a - b*c`
+    SubMul(u32, u32, u32),
 }
 
 impl Op {
@@ -73,6 +83,9 @@ impl Op {
             Powf(a, b) => Powf(f(a), f(b)),
             Min(a, b) => Min(f(a), f(b)),
             Max(a, b) => Max(f(a), f(b)),
+            MulAdd(a, b, c) => MulAdd(f(a), f(b), f(c)),
+            MulSub(a, b, c) => MulSub(f(a), f(b), f(c)),
+            SubMul(a, b, c) => SubMul(f(a), f(b), f(c)),
             Powi(a, k) => Powi(f(a), k),
             Neg(a) => Neg(f(a)),
             Recip(a) => Recip(f(a)),
@@ -137,8 +150,7 @@ impl Op {
 /// place that gives instructions their meaning: evaluation and constant
 /// folding both go through it.
 #[inline(always)]
-fn exec(op: Op, r: &[f64]) -> f64 {
-    let at = |slot: u32| r[slot as usize];
+fn exec(op: Op, at: impl Fn(u32) -> f64) -> f64 {
     match op {
         Op::Add(a, b) => at(a) + at(b),
         Op::Sub(a, b) => at(a) - at(b),
@@ -168,6 +180,52 @@ fn exec(op: Op, r: &[f64]) -> f64 {
         Op::Sigmoid(a) => expr::sigmoid(at(a)),
         Op::Min(a, b) => Func::Min.apply(&[at(a), at(b)]),
         Op::Max(a, b) => Func::Max.apply(&[at(a), at(b)]),
+        Op::MulAdd(a, b, c) => at(a) * at(b) + at(c),
+        Op::MulSub(a, b, c) => at(a) * at(b) - at(c),
+        Op::SubMul(a, b, c) => at(a) - at(b) * at(c),
+    }
+}
+
+/// Register files come in these sizes (see `run_fixed`); a tape with more
+/// slots gets a register file of its own size and bounds-checked access.
+const REGISTER_FILE_SIZES: [usize; 4] = [64, 1024, 16384, 65536];
+
+fn register_file_size(n_slots: usize) -> usize {
+    REGISTER_FILE_SIZES
+        .into_iter()
+        .find(|size| *size >= n_slots)
+        .unwrap_or(n_slots)
+}
+
+/// Loads `x` into slots `0..x.len()`, runs the instructions (instruction
+/// `i` writing slot `base + i`) and copies the output slots to `out`, on a
+/// register file of a fixed power-of-two size `N` greater than every slot.
+/// Masking each index with `N - 1` changes no index and lets the compiler
+/// see that none is out of bounds: no bounds checks, in safe code.
+fn run_fixed<const N: usize>(tape: &Tape, x: &[f64], regs: &mut [f64; N], out: &mut [f64]) {
+    for (slot, value) in x.iter().enumerate() {
+        regs[slot & (N - 1)] = *value;
+    }
+    let base = tape.first_op_slot();
+    for (i, op) in tape.ops.iter().enumerate() {
+        let value = exec(*op, |slot| regs[slot as usize & (N - 1)]);
+        regs[(base + i) & (N - 1)] = value;
+    }
+    for (o, slot) in out.iter_mut().zip(&tape.outputs) {
+        *o = regs[*slot as usize & (N - 1)];
+    }
+}
+
+/// `run_fixed` for a register file of any size, with bounds checks.
+fn run_checked(tape: &Tape, x: &[f64], regs: &mut [f64], out: &mut [f64]) {
+    regs[..x.len()].copy_from_slice(x);
+    let base = tape.first_op_slot();
+    for (i, op) in tape.ops.iter().enumerate() {
+        let value = exec(*op, |slot| regs[slot as usize]);
+        regs[base + i] = value;
+    }
+    for (o, slot) in out.iter_mut().zip(&tape.outputs) {
+        *o = regs[*slot as usize];
     }
 }
 
@@ -220,6 +278,11 @@ impl Tape {
         &self.constants
     }
 
+    /// The slot holding each output.
+    pub fn outputs(&self) -> &[u32] {
+        &self.outputs
+    }
+
     /// The slot instruction 0 writes.
     pub fn first_op_slot(&self) -> usize {
         self.n_params + self.constants.len()
@@ -239,7 +302,7 @@ impl Tape {
 
     fn prepare(&self, work: &mut Workspace) {
         work.regs.clear();
-        work.regs.resize(self.n_slots(), 0.0);
+        work.regs.resize(register_file_size(self.n_slots()), 0.0);
         let consts = self.n_params..self.first_op_slot();
         work.regs[consts].copy_from_slice(&self.constants);
         work.tape_id = self.id;
@@ -257,15 +320,19 @@ impl Tape {
             self.prepare(work);
         }
         let regs = &mut work.regs[..];
-        regs[..self.n_params].copy_from_slice(x);
-        let base = self.first_op_slot();
-        for (i, op) in self.ops.iter().enumerate() {
-            let value = exec(*op, regs);
-            regs[base + i] = value;
+        if let Ok(regs) = <&mut [f64; 64]>::try_from(&mut *regs) {
+            return run_fixed(self, x, regs, out);
         }
-        for (o, slot) in out.iter_mut().zip(&self.outputs) {
-            *o = regs[*slot as usize];
+        if let Ok(regs) = <&mut [f64; 1024]>::try_from(&mut *regs) {
+            return run_fixed(self, x, regs, out);
         }
+        if let Ok(regs) = <&mut [f64; 16384]>::try_from(&mut *regs) {
+            return run_fixed(self, x, regs, out);
+        }
+        if let Ok(regs) = <&mut [f64; 65536]>::try_from(&mut *regs) {
+            return run_fixed(self, x, regs, out);
+        }
+        run_checked(self, x, regs, out)
     }
 
     /// Evaluates every output at `x` (allocating a workspace: for one-off
@@ -305,6 +372,47 @@ pub fn compile(outputs: &[Expr], params: &[&str]) -> Result<Tape> {
 }
 
 // ---------------------------------------------------------------- building
+
+/// Rewrites `a*b + c`, `c + a*b`, `a*b - c` and `c - a*b` into one
+/// instruction when the product has no other use (nor is an output), and
+/// marks the product dead. Values are unchanged: the fused instructions round
+/// twice, as the pair did.
+fn fuse_multiply_adds(values: &mut [Value], live: &mut [bool], outputs: &[Id]) {
+    let mut uses = vec![0u32; values.len()];
+    for id in outputs {
+        uses[*id as usize] += 1;
+    }
+    for (id, value) in values.iter().enumerate() {
+        if let (true, Value::Op(op)) = (live[id], value) {
+            op.for_each_operand(|a| uses[a as usize] += 1);
+        }
+    }
+    for id in 0..values.len() {
+        let Value::Op(op) = values[id] else {
+            continue;
+        };
+        if !live[id] {
+            continue;
+        }
+        let product = |v: Id| match values[v as usize] {
+            Value::Op(Op::Mul(a, b)) if uses[v as usize] == 1 => Some((v, a, b)),
+            _ => None,
+        };
+        let fused = match op {
+            Op::Add(x, y) => product(x)
+                .map(|(p, a, b)| (p, Op::MulAdd(a, b, y)))
+                .or_else(|| product(y).map(|(p, a, b)| (p, Op::MulAdd(a, b, x)))),
+            Op::Sub(x, y) => product(x)
+                .map(|(p, a, b)| (p, Op::MulSub(a, b, y)))
+                .or_else(|| product(y).map(|(p, a, b)| (p, Op::SubMul(x, a, b)))),
+            _ => None,
+        };
+        if let Some((p, op)) = fused {
+            values[id] = Value::Op(op);
+            live[p as usize] = false;
+        }
+    }
+}
 
 /// A value made while building, before slots are assigned.
 type Id = u32;
@@ -446,7 +554,7 @@ impl<'a> Builder<'a> {
 
     /// Folds an instruction with constant operands by evaluating it.
     fn fold(&mut self, op: Op) -> Option<Id> {
-        let mut scratch = [0.0; 2];
+        let mut scratch = [0.0; 3];
         let mut n = 0;
         let mut all_constant = true;
         let local = op.map(|id| {
@@ -460,7 +568,7 @@ impl<'a> Builder<'a> {
         if !all_constant {
             return None;
         }
-        let value = exec(local, &scratch);
+        let value = exec(local, |slot| scratch[slot as usize]);
         Some(self.constant(value))
     }
 
@@ -597,9 +705,9 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Keeps what the outputs need and assigns slots: parameters, then
-    /// constants, then instructions, each in creation order.
-    fn finish(self, outputs: &[Id]) -> Tape {
+    /// Keeps what the outputs need, fuses multiply-adds, and assigns slots:
+    /// parameters, then constants, then instructions, in creation order.
+    fn finish(mut self, outputs: &[Id]) -> Tape {
         let mut live = vec![false; self.values.len()];
         for id in outputs {
             live[*id as usize] = true;
@@ -609,6 +717,7 @@ impl<'a> Builder<'a> {
                 op.for_each_operand(|a| live[a as usize] = true);
             }
         }
+        fuse_multiply_adds(&mut self.values, &mut live, outputs);
         let n_params = self.params.len();
         let mut slot = vec![0u32; self.values.len()];
         let mut constants = Vec::new();
@@ -817,14 +926,34 @@ mod tests {
         // 2x - 6, canonically -6 + 2x: constants 6 and 2 in slots 1 and 2.
         let tape = one(add([mul([n(2), x()]), n(-6)]), &["x"]);
         assert_eq!(tape.constants(), &[6.0, 2.0]);
-        assert_eq!(tape.ops(), &[Op::Mul(0, 2), Op::Sub(3, 1)]);
+        assert_eq!(tape.ops(), &[Op::MulSub(0, 2, 1)]);
         // -x - 2y
         let tape = one(neg(add([x(), mul([n(2), y()])])), &["x", "y"]);
-        assert_eq!(tape.ops(), &[Op::Mul(1, 2), Op::Add(0, 3), Op::Neg(4)]);
+        assert_eq!(tape.ops(), &[Op::MulAdd(1, 2, 0), Op::Neg(3)]);
         let tape = one(sub(x(), y()), &["x", "y"]);
         assert_eq!(tape.ops(), &[Op::Sub(0, 1)]);
         let tape = one(div(x(), y()), &["x", "y"]);
         assert_eq!(tape.ops(), &[Op::Div(0, 1)]);
+    }
+
+    #[test]
+    fn products_used_once_fuse_into_multiply_adds() {
+        let z = Expr::var("z");
+        let params = ["x", "y", "z"];
+        let ops = |e: Expr| one(e, &params).ops().to_vec();
+        assert_eq!(ops(add([x(), mul([y(), z])])), vec![Op::MulAdd(1, 2, 0)]);
+        assert_eq!(ops(sub(x(), mul([y(), z]))), vec![Op::SubMul(0, 1, 2)]);
+        assert_eq!(ops(sub(mul([y(), z]), x())), vec![Op::MulSub(1, 2, 0)]);
+        // A product that is also an output, or used twice, stays.
+        let yz = mul([y(), z]);
+        let Ok(tape) = compile(&[add([x(), yz]), yz], &params) else {
+            panic!("compiles")
+        };
+        assert_eq!(tape.ops(), &[Op::Mul(1, 2), Op::Add(0, 3)]);
+        let (a, b, c) = (0.1, 0.7, 1e17);
+        assert_eq!(tape.eval_once(&[a, b, c]), vec![a + b * c, b * c]);
+        let tape = one(sub(x(), mul([y(), z])), &params);
+        assert_eq!(tape.eval_once(&[a, b, c]), vec![a - b * c]);
     }
 
     #[test]
@@ -888,6 +1017,24 @@ mod tests {
         };
         assert_eq!(err.kind, ErrorKind::Name);
         assert!(err.message.contains("'f'"), "{}", err.message);
+    }
+
+    #[test]
+    fn tapes_of_every_size_evaluate() {
+        // sum of sin(k x): 4 slots per term, so every register file size
+        // (up to 64, 1024, 16384, 65536 slots, then checked) gets used.
+        for terms in [5i64, 100, 2_000, 12_000, 30_000] {
+            let e = add((1..=terms).map(|k| call(Func::Sin, vec![mul([n(k), x()])])));
+            let tape = one(e, &["x"]);
+            let v = 0.37;
+            let want: f64 = (1..=terms).map(|k| (k as f64 * v).sin()).sum();
+            let got = tape.eval_once(&[v])[0];
+            assert!((got - want).abs() < 1e-9, "{terms} terms: {got} vs {want}");
+            let mut work = tape.workspace();
+            let mut out = [0.0];
+            tape.eval(&[-v], &mut work, &mut out);
+            assert!((out[0] + want).abs() < 1e-9, "{terms} terms at -x");
+        }
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub const TRACE_LIMIT: usize = 100_000;
 pub const DIVERGENCE_BOUND: f64 = 1e100;
 /// The gradient norm below which a run counts as converged when tol is 0.
 pub const DEFAULT_CONVERGED_NORM: f64 = 1e-6;
-/// The interrupt flag is read every this many steps (a power of two).
+/// The interrupt flag is read at least every this many steps (a power of
+/// two), and more often on big tapes: see `interrupt_every`.
 pub const INTERRUPT_EVERY: u64 = 4096;
 /// The verdict and the rate look at the last this many steps.
 pub const VERDICT_WINDOW: usize = 10;
@@ -282,6 +283,18 @@ pub fn trace_every(steps: u64) -> u64 {
     steps.div_ceil(TRACE_LIMIT as u64 - 1).max(1)
 }
 
+/// How many steps between two reads of the interrupt flag: a power of two,
+/// at most `INTERRUPT_EVERY`, such that about a million instructions run in
+/// between (well under a millisecond), however big the tape.
+pub fn interrupt_every(tape: &Tape) -> u64 {
+    let per_check = (1u64 << 20) / (tape.ops().len() as u64 + 1);
+    let every = match per_check.checked_ilog2() {
+        Some(log) => 1u64 << log,
+        None => 1,
+    };
+    every.min(INTERRUPT_EVERY)
+}
+
 /// The gradient norm under which a run counts as converged.
 pub fn convergence_threshold(tol: f64) -> f64 {
     if tol > 0.0 {
@@ -301,6 +314,7 @@ pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) 
     assert_eq!(tape.n_params(), n, "one start coordinate per parameter");
     assert_eq!(tape.n_outputs(), n + 1, "tape outputs are [f, gradient]");
     let every = trace_every(config.steps);
+    let check_interrupt_mask = interrupt_every(tape) - 1;
     let threshold = convergence_threshold(config.tol);
     let expected_entries = (config.steps / every).saturating_add(2);
     let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
@@ -339,7 +353,7 @@ pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) 
         if k == config.steps {
             break Status::MaxSteps;
         }
-        if k.is_multiple_of(INTERRUPT_EVERY) && interrupt.load(Ordering::Relaxed) {
+        if k & check_interrupt_mask == 0 && interrupt.load(Ordering::Relaxed) {
             break Status::Interrupted;
         }
         optimizer.update(&mut x, grad, config.lr);
@@ -862,6 +876,40 @@ mod tests {
         assert_eq!(run.status, Status::Interrupted);
         assert_eq!((run.steps, run.trace.len()), (0, 1));
         assert_eq!((run.x.clone(), run.f), (vec![0.0], 9.0));
+    }
+
+    #[test]
+    fn an_interrupt_during_a_run_stops_it_soon() {
+        let stop = AtomicBool::new(false);
+        let tape = parabola();
+        let run = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                stop.store(true, Ordering::Relaxed);
+            });
+            run(&tape, &[0.0], &config(0.1, 1_000_000_000), &stop)
+        });
+        assert_eq!(run.status, Status::Interrupted);
+        assert!(
+            run.steps > 0 && run.steps % INTERRUPT_EVERY == 0,
+            "{}",
+            run.steps
+        );
+        assert_eq!(run.trace.last().map(|e| e.step), Some(run.steps));
+        assert_eq!(run.verdict, Verdict::Converged);
+    }
+
+    #[test]
+    fn big_tapes_check_the_interrupt_more_often() {
+        assert_eq!(interrupt_every(&parabola()), INTERRUPT_EVERY);
+        let terms = (1..=3000).map(|k| call(Func::Sin, vec![mul([n(k), x()])]));
+        let big = tape(add(terms), &[n(0)], &["x"]);
+        let every = interrupt_every(&big);
+        assert!(
+            every.is_power_of_two() && every < INTERRUPT_EVERY,
+            "{every}"
+        );
+        assert!(every * (big.ops().len() as u64) <= 1 << 20);
     }
 
     #[test]
