@@ -118,7 +118,8 @@ impl Op {
         });
     }
 
-    /// The instruction for a built-in function of `args`.
+    /// The instruction for a built-in function of `args`, which has the
+    /// function's arity (callers of `expr::call` check it), so at least one.
     fn call(func: Func, args: &[u32]) -> Op {
         let a = args[0];
         let b = || args.get(1).copied().unwrap_or(a);
@@ -448,6 +449,8 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The value of `e`, made once per handle. Recursive, as deep as the
+    /// expression nests (sums and products are flat, so that is shallow).
     fn lower(&mut self, e: Expr) -> Result<Id> {
         if let Some(id) = self.by_expr.get(&e) {
             return Ok(*id);
@@ -459,6 +462,8 @@ impl<'a> Builder<'a> {
             Node::Const(Constant::E) => self.constant(std::f64::consts::E),
             Node::Var(name) => self.param(name)?,
             Node::Add(terms) => self.sum(terms)?,
+            // Invariant (canonical form): a product has two or more factors,
+            // the number, if any, first.
             Node::Mul(factors) => match factors[0].as_num() {
                 Some(c) => self.product(c, &factors[1..])?,
                 None => self.product(Num::ONE, factors)?,

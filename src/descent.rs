@@ -336,11 +336,12 @@ pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) 
             trace.push(k, &x, f, grad);
             next_traced = next_traced.saturating_add(every);
         }
-        if let Some(culprit) = find_divergence(&x, f, grad) {
+        if let Some((culprit, number)) = find_divergence(&x, f, grad) {
+            let step = k;
             reason = Some(Divergence {
-                step: k,
-                culprit: culprit.0,
-                number: culprit.1,
+                step,
+                culprit,
+                number,
             });
             break Status::Diverged;
         }
@@ -364,21 +365,7 @@ pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) 
     if trace.steps.last() != Some(&k) {
         trace.push(k, &x, f, &grad);
     }
-    let f_start = trace.fs[0];
-    let grad_norm = euclidean_norm(&grad);
-    let rate = rate(&recent);
-    let verdict = if status == Status::Diverged {
-        Verdict::Diverged
-    } else if grad_norm < threshold {
-        Verdict::Converged
-    } else if rate.is_some_and(|r| r > 1.0) && got_worse(config.sense, f_start, f) {
-        Verdict::Diverged
-    } else if oscillating(&recent) {
-        Verdict::Oscillating
-    } else {
-        Verdict::Converging
-    };
-    Run {
+    let mut run = Run {
         trace,
         trace_every: every,
         status,
@@ -386,16 +373,51 @@ pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) 
         steps: k,
         x,
         f,
+        grad_norm: euclidean_norm(&grad),
         grad,
-        grad_norm,
-        verdict,
-        rate,
+        verdict: Verdict::Converging,
+        rate: rate(&recent),
         converged_at,
+    };
+    run.verdict = judge(&run, config, &recent);
+    run
+}
+
+/// The verdict, LANGUAGE.md section 4, in its order: a diverged status comes
+/// first (a run that stopped on a non-finite number is never converged),
+/// then converged, diverged by rate, oscillating, converging.
+fn judge(run: &Run, config: &Config, recent: &Recent) -> Verdict {
+    let f_start = run.trace.fs.first().copied().unwrap_or(run.f);
+    let growing = run.rate.is_some_and(|r| r > 1.0);
+    if run.status == Status::Diverged {
+        Verdict::Diverged
+    } else if run.grad_norm < convergence_threshold(config.tol) {
+        Verdict::Converged
+    } else if growing && got_worse(config.sense, f_start, run.f) {
+        Verdict::Diverged
+    } else if oscillating(recent) {
+        Verdict::Oscillating
+    } else {
+        Verdict::Converging
     }
 }
 
+/// The Euclidean norm, also when the squares overflow or underflow (then
+/// scaled by the largest component; the fast path is the usual one).
 fn euclidean_norm(v: &[f64]) -> f64 {
-    v.iter().map(|g| g * g).sum::<f64>().sqrt()
+    let sum: f64 = v.iter().map(|g| g * g).sum();
+    if sum.is_nan() || (sum.is_finite() && sum >= f64::MIN_POSITIVE) {
+        return sum.sqrt();
+    }
+    let scale = v.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+    if scale == 0.0 || scale.is_infinite() {
+        return scale;
+    }
+    scale
+        * v.iter()
+            .map(|g| (g / scale) * (g / scale))
+            .sum::<f64>()
+            .sqrt()
 }
 
 /// The first thing that is not finite (or too far out): coordinates first,
@@ -910,6 +932,17 @@ mod tests {
             "{every}"
         );
         assert!(every * (big.ops().len() as u64) <= 1 << 20);
+    }
+
+    #[test]
+    fn norms_neither_overflow_nor_underflow() {
+        assert_eq!(euclidean_norm(&[3.0, 4.0]), 5.0);
+        assert!(close(euclidean_norm(&[3e200, 4e200]), 5e200));
+        assert!((euclidean_norm(&[3e-200, -4e-200]) / 5e-200 - 1.0).abs() < 1e-15);
+        assert_eq!(euclidean_norm(&[0.0, -0.0]), 0.0);
+        assert_eq!(euclidean_norm(&[]), 0.0);
+        assert_eq!(euclidean_norm(&[f64::NEG_INFINITY, 1.0]), f64::INFINITY);
+        assert!(euclidean_norm(&[f64::NAN, 1e300]).is_nan());
     }
 
     #[test]
