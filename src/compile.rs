@@ -608,7 +608,7 @@ impl<'a> Builder<'a> {
         match &*node {
             Node::Num(n) if n.is_negative() => Ok(Some(self.constant(-n.to_f64()))),
             Node::Mul(factors) => match factors[0].as_num() {
-                Some(c) if c.is_negative() => Ok(Some(self.product(c.neg(), &factors[1..])?)),
+                Some(c) if c.is_negative() => Ok(Some(self.product(-c, &factors[1..])?)),
                 _ => Ok(None),
             },
             _ => Ok(None),
@@ -631,7 +631,7 @@ impl<'a> Builder<'a> {
             let node = factor.node();
             match &*node {
                 Node::Pow(base, exponent) => match exponent.as_num() {
-                    Some(k) if k.is_negative() => denominator.push(self.power(*base, k.neg())?),
+                    Some(k) if k.is_negative() => denominator.push(self.power(*base, -k)?),
                     _ => numerator.push(self.lower(*factor)?),
                 },
                 _ => numerator.push(self.lower(*factor)?),

@@ -385,21 +385,21 @@ impl<'a> Lowerer<'a> {
     /// `var` one of its parameters); anything else is lowered with `var` as
     /// a variable even where a value of that name is defined.
     fn diff_target(&mut self, e: &syntax::Expr, var: &str) -> Result<Expr> {
-        if let ExprKind::Name(name) = &e.kind {
-            if let Some(f) = self.session.function(name) {
-                let f = self.session.function_value(name, f, e.span)?;
-                if !f.params.iter().any(|p| &**p == var) {
-                    let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
-                    return Err(Error::name(
-                        format!(
-                            "'{var}' is not a parameter of {name}, whose parameters are {}",
-                            params.join(", ")
-                        ),
-                        e.span,
-                    ));
-                }
-                return scalar_body(&f, e.span);
+        if let ExprKind::Name(name) = &e.kind
+            && let Some(f) = self.session.function(name)
+        {
+            let f = self.session.function_value(name, f, e.span)?;
+            if !f.params.iter().any(|p| &**p == var) {
+                let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+                return Err(Error::name(
+                    format!(
+                        "'{var}' is not a parameter of {name}, whose parameters are {}",
+                        params.join(", ")
+                    ),
+                    e.span,
+                ));
             }
+            return scalar_body(&f, e.span);
         }
         let var: Rc<str> = var.into();
         self.params.push(var);

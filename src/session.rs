@@ -253,12 +253,11 @@ impl Session {
             if &*callee == target {
                 return Some(path.clone());
             }
-            if seen.insert(callee.to_string()) {
-                if let Some(f) = self.functions.get(&*callee) {
-                    if let Some(found) = self.find_path(f.body, target, path, seen) {
-                        return Some(found);
-                    }
-                }
+            if seen.insert(callee.to_string())
+                && let Some(f) = self.functions.get(&*callee)
+                && let Some(found) = self.find_path(f.body, target, path, seen)
+            {
+                return Some(found);
             }
             path.pop();
         }

@@ -37,10 +37,16 @@ fn cases() -> Vec<(String, Expect)> {
         (s("f(x) = x + y"), Error(1, 12, "unknown name 'y'")),
         (s("f(x) = sinx"), Error(1, 8, "sin(x)")),
         (s("sqr(4)"), Error(1, 1, "sqrt")),
-        (s("f(x) = x\nf(1, 2)"), Error(2, 1, "f takes 1 argument, but 2 were given")),
+        (
+            s("f(x) = x\nf(1, 2)"),
+            Error(2, 1, "f takes 1 argument, but 2 were given"),
+        ),
         (s("sin(1, 2)"), Error(1, 1, "sin takes 1 argument")),
         (s("f(x) = f(x)"), Error(1, 8, "would call itself")),
-        (s("g(x) = x\nf(x) = g(x)\ng(x) = f(x)"), Error(3, 8, "g -> f -> g")),
+        (
+            s("g(x) = x\nf(x) = g(x)\ng(x) = f(x)"),
+            Error(3, 8, "g -> f -> g"),
+        ),
         (s("a = x + 1"), Error(1, 5, "a(x) = x + 1")),
         (s("f(x, y) = x*y\nf'"), Error(2, 1, "grad(f)")),
         (s("x(y + 1)"), Error(1, 1, "x*(")),
@@ -50,15 +56,39 @@ fn cases() -> Vec<(String, Expect)> {
         (s("grad(1)"), Error(1, 6, "needs a function")),
         (s("minimize"), Error(1, 9, "function name")),
         (s("f(x) = x^2\nminimize f"), Error(2, 11, "from")),
-        (s("minimize g from 0"), Error(1, 10, "'g' is not a defined function")),
-        (s("f(x) = x^2\nminimize f from 1 steps -1"), Error(2, 25, "whole number")),
-        (s("f(x) = x^2\nminimize f from 1 steps 1.5"), Error(2, 25, "whole number")),
-        (s("f(x) = x^2\nminimize f from 1 lr 0"), Error(2, 22, "positive")),
-        (s("f(x) = x^2\nminimize f from 1 tol -1"), Error(2, 23, "tol")),
-        (s("f(x) = x^2\nminimize f from (1, 2)"), Error(2, 17, "1 coordinate")),
-        (s("f(x) = x^2\nminimize f from 1 lr 0.1 lr 0.2"), Error(2, 26, "lr")),
+        (
+            s("minimize g from 0"),
+            Error(1, 10, "'g' is not a defined function"),
+        ),
+        (
+            s("f(x) = x^2\nminimize f from 1 steps -1"),
+            Error(2, 25, "whole number"),
+        ),
+        (
+            s("f(x) = x^2\nminimize f from 1 steps 1.5"),
+            Error(2, 25, "whole number"),
+        ),
+        (
+            s("f(x) = x^2\nminimize f from 1 lr 0"),
+            Error(2, 22, "positive"),
+        ),
+        (
+            s("f(x) = x^2\nminimize f from 1 tol -1"),
+            Error(2, 23, "tol"),
+        ),
+        (
+            s("f(x) = x^2\nminimize f from (1, 2)"),
+            Error(2, 17, "1 coordinate"),
+        ),
+        (
+            s("f(x) = x^2\nminimize f from 1 lr 0.1 lr 0.2"),
+            Error(2, 26, "lr"),
+        ),
         (s("1 +\0 2"), Error(1, 4, "")),
-        (format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000)), Error(1, 1, "nested")),
+        (
+            format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000)),
+            Error(1, 1, "nested"),
+        ),
         (format!("{}1", "2^".repeat(100_000)), Error(1, 1, "nested")),
         (format!("{}1", "-".repeat(100_000)), Error(1, 1, "nested")),
         (format!("{}1", "1+".repeat(500_000)), Error(1, 1, "nested")),
@@ -89,16 +119,27 @@ fn bad_input_fails_cleanly() {
                     && last["line"] == *line
                     && last["column"] == *column
                     && last["message"].as_str().is_some_and(|m| m.contains(words))
-                    && !last["message"].as_str().is_some_and(|m| m.contains("EOI") || m.contains("rule"))
+                    && !last["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("EOI") || m.contains("rule"))
             }
             Number(value) => out.code == 0 && last["kind"] == "number" && last["value"] == *value,
         };
         if !ok {
             failures.push(format!("{shown:?}: exit {} {last}", out.code));
         }
-        assert!(out.code == 0 || out.code == 1, "{shown:?} crashed: {}", out.stderr);
+        assert!(
+            out.code == 0 || out.code == 1,
+            "{shown:?} crashed: {}",
+            out.stderr
+        );
     }
-    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

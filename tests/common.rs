@@ -39,7 +39,10 @@ pub fn gd(args: &[&str], stdin: Option<&str>) -> Output {
 /// snapshots show it.
 pub fn relative(path: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Every line of `--json` output parsed, or a panic naming the bad line.

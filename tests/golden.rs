@@ -12,12 +12,22 @@ fn transcript(path: &Path) -> (String, i32) {
     let file = relative(path);
     let human = gd(&[&file], None);
     let json = gd(&["--json", &file], None);
-    assert_eq!(human.code, json.code, "{file}: human and JSON exit codes differ");
+    assert_eq!(
+        human.code, json.code,
+        "{file}: human and JSON exit codes differ"
+    );
     let objects = json_lines(&json.stdout);
-    assert!(json.stderr.is_empty(), "{file}: --json wrote to stderr: {}", json.stderr);
+    assert!(
+        json.stderr.is_empty(),
+        "{file}: --json wrote to stderr: {}",
+        json.stderr
+    );
     if human.code != 0 {
         let last = objects.last().expect("an error object");
-        assert_eq!(last["kind"], "error", "{file}: a failing script ends in an error object");
+        assert_eq!(
+            last["kind"], "error",
+            "{file}: a failing script ends in an error object"
+        );
     }
     let text = format!(
         "exit: {}\n--- stdout ---\n{}--- stderr ---\n{}--- json ---\n{}",
@@ -39,7 +49,12 @@ fn ok_cases() {
 fn err_cases() {
     insta::glob!("cases/err/*.gd", |path| {
         let (text, code) = transcript(path);
-        assert_eq!(code, 1, "{} should fail with exit 1:\n{text}", path.display());
+        assert_eq!(
+            code,
+            1,
+            "{} should fail with exit 1:\n{text}",
+            path.display()
+        );
         insta::assert_snapshot!(text);
     });
 }

@@ -17,15 +17,25 @@ fn source() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(4, 20, 2, |inner| {
         prop_oneof![
-            (inner.clone(), proptest::sample::select(vec!["+", "-", "*", "/"]), inner.clone())
+            (
+                inner.clone(),
+                proptest::sample::select(vec!["+", "-", "*", "/"]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
             (inner.clone(), 0u32..4).prop_map(|(a, k)| format!("({a} ^ {k})")),
             (
-                proptest::sample::select(vec!["sqrt", "exp", "ln", "abs", "sin", "cos", "tan", "atan", "sinh", "cosh", "tanh"]),
+                proptest::sample::select(vec![
+                    "sqrt", "exp", "ln", "abs", "sin", "cos", "tan", "atan", "sinh", "cosh", "tanh"
+                ]),
                 inner.clone()
             )
                 .prop_map(|(f, a)| format!("{f}({a})")),
-            (proptest::sample::select(vec!["min", "max"]), inner.clone(), inner)
+            (
+                proptest::sample::select(vec!["min", "max"]),
+                inner.clone(),
+                inner
+            )
                 .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
         ]
     })
@@ -87,6 +97,9 @@ fn spec_precedence_examples() {
         ("log10(1000) + log2(8)", 6.0),
     ] {
         let got = gd_value(src).unwrap_or_else(|e| panic!("{src}: {e}"));
-        assert!(agree(got, expected), "{src}: got {got}, expected {expected}");
+        assert!(
+            agree(got, expected),
+            "{src}: got {got}, expected {expected}"
+        );
     }
 }

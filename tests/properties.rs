@@ -75,12 +75,24 @@ fn tree(analytic_only: bool) -> impl Strategy<Value = Tree> {
         };
         let b = |t: Tree| Box::new(t);
         let mut options = vec![
-            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Add(b(l), b(r))).boxed(),
-            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Sub(b(l), b(r))).boxed(),
-            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Mul(b(l), b(r))).boxed(),
-            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Div(b(l), b(r))).boxed(),
-            (inner.clone(), -3i8..=4).prop_map(move |(l, k)| Tree::Powi(b(l), k)).boxed(),
-            (inner.clone(), inner.clone()).prop_map(move |(l, r)| Tree::Pow(b(l), b(r))).boxed(),
+            (inner.clone(), inner.clone())
+                .prop_map(move |(l, r)| Tree::Add(b(l), b(r)))
+                .boxed(),
+            (inner.clone(), inner.clone())
+                .prop_map(move |(l, r)| Tree::Sub(b(l), b(r)))
+                .boxed(),
+            (inner.clone(), inner.clone())
+                .prop_map(move |(l, r)| Tree::Mul(b(l), b(r)))
+                .boxed(),
+            (inner.clone(), inner.clone())
+                .prop_map(move |(l, r)| Tree::Div(b(l), b(r)))
+                .boxed(),
+            (inner.clone(), -3i8..=4)
+                .prop_map(move |(l, k)| Tree::Powi(b(l), k))
+                .boxed(),
+            (inner.clone(), inner.clone())
+                .prop_map(move |(l, r)| Tree::Pow(b(l), b(r)))
+                .boxed(),
             inner.clone().prop_map(move |l| Tree::Neg(b(l))).boxed(),
             (proptest::sample::select(funcs), inner.clone())
                 .prop_map(move |(f, l)| Tree::Call(f, b(l)))
@@ -88,7 +100,11 @@ fn tree(analytic_only: bool) -> impl Strategy<Value = Tree> {
         ];
         if !analytic_only {
             options.push(
-                (proptest::sample::select(vec![Func::Min, Func::Max]), inner.clone(), inner)
+                (
+                    proptest::sample::select(vec![Func::Min, Func::Max]),
+                    inner.clone(),
+                    inner,
+                )
                     .prop_map(move |(f, l, r)| Tree::Call2(f, b(l), b(r)))
                     .boxed(),
             );
@@ -264,7 +280,9 @@ impl Tree {
 
 /// Evaluates `e` at (x, y) with gd's compiled tape.
 fn tape_eval(e: Expr, x: f64, y: f64) -> f64 {
-    compile(&[e], &["x", "y"]).expect("compiles").eval_once(&[x, y])[0]
+    compile(&[e], &["x", "y"])
+        .expect("compiles")
+        .eval_once(&[x, y])[0]
 }
 
 /// Close enough: relative `tol`, absolute below magnitude 1.
@@ -277,7 +295,10 @@ fn point() -> impl Strategy<Value = (f64, f64)> {
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 300, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 300,
+        ..ProptestConfig::default()
+    }
 }
 
 proptest! {
@@ -379,5 +400,7 @@ fn reparse(text: &str) -> Result<Expr, String> {
         return Err("not an expression".into());
     };
     let session = Session::new();
-    Lowerer::new(&session, Mode::Now, Vec::new()).scalar(e).map_err(|e| format!("lower: {e}"))
+    Lowerer::new(&session, Mode::Now, Vec::new())
+        .scalar(e)
+        .map_err(|e| format!("lower: {e}"))
 }

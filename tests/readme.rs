@@ -34,7 +34,11 @@ fn examples() -> Vec<(String, String)> {
 #[test]
 fn readme_examples_print_what_the_readme_says() {
     let examples = examples();
-    assert!(examples.len() >= 5, "the README should show its examples ({} found)", examples.len());
+    assert!(
+        examples.len() >= 5,
+        "the README should show its examples ({} found)",
+        examples.len()
+    );
     for (source, expected) in examples {
         let out = gd(&[], Some(&source));
         let got = format!("{}{}", out.stdout, out.stderr);

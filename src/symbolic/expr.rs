@@ -353,7 +353,7 @@ pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
     while let Some(term) = stack.pop() {
         let node = term.node();
         match &*node {
-            Node::Num(n) => constant = constant.add(*n),
+            Node::Num(n) => constant = constant + *n,
             Node::Add(inner) => stack.extend(inner.iter().rev()),
             _ => {
                 let (coefficient, rest) = split_coefficient(term);
@@ -361,7 +361,7 @@ pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
                     seen.push(rest);
                     Num::ZERO
                 });
-                *entry = entry.add(coefficient);
+                *entry = *entry + coefficient;
             }
         }
     }
@@ -437,7 +437,7 @@ pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
     while let Some(factor) = stack.pop() {
         let node = factor.node();
         match &*node {
-            Node::Num(n) => coefficient = coefficient.mul(*n),
+            Node::Num(n) => coefficient = coefficient * *n,
             Node::Mul(inner) => stack.extend(inner.iter().rev()),
             Node::Call(Func::Exp, args) => exp_args.push(args[0]),
             _ => {
@@ -460,14 +460,14 @@ pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
         let exponent = add(exponents[&base].iter().copied());
         let factor = pow(base, exponent);
         match factor.as_num() {
-            Some(n) => coefficient = coefficient.mul(n),
+            Some(n) => coefficient = coefficient * n,
             None => out.push(factor),
         }
     }
     if !exp_args.is_empty() {
         let factor = call(Func::Exp, vec![add(exp_args)]);
         match factor.as_num() {
-            Some(n) => coefficient = coefficient.mul(n),
+            Some(n) => coefficient = coefficient * n,
             None => out.push(factor),
         }
     }
@@ -480,10 +480,12 @@ fn finish_mul(coefficient: Num, mut out: Vec<Expr>) -> Expr {
     if coefficient.is_zero() || out.is_empty() {
         return Expr::num(coefficient);
     }
-    if out.len() == 1 && !coefficient.is_one() && coefficient.is_finite() {
-        if let Node::Add(terms) = &*out[0].node() {
-            return add(terms.iter().map(|t| mul([Expr::num(coefficient), *t])));
-        }
+    if out.len() == 1
+        && !coefficient.is_one()
+        && coefficient.is_finite()
+        && let Node::Add(terms) = &*out[0].node()
+    {
+        return add(terms.iter().map(|t| mul([Expr::num(coefficient), *t])));
     }
     // Re-flatten: collecting bases may have produced products again, e.g.
     // (xy)^2 from x^2 y^2 cannot happen, but pow(base, n) may split (xy)^n.

@@ -89,29 +89,6 @@ impl Num {
         self.to_f64().is_finite()
     }
 
-    pub fn add(self, other: Num) -> Num {
-        match (self, other) {
-            (Num::Rat(a, b), Num::Rat(c, d)) => Num::ratio(
-                a as i128 * d as i128 + c as i128 * b as i128,
-                b as i128 * d as i128,
-            ),
-            _ => Num::float(self.to_f64() + other.to_f64()),
-        }
-    }
-
-    pub fn mul(self, other: Num) -> Num {
-        match (self, other) {
-            (Num::Rat(a, b), Num::Rat(c, d)) => {
-                Num::ratio(a as i128 * c as i128, b as i128 * d as i128)
-            }
-            _ => Num::float(self.to_f64() * other.to_f64()),
-        }
-    }
-
-    pub fn neg(self) -> Num {
-        self.mul(Num::MINUS_ONE)
-    }
-
     /// 1/self; the reciprocal of 0 is inf, as in IEEE arithmetic.
     pub fn recip(self) -> Num {
         match self {
@@ -121,7 +98,7 @@ impl Num {
     }
 
     pub fn abs(self) -> Num {
-        if self.is_negative() { self.neg() } else { self }
+        if self.is_negative() { -self } else { self }
     }
 
     /// self^n, exactly when self is rational and the result fits.
@@ -165,6 +142,41 @@ impl Num {
             }
             _ => self.to_f64().total_cmp(&other.to_f64()),
         }
+    }
+}
+
+impl std::ops::Add for Num {
+    type Output = Num;
+
+    fn add(self, other: Num) -> Num {
+        match (self, other) {
+            (Num::Rat(a, b), Num::Rat(c, d)) => Num::ratio(
+                a as i128 * d as i128 + c as i128 * b as i128,
+                b as i128 * d as i128,
+            ),
+            _ => Num::float(self.to_f64() + other.to_f64()),
+        }
+    }
+}
+
+impl std::ops::Mul for Num {
+    type Output = Num;
+
+    fn mul(self, other: Num) -> Num {
+        match (self, other) {
+            (Num::Rat(a, b), Num::Rat(c, d)) => {
+                Num::ratio(a as i128 * c as i128, b as i128 * d as i128)
+            }
+            _ => Num::float(self.to_f64() * other.to_f64()),
+        }
+    }
+}
+
+impl std::ops::Neg for Num {
+    type Output = Num;
+
+    fn neg(self) -> Num {
+        self * Num::MINUS_ONE
     }
 }
 
@@ -294,8 +306,8 @@ mod tests {
 
     #[test]
     fn arithmetic_stays_exact_until_overflow() {
-        assert_eq!(Num::Rat(1, 3).add(Num::Rat(1, 6)), Num::HALF);
-        assert_eq!(Num::Rat(2, 3).mul(Num::Rat(3, 2)), Num::ONE);
+        assert_eq!(Num::Rat(1, 3) + Num::Rat(1, 6), Num::HALF);
+        assert_eq!(Num::Rat(2, 3) * Num::Rat(3, 2), Num::ONE);
         assert_eq!(Num::int(2).powi(10), Num::int(1024));
         assert_eq!(Num::int(2).powi(-2), Num::Rat(1, 4));
         assert!(matches!(Num::int(2).powi(100), Num::Float(_)));

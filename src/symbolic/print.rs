@@ -297,7 +297,9 @@ impl Layout {
         // A positive constant leads when every other term is negative.
         if let Some(&last) = terms.last() {
             let positive_constant = last.as_num().is_some_and(|n| !n.is_negative());
-            let rest_negative = terms[..terms.len() - 1].iter().all(|t| is_negative_term(*t));
+            let rest_negative = terms[..terms.len() - 1]
+                .iter()
+                .all(|t| is_negative_term(*t));
             if positive_constant && rest_negative {
                 terms.rotate_right(1);
             }
@@ -750,14 +752,18 @@ impl Text {
     /// A term's magnitude; `after_minus` when a unary minus precedes it.
     fn term(&mut self, magnitude: &D, after_minus: bool) -> Edge {
         match magnitude {
-            D::Product { coef, num, den } => {
-                self.product(coef.as_deref(), num, den, after_minus)
-            }
+            D::Product { coef, num, den } => self.product(coef.as_deref(), num, den, after_minus),
             _ => self.write_in(magnitude, PRODUCT),
         }
     }
 
-    fn product(&mut self, coef: Option<&D>, num: &[Rc<D>], den: &[Rc<D>], after_minus: bool) -> Edge {
+    fn product(
+        &mut self,
+        coef: Option<&D>,
+        num: &[Rc<D>],
+        den: &[Rc<D>],
+        after_minus: bool,
+    ) -> Edge {
         let leads_with_sum = matches!(num.first().map(|d| &**d), Some(D::Sum(_)));
         if leads_with_sum && (coef.is_some() || after_minus) {
             // `2(x + 1)(x - 1)` would read as (2x + 2)(x - 1).
@@ -780,10 +786,12 @@ impl Text {
             return edge;
         }
         // `x/(2(x + 1))` would read as x/(2x + 2): divide by the 2 last.
-        let number_last = den.len() >= 2
-            && matches!(*den[0], D::Int(_))
-            && matches!(*den[1], D::Sum(_));
-        let group: Vec<&D> = den[usize::from(number_last)..].iter().map(|d| &**d).collect();
+        let number_last =
+            den.len() >= 2 && matches!(*den[0], D::Int(_)) && matches!(*den[1], D::Sum(_));
+        let group: Vec<&D> = den[usize::from(number_last)..]
+            .iter()
+            .map(|d| &**d)
+            .collect();
         self.out.push('/');
         edge = if group.len() == 1 {
             self.write_in(group[0], POW)
@@ -938,7 +946,8 @@ impl Latex {
             return;
         }
         if x.is_infinite() {
-            self.out.push_str(if x > 0.0 { "\\infty" } else { "-\\infty" });
+            self.out
+                .push_str(if x > 0.0 { "\\infty" } else { "-\\infty" });
             return;
         }
         let text = format_number(x);
@@ -979,12 +988,12 @@ impl Latex {
             self.out.push('}');
             return;
         }
-        if let (D::Call(func, args), D::Int(k)) = (base, exponent) {
-            if let Some(command) = operator_command(*func) {
-                let _ = write!(self.out, "{command}^{{{k}}}");
-                self.args(args);
-                return;
-            }
+        if let (D::Call(func, args), D::Int(k)) = (base, exponent)
+            && let Some(command) = operator_command(*func)
+        {
+            let _ = write!(self.out, "{command}^{{{k}}}");
+            self.args(args);
+            return;
         }
         self.write_in(base, ATOM);
         self.out.push_str("^{");
@@ -1234,7 +1243,12 @@ mod tests {
         let x_minus_1 = || sub(x(), n(1));
         let sigmoid = || f(Func::Sigmoid, x());
         vec![
-            (add([mul([n(2), x()]), n(3)]), "2x + 3", "2 x + 3", "(+ 3 (* 2 x))"),
+            (
+                add([mul([n(2), x()]), n(3)]),
+                "2x + 3",
+                "2 x + 3",
+                "(+ 3 (* 2 x))",
+            ),
             (
                 add([pow(x(), n(2)), mul([n(3), x()]), n(-5)]),
                 "x^2 + 3x - 5",
@@ -1250,7 +1264,12 @@ mod tests {
                 "x^{3} \\cos\\left(x\\right) + 3 x^{2} \\sin\\left(x\\right)",
                 "(+ (* 3 (^ x 2) (sin x)) (* (^ x 3) (cos x)))",
             ),
-            (mul([n(2), sub(x(), n(3))]), "2x - 6", "2 x - 6", "(+ -6 (* 2 x))"),
+            (
+                mul([n(2), sub(x(), n(3))]),
+                "2x - 6",
+                "2 x - 6",
+                "(+ -6 (* 2 x))",
+            ),
             (
                 add([pow(sub(x(), n(3)), n(2)), pow(sub(y(), n(2)), n(2))]),
                 "(x - 3)^2 + (y - 2)^2",
@@ -1274,9 +1293,19 @@ mod tests {
             (mul([r(2, 3), x()]), "2x/3", "\\frac{2 x}{3}", "(* 2/3 x)"),
             (neg(div(x(), n(3))), "-x/3", "-\\frac{x}{3}", "(* -1/3 x)"),
             (neg(pow(x(), n(2))), "-x^2", "-x^{2}", "(* -1 (^ x 2))"),
-            (pow(n(-2), x()), "(-2)^x", "\\left(-2\\right)^{x}", "(^ -2 x)"),
+            (
+                pow(n(-2), x()),
+                "(-2)^x",
+                "\\left(-2\\right)^{x}",
+                "(^ -2 x)",
+            ),
             (pow(x(), n(-1)), "1/x", "\\frac{1}{x}", "(^ x -1)"),
-            (pow(x(), pow(y(), z())), "x^y^z", "x^{y^{z}}", "(^ x (^ y z))"),
+            (
+                pow(x(), pow(y(), z())),
+                "x^y^z",
+                "x^{y^{z}}",
+                "(^ x (^ y z))",
+            ),
             (
                 pow(pow(x(), y()), z()),
                 "(x^y)^z",
@@ -1308,7 +1337,12 @@ mod tests {
                 "\\sin\\left(x\\right) \\cos\\left(x\\right)",
                 "(* (sin x) (cos x))",
             ),
-            (mul([pow(x(), n(2)), y()]), "x^2 y", "x^{2} y", "(* y (^ x 2))"),
+            (
+                mul([pow(x(), n(2)), y()]),
+                "x^2 y",
+                "x^{2} y",
+                "(* y (^ x 2))",
+            ),
             (
                 mul([x_plus_1(), x_minus_1()]),
                 "(x + 1)(x - 1)",
@@ -1366,12 +1400,7 @@ mod tests {
                 "(* pi (^ x 2))",
             ),
             (mul([n(2), pi()]), "2pi", "2 \\pi", "(* 2 pi)"),
-            (
-                mul([n(2), pi(), x()]),
-                "2pi*x",
-                "2 \\pi x",
-                "(* 2 pi x)",
-            ),
+            (mul([n(2), pi(), x()]), "2pi*x", "2 \\pi x", "(* 2 pi x)"),
             (
                 apply("f", vec![x(), y()]),
                 "f(x, y)",
@@ -1391,12 +1420,7 @@ mod tests {
                 "(* 2 x (sin x))",
             ),
             (f(Func::Abs, x()), "abs(x)", "\\left|x\\right|", "(abs x)"),
-            (
-                pow(Expr::var("θ"), n(2)),
-                "θ^2",
-                "\\theta^{2}",
-                "(^ θ 2)",
-            ),
+            (pow(Expr::var("θ"), n(2)), "θ^2", "\\theta^{2}", "(^ θ 2)"),
             (
                 call(Func::Max, vec![x(), n(0)]),
                 "max(x, 0)",
@@ -1404,7 +1428,12 @@ mod tests {
                 "(max x 0)",
             ),
             (sub(n(1), x()), "1 - x", "1 - x", "(+ 1 (* -1 x))"),
-            (sub(n(5), mul([n(2), x()])), "5 - 2x", "5 - 2 x", "(+ 5 (* -2 x))"),
+            (
+                sub(n(5), mul([n(2), x()])),
+                "5 - 2x",
+                "5 - 2 x",
+                "(+ 5 (* -2 x))",
+            ),
             (
                 add([neg(pow(x(), n(2))), mul([n(3), x()])]),
                 "-x^2 + 3x",
@@ -1516,8 +1545,18 @@ mod tests {
                 "(+ x (^ x 1/2))",
             ),
             (mul([n(2), Expr::var("e1")]), "2*e1", "2 e_{1}", "(* 2 e1)"),
-            (Expr::int(123_456_789_012_345), "123456789012345", "123456789012345", "123456789012345"),
-            (Expr::int(1_000_000_000_000_000), "1e15", "1000000000000000", "1000000000000000"),
+            (
+                Expr::int(123_456_789_012_345),
+                "123456789012345",
+                "123456789012345",
+                "123456789012345",
+            ),
+            (
+                Expr::int(1_000_000_000_000_000),
+                "1e15",
+                "1000000000000000",
+                "1000000000000000",
+            ),
             (
                 Expr::int(1 << 53),
                 "(9007199*1000000000 + 254740992)",
@@ -1536,17 +1575,42 @@ mod tests {
                 "\\sqrt{2} x",
                 "(* x (^ 2 1/2))",
             ),
-            (mul([n(3), sqrt(n(2))]), "3sqrt(2)", "3 \\sqrt{2}", "(* 3 (^ 2 1/2))"),
-            (div(n(1), sqrt(n(2))), "1/sqrt(2)", "\\frac{1}{\\sqrt{2}}", "(^ 2 -1/2)"),
-            (sub(x(), r(1, 3)), "x - 1/3", "x - \\frac{1}{3}", "(+ -1/3 x)"),
+            (
+                mul([n(3), sqrt(n(2))]),
+                "3sqrt(2)",
+                "3 \\sqrt{2}",
+                "(* 3 (^ 2 1/2))",
+            ),
+            (
+                div(n(1), sqrt(n(2))),
+                "1/sqrt(2)",
+                "\\frac{1}{\\sqrt{2}}",
+                "(^ 2 -1/2)",
+            ),
+            (
+                sub(x(), r(1, 3)),
+                "x - 1/3",
+                "x - \\frac{1}{3}",
+                "(+ -1/3 x)",
+            ),
             (
                 mul([f(Func::Exp, x()), x_plus_1()]),
                 "exp(x)(x + 1)",
                 "e^{x} \\left(x + 1\\right)",
                 "(* (+ 1 x) (exp x))",
             ),
-            (mul([x(), f(Func::Exp, x())]), "x*exp(x)", "x e^{x}", "(* x (exp x))"),
-            (neg(div(n(1), x())), "-1/x", "-\\frac{1}{x}", "(* -1 (^ x -1))"),
+            (
+                mul([x(), f(Func::Exp, x())]),
+                "x*exp(x)",
+                "x e^{x}",
+                "(* x (exp x))",
+            ),
+            (
+                neg(div(n(1), x())),
+                "-1/x",
+                "-\\frac{1}{x}",
+                "(* -1 (^ x -1))",
+            ),
             (
                 sub(y(), div(n(1), x())),
                 "y - 1/x",
@@ -1616,7 +1680,14 @@ mod tests {
                 "(* 2/3 x (^ y -1))",
             ),
             (
-                add([mul([x(), y()]), pow(x(), n(2)), pow(y(), n(2)), x(), y(), n(1)]),
+                add([
+                    mul([x(), y()]),
+                    pow(x(), n(2)),
+                    pow(y(), n(2)),
+                    x(),
+                    y(),
+                    n(1),
+                ]),
                 "x^2 + x*y + y^2 + x + y + 1",
                 "x^{2} + x y + y^{2} + x + y + 1",
                 "(+ 1 x y (^ x 2) (^ y 2) (* x y))",

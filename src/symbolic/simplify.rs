@@ -196,14 +196,14 @@ fn factor_common(terms: &[Expr]) -> Expr {
         .reduce(num_gcd)
         .unwrap_or(Num::ONE);
     let gcd = if monomials.iter().all(|m| m.coefficient.is_negative()) {
-        gcd.neg()
+        -gcd
     } else {
         gcd
     };
     let reduced = terms.iter().map(|t| {
         let mut divisor: Vec<Expr> = common
             .iter()
-            .map(|(b, k)| pow(*b, Expr::num(k.neg())))
+            .map(|(b, k)| pow(*b, Expr::num(-*k)))
             .collect();
         divisor.push(Expr::num(gcd.recip()));
         divisor.push(*t);
@@ -247,7 +247,7 @@ fn together(terms: &[Expr]) -> Option<Expr> {
             if !k.is_negative() {
                 continue;
             }
-            let k = k.neg();
+            let k = -k;
             let entry = denominator.entry(base).or_insert_with(|| {
                 order.push(base);
                 Num::ZERO
