@@ -1,0 +1,569 @@
+//! Turning pest's failures into plain words.
+//!
+//! pest reports the furthest position it reached. This module lexes the
+//! statement up to that position with a small lexer of its own, looks at the
+//! token before it, the token found there and the kind of statement, and
+//! says what was expected in the user's terms, with a hint when there is an
+//! obvious fix. Invariant: no grammar rule name ever reaches a message.
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::prepass::place;
+use super::{KEYWORDS, Rule};
+use crate::error::Error;
+use crate::syntax::Span;
+
+/// The clauses a descent takes, for hints.
+const CLAUSES: &str = "from, lr, steps, tol, using, every, batch, seed and plot";
+
+/// Explains a pest failure on `clean` (the pre-pass output of `src`), and
+/// says where the failing statement starts.
+pub(super) fn from_pest(src: &str, clean: &str, err: &pest::error::Error<Rule>) -> (Error, usize) {
+    let pos = match err.location {
+        InputLocation::Pos(pos) => pos,
+        InputLocation::Span((start, _)) => start,
+    };
+    let cx = Context::new(src, clean, pos.min(clean.len()));
+    let error = match err.variant {
+        // pest's own guard (stack or call limit): the pre-pass limits make
+        // it unreachable in practice.
+        ErrorVariant::CustomError { .. } => {
+            Error::syntax("the input is nested too deeply", Span::new(pos, pos))
+        }
+        ErrorVariant::ParsingError { .. } => explain(&cx),
+    };
+    (error, cx.stmt_start)
+}
+
+// ------------------------------------------------------------------- lexer
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A name or a keyword.
+    Word,
+    Number,
+    Str,
+    /// `+ - * / ^ ** = ==`
+    Op,
+    Open,
+    Close,
+    Comma,
+    Prime,
+    /// A newline or `;`.
+    Sep,
+    End,
+    /// Anything else: one character.
+    Other,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Token<'a> {
+    kind: Kind,
+    text: &'a str,
+    span: Span,
+}
+
+impl Token<'_> {
+    fn is_keyword(&self) -> bool {
+        self.kind == Kind::Word && KEYWORDS.contains(&self.text)
+    }
+
+    fn is_word(&self, word: &str) -> bool {
+        self.kind == Kind::Word && self.text == word
+    }
+
+    /// A name, a number, a string, `)`, `]` or a prime: an operand can end here.
+    fn ends_operand(&self) -> bool {
+        match self.kind {
+            Kind::Word => !self.is_keyword(),
+            Kind::Number | Kind::Str | Kind::Close | Kind::Prime => true,
+            _ => false,
+        }
+    }
+
+    /// A name, a number, a string, `(` or `[`: an operand can start here.
+    fn starts_operand(&self) -> bool {
+        match self.kind {
+            Kind::Word => !self.is_keyword(),
+            Kind::Number | Kind::Str | Kind::Open => true,
+            _ => false,
+        }
+    }
+
+    /// The end of a line or of the input: nothing more on this statement.
+    fn ends_statement(&self) -> bool {
+        matches!(self.kind, Kind::End | Kind::Sep)
+    }
+
+    /// How a message names the token: `'x'`, `end of line`, ...
+    fn described(&self) -> String {
+        match self.kind {
+            Kind::End => "end of input".to_string(),
+            Kind::Sep if self.text == "\n" => "end of line".to_string(),
+            Kind::Other => {
+                let escaped: String = self.text.chars().flat_map(char::escape_debug).collect();
+                format!("'{escaped}'")
+            }
+            _ => format!("'{}'", shorten(self.text)),
+        }
+    }
+}
+
+/// Long tokens (a 1 MB name) are cut for messages.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 24;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(MAX).collect();
+    short.push('…');
+    short
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_mark(c)
+}
+
+/// Combining marks (U+0300 to U+036F), which the grammar allows in names.
+fn is_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// The first token at or after byte `at` of `text`.
+fn lex(text: &str, at: usize) -> Token<'_> {
+    let rest = &text[at..];
+    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r']).len();
+    let start = at + skipped;
+    let rest = &text[start..];
+    let mut chars = rest.chars();
+    let Some(first) = chars.next() else {
+        return token(text, Kind::End, start, start);
+    };
+    let second = chars.next();
+    let (kind, len) = match first {
+        '\n' | ';' => (Kind::Sep, 1),
+        '"' => (Kind::Str, string_len(rest)),
+        '(' | '[' => (Kind::Open, 1),
+        ')' | ']' => (Kind::Close, 1),
+        ',' => (Kind::Comma, 1),
+        '\'' => (
+            Kind::Prime,
+            rest.len() - rest.trim_start_matches('\'').len(),
+        ),
+        '*' if second == Some('*') => (Kind::Op, 2),
+        '=' if second == Some('=') => (Kind::Op, 2),
+        '+' | '-' | '*' | '/' | '^' | '=' => (Kind::Op, 1),
+        c if c.is_ascii_digit() || (c == '.' && second.is_some_and(|d| d.is_ascii_digit())) => {
+            (Kind::Number, number_len(rest))
+        }
+        c if is_name_start(c) => (
+            Kind::Word,
+            rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len()),
+        ),
+        c => (Kind::Other, c.len_utf8()),
+    };
+    token(text, kind, start, start + len)
+}
+
+fn token(text: &str, kind: Kind, start: usize, end: usize) -> Token<'_> {
+    Token {
+        kind,
+        text: &text[start..end],
+        span: Span::new(start, end),
+    }
+}
+
+/// Length of the string at the start of `text`, up to its closing quote or
+/// the end of the line.
+fn string_len(text: &str) -> usize {
+    match text[1..].find(['"', '\n']) {
+        Some(i) if text[1 + i..].starts_with('"') => i + 2,
+        Some(i) => i + 1,
+        None => text.len(),
+    }
+}
+
+/// Length of the number at the start of `text`, as the grammar reads it.
+fn number_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let digits = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut len = digits(0);
+    if bytes.get(len) == Some(&b'.') {
+        len += 1 + digits(len + 1);
+    }
+    if matches!(bytes.get(len), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(len + 1), Some(b'+' | b'-')));
+        let exponent = digits(len + 1 + sign);
+        if exponent > 0 {
+            len += 1 + sign + exponent;
+        }
+    }
+    len
+}
+
+// ----------------------------------------------------------------- context
+
+/// What surrounds the failure.
+struct Context<'a> {
+    src: &'a str,
+    clean: &'a str,
+    /// The tokens of the failing statement before the failure.
+    before: Vec<Token<'a>>,
+    /// The token at the failure.
+    found: Token<'a>,
+    /// The brackets open at the failure, innermost last.
+    open: Vec<Token<'a>>,
+    /// Where the failing statement starts.
+    stmt_start: usize,
+}
+
+impl<'a> Context<'a> {
+    fn new(src: &'a str, clean: &'a str, pos: usize) -> Context<'a> {
+        let mut before = Vec::new();
+        let mut open = Vec::new();
+        let mut at = 0;
+        let mut stmt_start = 0;
+        let found = loop {
+            let tok = lex(clean, at);
+            if tok.kind == Kind::End || tok.span.end > pos {
+                break tok;
+            }
+            match tok.kind {
+                Kind::Sep if open.is_empty() => {
+                    before.clear();
+                    stmt_start = tok.span.end;
+                }
+                Kind::Open => open.push(tok),
+                Kind::Close => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            if !(tok.kind == Kind::Sep && open.is_empty()) {
+                before.push(tok);
+            }
+            at = tok.span.end;
+        };
+        Context {
+            src,
+            clean,
+            before,
+            found,
+            open,
+            stmt_start,
+        }
+    }
+
+    fn prev(&self) -> Option<&Token<'a>> {
+        self.before.last()
+    }
+
+    /// The token before the previous one.
+    fn prev2(&self) -> Option<&Token<'a>> {
+        self.before.iter().rev().nth(1)
+    }
+
+    /// The statement's first word: `minimize`, `plot`, `check`, ...
+    fn statement_word(&self) -> &str {
+        match self.before.first() {
+            Some(tok) if tok.kind == Kind::Word => tok.text,
+            _ => "",
+        }
+    }
+
+    fn in_descent(&self) -> bool {
+        matches!(self.statement_word(), "minimize" | "maximize")
+    }
+
+    fn in_plot(&self) -> bool {
+        self.statement_word() == "plot"
+    }
+
+    /// The last keyword before the failure, other than the one at `skip`
+    /// positions from the end.
+    fn last_keyword(&self, skip: usize) -> Option<&str> {
+        self.before
+            .iter()
+            .rev()
+            .skip(skip)
+            .find(|tok| tok.is_keyword())
+            .map(|tok| tok.text)
+    }
+
+    /// Where an "expected ... after X" error points: just after X when the
+    /// line ended, else at what was found.
+    fn after_span(&self, prev: &Token) -> Span {
+        if self.found.ends_statement() {
+            Span::new(prev.span.end, prev.span.end)
+        } else {
+            self.found.span
+        }
+    }
+
+    fn at_found(&self, message: impl Into<String>) -> Error {
+        Error::syntax(message, self.found.span)
+    }
+
+    fn unexpected(&self) -> Error {
+        self.at_found(format!("unexpected {}", self.found.described()))
+    }
+
+    fn keyword_as_name(&self) -> Error {
+        self.at_found(format!(
+            "'{}' is a keyword and cannot be used as a name",
+            self.found.text
+        ))
+        .with_hint(format!("the keywords are {}", KEYWORDS.join(" ")))
+    }
+}
+
+// ------------------------------------------------------------ the messages
+
+fn explain(cx: &Context) -> Error {
+    let Some(prev) = cx.prev().copied() else {
+        return at_statement_start(cx);
+    };
+    if prev.is_keyword() {
+        return after_keyword(cx, &prev);
+    }
+    match prev.kind {
+        Kind::Op | Kind::Open | Kind::Comma => after_operator(cx, &prev),
+        _ if prev.ends_operand() => after_operand(cx, &prev),
+        _ => cx.unexpected(),
+    }
+}
+
+fn at_statement_start(cx: &Context) -> Error {
+    let found = &cx.found;
+    let next = lex(cx.clean, found.span.end);
+    let is_clause = CLAUSES.split([',', ' ']).any(|word| word == found.text);
+    if found.is_keyword() && is_clause && !matches!(next.text, "=" | "(") {
+        return cx
+            .at_found(format!(
+                "'{}' must be on the same line as its 'minimize' or 'maximize'",
+                found.text
+            ))
+            .with_hint("a statement ends at the end of its line; put its clauses on that line");
+    }
+    if found.is_keyword() {
+        return cx.keyword_as_name();
+    }
+    match (found.kind, found.text) {
+        (Kind::Op, "=") => cx.at_found("expected a name before '='"),
+        (Kind::Op, op) => cx.at_found(format!("expected an expression before '{op}'")),
+        _ => cx.unexpected(),
+    }
+}
+
+fn after_keyword(cx: &Context, prev: &Token) -> Error {
+    let keyword = prev.text;
+    let expected = |what: &str| {
+        Error::syntax(
+            format!("expected {what} after '{keyword}'"),
+            cx.after_span(prev),
+        )
+    };
+    match keyword {
+        "minimize" | "maximize" => {
+            expected("a function name").with_hint(format!("for example: {keyword} f from 0 lr 0.1"))
+        }
+        "plot" if cx.before.len() == 1 => {
+            expected("a function name").with_hint("for example: plot f from -5 to 5")
+        }
+        "plot" => cx
+            .unexpected()
+            .with_hint("write 'plot' alone, or 'plot to \"file.svg\"'"),
+        "from" if cx.in_plot() => expected("the start of the range")
+            .with_hint("for example: plot f from -5 to 5, or from (-5, -5) to (5, 5)"),
+        "from" => expected("a starting point")
+            .with_hint("a number, a tuple like (0, 0), or a list of those like [-5, 0, 5]"),
+        "to" if cx.in_plot() && cx.last_keyword(1) == Some("from") => {
+            expected("the end of the range").with_hint("for example: plot f from -5 to 5")
+        }
+        "to" => expected("a file name in quotes").with_hint("for example: to \"out.svg\""),
+        "using" => expected("a method").with_hint(
+            "gd, momentum(0.9), nesterov(0.9), adagrad, rmsprop, adam, newton, \
+             or a list like [gd, adam]",
+        ),
+        "check" => expected("an expression").with_hint("for example: check diff(x^2, x) == 2x"),
+        _ => Error::syntax(format!("'{keyword}' needs a value"), cx.after_span(prev))
+            .with_hint(format!("for example: {keyword} {}", example_value(keyword))),
+    }
+}
+
+fn example_value(keyword: &str) -> &'static str {
+    match keyword {
+        "lr" => "0.1",
+        "steps" => "100",
+        "tol" => "1e-6",
+        "every" => "10",
+        "batch" => "32",
+        _ => "7",
+    }
+}
+
+fn after_operator(cx: &Context, prev: &Token) -> Error {
+    let found = &cx.found;
+    if found.is_keyword() {
+        return cx.keyword_as_name();
+    }
+    if found.starts_operand() {
+        return cx.unexpected();
+    }
+    if found.kind == Kind::Other {
+        return cx.unexpected();
+    }
+    let span = cx.after_span(prev);
+    let in_methods = matches!(prev.kind, Kind::Open | Kind::Comma)
+        && cx.in_descent()
+        && cx.last_keyword(0) == Some("using")
+        && cx.open.len() == 1;
+    let what = if in_methods {
+        "a method"
+    } else {
+        "an expression"
+    };
+    Error::syntax(format!("expected {what} after '{}'", prev.text), span)
+}
+
+fn after_operand(cx: &Context, prev: &Token) -> Error {
+    let clause_error = if cx.in_descent() || cx.in_plot() {
+        in_clauses(cx, prev)
+    } else if cx.statement_word() == "check" {
+        in_check(cx, prev)
+    } else {
+        None
+    };
+    if let Some(error) = clause_error {
+        return error;
+    }
+    let found = &cx.found;
+    if found.is_keyword() {
+        return cx.keyword_as_name();
+    }
+    if found.kind == Kind::Op && found.text == "==" {
+        return cx
+            .at_found("'==' is only used in 'check A == B'")
+            .with_hint("write check A == B to compare, or '=' to define");
+    }
+    if found.starts_operand() {
+        return missing_operator(cx, prev);
+    }
+    if let Some(open) = cx.open.last()
+        && matches!(found.kind, Kind::Op | Kind::Sep | Kind::Other)
+    {
+        let close = if open.text == "[" { ']' } else { ')' };
+        return cx.at_found(format!(
+            "expected ',' or '{close}' to close the '{}' {}, found {}",
+            open.text,
+            place(cx.src, open.span.start, found.span.start),
+            found.described()
+        ));
+    }
+    if found.kind == Kind::Op && found.text == "=" {
+        return cx
+            .unexpected()
+            .with_hint("put one statement per line, or separate them with ';'");
+    }
+    cx.unexpected()
+}
+
+/// `2 3`, `(x)2`, `x [1]`: two operands with nothing between.
+fn missing_operator(cx: &Context, prev: &Token) -> Error {
+    let found = &cx.found;
+    let simple = |tok: &Token| matches!(tok.kind, Kind::Word | Kind::Number);
+    let error = cx.at_found(format!(
+        "missing operator between {} and {}",
+        prev.described(),
+        found.described()
+    ));
+    if simple(prev) && simple(found) {
+        error.with_hint(format!(
+            "write {}*{}",
+            shorten(prev.text),
+            shorten(found.text)
+        ))
+    } else {
+        error.with_hint("write '*' for a product")
+    }
+}
+
+/// Failures after an operand in a `minimize`, `maximize` or `plot` statement.
+fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
+    let found = &cx.found;
+    let prev2 = cx.prev2();
+    let spaced = prev2.is_some_and(|p2| p2.span.end < prev.span.start);
+    // `from 0 rate 0.1`: `0 rate` read as a product, then `0.1` fails.
+    if prev.kind == Kind::Word && spaced && prev2.is_some_and(Token::ends_operand) {
+        return Some(unknown_clause(prev.text, prev.span, cx.in_plot()));
+    }
+    if prev2.is_some_and(|p2| p2.is_word("using")) && !found.ends_statement() {
+        return Some(
+            cx.at_found(format!(
+                "unexpected {} after the method '{}'",
+                found.described(),
+                prev.text
+            ))
+            .with_hint(format!(
+                "give a method its arguments in parentheses: {}(...)",
+                prev.text
+            )),
+        );
+    }
+    if cx.in_plot() && cx.last_keyword(0) == Some("from") {
+        return Some(
+            Error::syntax(
+                "expected 'to' after the start of the range",
+                cx.after_span(prev),
+            )
+            .with_hint("for example: plot f from -5 to 5"),
+        );
+    }
+    if found.kind == Kind::Word {
+        return Some(unknown_clause(found.text, found.span, cx.in_plot()));
+    }
+    None
+}
+
+pub(super) fn unknown_clause(word: &str, span: Span, in_plot: bool) -> Error {
+    if in_plot {
+        return Error::syntax(format!("unexpected '{}' in 'plot'", shorten(word)), span)
+            .with_hint("write plot NAME, then from A to B, then to \"file.svg\", each optional");
+    }
+    let message = if KEYWORDS.contains(&word) {
+        format!("'{word}' is not a clause of a descent")
+    } else {
+        format!("unknown clause '{}'", shorten(word))
+    };
+    Error::syntax(message, span).with_hint(format!(
+        "the clauses are {CLAUSES}; for a product, write '*'"
+    ))
+}
+
+/// Failures after an operand in a `check` statement.
+fn in_check(cx: &Context, prev: &Token) -> Option<Error> {
+    let found = &cx.found;
+    let has_equals = cx.before.iter().any(|tok| tok.text == "==");
+    if found.kind == Kind::Op && found.text == "=" {
+        return Some(
+            cx.at_found("'check' compares with '=='")
+                .with_hint("write check A == B"),
+        );
+    }
+    if !has_equals && cx.open.is_empty() && found.ends_statement() {
+        return Some(
+            Error::syntax("expected '==' in 'check'", cx.after_span(prev))
+                .with_hint("write check A == B"),
+        );
+    }
+    None
+}

@@ -1,0 +1,325 @@
+//! The pre-pass: comments, line joining and bracket checks, before pest.
+//!
+//! It copies the source into a text of exactly the same length in bytes, so
+//! every byte offset stays valid, in which comments are spaces and every
+//! newline that does not end a statement (inside brackets, or after a line
+//! ending in a binary operator or `=`) is a space. On the way it reports
+//! what pest would handle badly or not at all: an unclosed, stray or
+//! mismatched bracket, brackets nested too deeply, an unterminated string,
+//! a superscript or subscript digit. Invariant: a text this module hands on
+//! without a failure has balanced brackets nested at most
+//! `MAX_BRACKET_DEPTH` deep, so the grammar's recursion is bounded.
+
+use crate::error::{Error, line_col};
+use crate::syntax::Span;
+
+/// Deepest nesting of `(` and `[` accepted.
+pub(super) const MAX_BRACKET_DEPTH: usize = 200;
+
+/// The source made ready for pest.
+pub(super) struct Prepared {
+    /// Same length as the source; see the module doc. When `failure` is set,
+    /// only the text before `failure.stmt_start` is meaningful.
+    pub clean: String,
+    /// The last line ends in a binary operator or `=`: the statement goes on.
+    pub continues: bool,
+    pub failure: Option<Failure>,
+}
+
+/// The first problem found, and where its statement starts.
+pub(super) struct Failure {
+    pub error: Error,
+    /// Byte offset where the statement holding the error starts: the text
+    /// before it is whole statements, which may hold an earlier error.
+    pub stmt_start: usize,
+    /// An unclosed bracket: more input could complete the source.
+    pub unclosed: bool,
+}
+
+/// An open bracket: the character and its byte offset.
+type Open = (char, usize);
+
+/// Runs the pre-pass over `src`.
+pub(super) fn prepare(src: &str) -> Prepared {
+    let mut scan = Scan {
+        src,
+        clean: String::with_capacity(src.len()),
+        open: Vec::new(),
+        last: None,
+        stmt_start: 0,
+    };
+    let failure = scan.run().err();
+    let continues = failure.is_none() && scan.last.is_some_and(is_continuation_char);
+    Prepared {
+        clean: scan.clean,
+        continues,
+        failure,
+    }
+}
+
+/// A binary operator or `=` at the end of a line joins it to the next.
+fn is_continuation_char(c: char) -> bool {
+    matches!(c, '+' | '-' | '*' | '/' | '^' | '=')
+}
+
+/// The state of one left-to-right scan.
+struct Scan<'a> {
+    src: &'a str,
+    clean: String,
+    /// Brackets open at the current position, innermost last.
+    open: Vec<Open>,
+    /// The last character outside comments, strings and whitespace since the
+    /// last statement break.
+    last: Option<char>,
+    stmt_start: usize,
+}
+
+impl Scan<'_> {
+    fn run(&mut self) -> Result<(), Failure> {
+        let mut chars = self.src.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '#' => {
+                    self.blank(c);
+                    while let Some(&(_, next)) = chars.peek() {
+                        if next == '\n' {
+                            break;
+                        }
+                        self.blank(next);
+                        chars.next();
+                    }
+                }
+                '"' => {
+                    self.clean.push(c);
+                    self.last = Some(c);
+                    let mut closed = false;
+                    while let Some(&(_, next)) = chars.peek() {
+                        if next == '\n' {
+                            break;
+                        }
+                        self.clean.push(next);
+                        chars.next();
+                        if next == '"' {
+                            closed = true;
+                            break;
+                        }
+                    }
+                    if !closed {
+                        return Err(self.fail(unterminated_string(at)));
+                    }
+                }
+                '\n' => self.newline(),
+                ';' => {
+                    self.clean.push(c);
+                    if self.open.is_empty() {
+                        self.stmt_start = at + 1;
+                        self.last = None;
+                    } else {
+                        self.last = Some(c);
+                    }
+                }
+                '(' | '[' => self.opener(c, at)?,
+                ')' | ']' => self.closer(c, at)?,
+                ' ' | '\t' | '\r' => self.clean.push(c),
+                _ if superscript_value(c).is_some() => {
+                    return Err(self.fail(superscript(self.src, at)));
+                }
+                _ if subscript_value(c).is_some() => {
+                    return Err(self.fail(subscript(self.src, at)));
+                }
+                _ => {
+                    self.clean.push(c);
+                    self.last = Some(c);
+                }
+            }
+        }
+        match self.open.last() {
+            Some(&open) => Err(Failure {
+                unclosed: true,
+                ..self.fail(unclosed(open))
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces a comment character by as many spaces as it has bytes.
+    fn blank(&mut self, c: char) {
+        for _ in 0..c.len_utf8() {
+            self.clean.push(' ');
+        }
+    }
+
+    /// A newline ends the statement unless a bracket is open or the line
+    /// ends in an operator; blank and comment lines in between join too.
+    fn newline(&mut self) {
+        if !self.open.is_empty() || self.last.is_some_and(is_continuation_char) {
+            self.clean.push(' ');
+        } else {
+            self.clean.push('\n');
+            self.stmt_start = self.clean.len();
+            self.last = None;
+        }
+    }
+
+    fn opener(&mut self, c: char, at: usize) -> Result<(), Failure> {
+        if self.open.len() >= MAX_BRACKET_DEPTH {
+            let error = Error::syntax(
+                format!("brackets are nested too deeply (more than {MAX_BRACKET_DEPTH} levels)"),
+                Span::new(at, at + 1),
+            );
+            return Err(self.fail(error));
+        }
+        self.open.push((c, at));
+        self.clean.push(c);
+        self.last = Some(c);
+        Ok(())
+    }
+
+    fn closer(&mut self, c: char, at: usize) -> Result<(), Failure> {
+        let span = Span::new(at, at + 1);
+        match self.open.pop() {
+            None => {
+                let error = Error::syntax(format!("unexpected '{c}'"), span)
+                    .with_hint(format!("there is no '{}' for it to close", opener_of(c)));
+                Err(self.fail(error))
+            }
+            Some((open, open_at)) if closer_of(open) != c => {
+                let error = Error::syntax(
+                    format!(
+                        "expected '{}' to close the '{open}' {}, found '{c}'",
+                        closer_of(open),
+                        place(self.src, open_at, at)
+                    ),
+                    span,
+                );
+                Err(self.fail(error))
+            }
+            Some(_) => {
+                self.clean.push(c);
+                self.last = Some(c);
+                Ok(())
+            }
+        }
+    }
+
+    fn fail(&self, error: Error) -> Failure {
+        Failure {
+            error,
+            stmt_start: self.stmt_start,
+            unclosed: false,
+        }
+    }
+}
+
+fn closer_of(open: char) -> char {
+    if open == '[' { ']' } else { ')' }
+}
+
+fn opener_of(close: char) -> char {
+    if close == ']' { '[' } else { '(' }
+}
+
+/// Where the bracket at `open_at` is, said from the point of view of an
+/// error at `error_at`: "at column 3" on the same line, else with the line.
+pub(super) fn place(src: &str, open_at: usize, error_at: usize) -> String {
+    let (line, column) = line_col(src, open_at);
+    if line == line_col(src, error_at).0 {
+        format!("at column {column}")
+    } else {
+        format!("at line {line}, column {column}")
+    }
+}
+
+fn unclosed((open, at): Open) -> Error {
+    Error::syntax(
+        format!(
+            "unclosed '{open}': expected '{}' before the end",
+            closer_of(open)
+        ),
+        Span::new(at, at + 1),
+    )
+}
+
+fn unterminated_string(at: usize) -> Error {
+    Error::syntax(
+        "unterminated string: expected '\"' before the end of the line",
+        Span::new(at, at + 1),
+    )
+}
+
+/// `²` and its kin: the digit (or sign) they stand for.
+fn superscript_value(c: char) -> Option<char> {
+    match c {
+        '⁰' => Some('0'),
+        '¹' => Some('1'),
+        '²' => Some('2'),
+        '³' => Some('3'),
+        '⁴'..='⁹' => char::from_u32(c as u32 - '⁴' as u32 + '4' as u32),
+        '⁺' => Some('+'),
+        '⁻' => Some('-'),
+        _ => None,
+    }
+}
+
+/// `₁` and its kin: the digit they stand for.
+fn subscript_value(c: char) -> Option<char> {
+    match c {
+        '₀'..='₉' => char::from_u32(c as u32 - '₀' as u32 + '0' as u32),
+        _ => None,
+    }
+}
+
+/// The name or number just before `at` (`x` in `x²`), if any.
+fn operand_before(src: &str, at: usize) -> &str {
+    let before = &src[..at];
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '.')
+        .last()
+        .map_or(at, |(i, _)| i);
+    &before[start..]
+}
+
+/// The run of characters starting at `at` that `value` maps, mapped.
+fn mapped_run(src: &str, at: usize, value: fn(char) -> Option<char>) -> (String, usize) {
+    let mut text = String::new();
+    let mut end = at;
+    for (i, c) in src[at..].char_indices() {
+        match value(c) {
+            Some(v) => {
+                text.push(v);
+                end = at + i + c.len_utf8();
+            }
+            None => break,
+        }
+    }
+    (text, end)
+}
+
+fn superscript(src: &str, at: usize) -> Error {
+    let (exponent, end) = mapped_run(src, at, superscript_value);
+    let base = operand_before(src, at);
+    let base = if base.chars().count() > 20 { "x" } else { base };
+    let base = if base.is_empty() { "x" } else { base };
+    Error::syntax(
+        format!("'{}' is not a power in gd", &src[at..end]),
+        Span::new(at, end),
+    )
+    .with_hint(format!("write {base}^{exponent}"))
+}
+
+fn subscript(src: &str, at: usize) -> Error {
+    let (digits, end) = mapped_run(src, at, subscript_value);
+    let base = operand_before(src, at);
+    let base = if base.is_empty() || base.chars().count() > 20 {
+        "x"
+    } else {
+        base
+    };
+    Error::syntax(
+        format!("'{}' cannot be part of a name", &src[at..end]),
+        Span::new(at, end),
+    )
+    .with_hint(format!("write {base}{digits} or {base}_{digits}"))
+}
