@@ -81,6 +81,10 @@ impl Differentiator<'_> {
     fn power(&mut self, base: Expr, exponent: Expr) -> Result<Expr> {
         let db = self.d(base)?;
         if !depends_on(exponent, self.var) {
+            // d c^k = 0 (even where c^k is infinite: 0, not inf*0)
+            if db.is_num(Num::ZERO) {
+                return Ok(Expr::zero());
+            }
             // d u^c = c u^(c-1) u'
             let lowered = pow(base, add([exponent, Expr::int(-1)]));
             return Ok(mul([exponent, lowered, db]));

@@ -440,6 +440,8 @@ pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
             Node::Num(n) => coefficient = coefficient * *n,
             Node::Mul(inner) => stack.extend(inner.iter().rev()),
             Node::Call(Func::Exp, args) => exp_args.push(args[0]),
+            // e is exp(1): e * exp(x) = exp(x + 1)
+            Node::Const(Constant::E) => exp_args.push(Expr::one()),
             _ => {
                 let (base, exponent) = split_power(factor);
                 exponents
@@ -594,6 +596,7 @@ fn fold_call(func: Func, args: &[Expr]) -> Option<Expr> {
             exact(0)
         }
         Func::Cos | Func::Cosh | Func::Exp if n.is_zero() => exact(1),
+        Func::Exp if n.is_one() => Some(Expr::constant(Constant::E)),
         Func::Acos if n.is_one() => exact(0),
         Func::Ln if n.is_one() => exact(0),
         Func::Log2 => exact_log(n, 2),
@@ -722,6 +725,20 @@ mod tests {
         assert_eq!(pow(Expr::constant(Constant::E), x()), e_x);
         assert_eq!(call(Func::Ln, vec![e_x]), x());
         assert_eq!(mul([e_x, call(Func::Exp, vec![neg(x())])]), n(1));
+    }
+
+    #[test]
+    fn e_is_exp_of_one() {
+        let e = Expr::constant(Constant::E);
+        let z = Expr::var("z");
+        assert_eq!(mul([e, e]), call(Func::Exp, vec![n(2)]));
+        assert_eq!(
+            mul([call(Func::Exp, vec![n(2)]), call(Func::Exp, vec![z])]),
+            call(Func::Exp, vec![add([z, n(2)])])
+        );
+        assert_eq!(mul([e, call(Func::Exp, vec![n(-1)])]), n(1));
+        assert_eq!(call(Func::Exp, vec![n(1)]), e);
+        assert_eq!(mul([n(2), e]), mul([e, n(2)]));
     }
 
     #[test]

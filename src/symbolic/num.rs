@@ -103,32 +103,33 @@ impl Num {
 
     /// self^n, exactly when self is rational and the result fits.
     pub fn powi(self, n: i64) -> Num {
-        let Num::Rat(p, q) = self else {
-            return Num::float(self.to_f64().powf(n as f64));
-        };
+        self.powi_exact(n)
+            .unwrap_or_else(|| Num::float(self.to_f64().powf(n as f64)))
+    }
+
+    /// self^n computed exactly; `None` for a float or when it does not fit.
+    fn powi_exact(self, n: i64) -> Option<Num> {
+        let Num::Rat(p, q) = self else { return None };
         if n < 0 {
-            return Num::Rat(p, q).powi(n.saturating_neg()).recip();
+            let positive = Num::Rat(p, q).powi_exact(n.checked_neg()?)?;
+            return match positive {
+                Num::Rat(0, _) => None,
+                r => Some(r.recip()),
+            };
         }
-        let (Some(pn), Some(qn)) = (checked_pow(p, n), checked_pow(q, n)) else {
-            return Num::float(self.to_f64().powf(n as f64));
-        };
-        Num::ratio(pn, qn)
+        let (pn, qn) = (checked_pow(p, n)?, checked_pow(q, n)?);
+        reduce(pn, qn).map(|(p, q)| Num::Rat(p, q))
     }
 
     /// self^exp when the result is exactly rational (`4^(1/2) = 2`,
     /// `8^(-2/3) = 1/4`); `None` otherwise.
     pub fn pow_exact(self, exp: Num) -> Option<Num> {
         match (self, exp) {
-            (_, Num::Rat(n, 1)) => {
-                let r = self.powi(n);
-                (matches!(self, Num::Float(_)) || matches!(r, Num::Rat(..))).then_some(r)
-            }
+            (Num::Float(_), Num::Rat(n, 1)) => Some(self.powi(n)),
+            (_, Num::Rat(n, 1)) => self.powi_exact(n),
             (Num::Rat(p, q), Num::Rat(n, d)) if p >= 0 && d <= 64 => {
                 let (rp, rq) = (exact_root(p, d as u32)?, exact_root(q, d as u32)?);
-                match Num::Rat(rp, rq).powi(n) {
-                    r @ Num::Rat(..) => Some(r),
-                    Num::Float(_) => None,
-                }
+                Num::Rat(rp, rq).powi_exact(n)
             }
             _ => None,
         }
@@ -242,6 +243,9 @@ fn parse_decimal(text: &str) -> Option<Num> {
     }
     let digits = format!("{int_part}{frac_part}");
     let digits = digits.trim_start_matches('0');
+    // Trailing zeros are not significant: 1000000000000000 is as short as
+    // 1e15 (and must read the same, for printing to round-trip).
+    let significant = digits.trim_end_matches('0').len();
     let scale = exponent.checked_sub(frac_part.len() as i64)?;
     let exact = || -> Option<Num> {
         let value: i128 = if digits.is_empty() {
@@ -260,7 +264,7 @@ fn parse_decimal(text: &str) -> Option<Num> {
         // p as f64 / q as f64 is the correctly rounded double.
         const EXACT: i64 = 1 << 53;
         match reduce(sign * num, den) {
-            Some((p, q)) if p.abs() <= EXACT && q <= EXACT && digits.len() <= 15 => {
+            Some((p, q)) if p.abs() <= EXACT && q <= EXACT && significant <= 15 => {
                 Some(Num::Rat(p, q))
             }
             _ => None,
@@ -312,6 +316,19 @@ mod tests {
         assert_eq!(Num::int(2).powi(-2), Num::Rat(1, 4));
         assert!(matches!(Num::int(2).powi(100), Num::Float(_)));
         assert_eq!(Num::int(0).recip().to_f64(), f64::INFINITY);
+    }
+
+    #[test]
+    fn underflow_is_not_exact() {
+        assert_eq!(
+            Num::Rat(1, 20).pow_exact(Num::int(36_000_000_000_000_000)),
+            None
+        );
+        assert_eq!(
+            Num::Rat(1, 20).pow_exact(Num::int(-36_000_000_000_000_000)),
+            None
+        );
+        assert_eq!(Num::parse("1000000000000000"), Some(Num::float(1e15)));
     }
 
     #[test]

@@ -630,6 +630,9 @@ enum Edge {
     Digit,
     Name,
     Paren,
+    /// A power whose exponent ends in `)`: a `(` right after it would call
+    /// the exponent (`x^(a + b)(c)` is `x^((a + b)(c))`), so it needs `*`.
+    PowerParen,
 }
 
 /// How a printed factor starts.
@@ -710,7 +713,10 @@ impl Text {
             D::Pow(base, exponent) => {
                 self.write_in(base, ATOM);
                 self.out.push('^');
-                self.write_in(exponent, POW)
+                match self.write_in(exponent, POW) {
+                    Edge::Paren => Edge::PowerParen,
+                    edge => edge,
+                }
             }
             D::Sqrt(arg) => self.call("sqrt", std::slice::from_ref(arg)),
             D::Call(func, args) => self.call(func.name(), args),
@@ -823,8 +829,13 @@ impl Text {
                         _ => "*",
                     }
                 } else {
+                    // After `)`, a `(` starts a call postfix, which binds
+                    // tighter than `^`: `a(b)(-x)^2` would be `(a(b)(-x))^2`.
+                    // Only a bare parenthesised sum may follow directly.
+                    let bare_group = matches!(**item, D::Sum(_));
                     match (edge, next) {
-                        (Edge::Name, _) | (_, Lead::Digit) => "*",
+                        (Edge::Name, _) | (_, Lead::Digit) | (Edge::PowerParen, Lead::Paren) => "*",
+                        (Edge::Paren, Lead::Paren) if !bare_group => "*",
                         (_, Lead::Paren) => "",
                         _ => " ",
                     }
