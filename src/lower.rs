@@ -227,6 +227,12 @@ impl<'a> Lowerer<'a> {
         if self.params.iter().any(|p| **p == **name) || self.session.value(name).is_some() {
             return Err(not_a_function(name, args, callee.span));
         }
+        if self.defining == Some(name.as_str()) {
+            return Err(Error::name(
+                format!("{name} would call itself ({name} -> {name}): recursion is not allowed"),
+                callee.span,
+            ));
+        }
         if self.session.function(name).is_some() {
             return self.call_user(name, args, span);
         }

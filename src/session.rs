@@ -333,6 +333,10 @@ impl Session {
             return Ok(value);
         }
         let body_text = span_text_hint(&vars);
+        let body = match &value {
+            Value::Scalar(e) => crate::symbolic::print::to_text(*e),
+            _ => "...".to_string(),
+        };
         Err(Error::name(
             format!(
                 "'{}' cannot be a value: it depends on {body_text}, which is not defined",
@@ -341,9 +345,10 @@ impl Session {
             span,
         )
         .with_hint(format!(
-            "to define a function, write {}({}) = ...",
+            "to define a function, write {}({}) = {}",
             name.name,
-            vars.join(", ")
+            vars.join(", "),
+            body
         )))
     }
 

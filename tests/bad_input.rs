@@ -28,7 +28,7 @@ fn cases() -> Vec<(String, Expect)> {
         (s("check 1 =="), Error(1, 11, "expected an expression")),
         (s("@"), Error(1, 1, "unexpected '@'")),
         (s("1 2"), Error(1, 3, "")),
-        (s("x y"), Error(1, 1, "x*y")),
+        (s("x y"), Error(1, 3, "x*y")),
         (s("x²"), Error(1, 2, "x^2")),
         (s("\"unterminated"), Error(1, 1, "")),
         (s("from = 1"), Error(1, 1, "keyword")),
@@ -55,7 +55,7 @@ fn cases() -> Vec<(String, Expect)> {
         (s("diff(x^2, x, -1)"), Error(1, 14, "whole number")),
         (s("grad(1)"), Error(1, 6, "needs a function")),
         (s("minimize"), Error(1, 9, "function name")),
-        (s("f(x) = x^2\nminimize f"), Error(2, 11, "from")),
+        (s("f(x) = x^2\nminimize f"), Error(2, 1, "starting point")),
         (
             s("minimize g from 0"),
             Error(1, 10, "'g' is not a defined function"),
@@ -87,7 +87,7 @@ fn cases() -> Vec<(String, Expect)> {
         (s("1 +\0 2"), Error(1, 4, "")),
         (
             format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000)),
-            Error(1, 1, "nested"),
+            Error(1, 201, "nested too deeply"),
         ),
         (format!("{}1", "2^".repeat(100_000)), Error(1, 1, "nested")),
         (format!("{}1", "-".repeat(100_000)), Error(1, 1, "nested")),
