@@ -393,28 +393,32 @@ pub fn run<'a>(
     let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
     let mut recent = Recent::new(n);
     let mut optimizer = Optimizer::new(&config.method, config.sense, n, objective.hessian);
+    // The point lives in the workspace's parameter slots, where the
+    // optimizer updates it and the tape reads it (see `Tape::eval_in_place`).
     let mut work = tape.workspace();
-    let mut x = start.to_vec();
+    tape.point_mut(&mut work).copy_from_slice(start);
     let mut out = vec![0.0; n + 1];
     let mut next_traced = 0u64;
     let mut converged_at = None;
     let mut reason = None;
     let mut k = 0u64;
-    tape.eval(&x, &mut work, &mut out);
+    tape.eval_in_place(&mut work);
     let status = loop {
+        tape.read_outputs(&work, &mut out);
         let (f, grad) = (out[0], &out[1..]);
+        let x = tape.point(&work);
         let norm = euclidean_norm(grad);
-        recent.push(&x, norm);
+        recent.push(x, norm);
         if k == next_traced {
-            trace.push(k, &x, f, grad);
+            trace.push(k, x, f, grad);
             next_traced = next_traced.saturating_add(every);
         }
-        if let Some((culprit, number)) = find_divergence(&x, f, grad) {
+        if let Some((culprit, number)) = find_divergence(x, f, grad) {
             reason = Some(Divergence {
                 step: k,
                 culprit,
                 number,
-                point: x.clone(),
+                point: x.to_vec(),
             });
             break Status::Diverged;
         }
@@ -430,18 +434,20 @@ pub fn run<'a>(
         if k & check_interrupt_mask == 0 && interrupt.load(Ordering::Relaxed) {
             break Status::Interrupted;
         }
-        if let Err((culprit, number)) = optimizer.update(&mut x, grad, config.lr) {
+        let x = tape.point_mut(&mut work);
+        if let Err((culprit, number)) = optimizer.update(x, grad, config.lr) {
             reason = Some(Divergence {
                 step: k,
                 culprit,
                 number,
-                point: x.clone(),
+                point: x.to_vec(),
             });
             break Status::Diverged;
         }
         k += 1;
-        tape.eval(&x, &mut work, &mut out);
+        tape.eval_in_place(&mut work);
     };
+    let x = tape.point(&work).to_vec();
     let (f, grad) = (out[0], out[1..].to_vec());
     if trace.steps.last() != Some(&k) {
         trace.push(k, &x, f, &grad);
@@ -485,6 +491,7 @@ fn judge(run: &Run, config: &Config, recent: &Recent) -> Verdict {
 
 /// The Euclidean norm, also when the squares overflow or underflow (then
 /// scaled by the largest component; the fast path is the usual one).
+#[inline]
 fn euclidean_norm(v: &[f64]) -> f64 {
     let sum: f64 = v.iter().map(|g| g * g).sum();
     if sum.is_nan() || (sum.is_finite() && sum >= f64::MIN_POSITIVE) {
@@ -503,7 +510,11 @@ fn euclidean_norm(v: &[f64]) -> f64 {
 
 /// The first thing that is not finite (or too far out): coordinates first,
 /// since a bad point spoils the value and the gradient too.
+#[inline]
 fn find_divergence(x: &[f64], f: f64, grad: &[f64]) -> Option<(Culprit, f64)> {
+    if all_fine(x, f, grad) {
+        return None;
+    }
     if let Some(i) = x
         .iter()
         .position(|v| !v.is_finite() || v.abs() > DIVERGENCE_BOUND)
@@ -515,6 +526,21 @@ fn find_divergence(x: &[f64], f: f64, grad: &[f64]) -> Option<(Culprit, f64)> {
     }
     let i = grad.iter().position(|g| !g.is_finite())?;
     Some((Culprit::Gradient(i), grad[i]))
+}
+
+/// Whether every coordinate is within the bound and the value and gradient
+/// are finite: one pass without early exits, for the loop's fast path.
+#[inline]
+fn all_fine(x: &[f64], f: f64, grad: &[f64]) -> bool {
+    let mut fine = f.is_finite();
+    for v in x {
+        // False for nan and infinities too.
+        fine &= v.abs() <= DIVERGENCE_BOUND;
+    }
+    for g in grad {
+        fine &= g.is_finite();
+    }
+    fine
 }
 
 /// Whether the value ended worse than it started: above when minimizing,
@@ -534,12 +560,16 @@ const POINTS_KEPT: usize = VERDICT_WINDOW + 2;
 /// Gradient norms kept: the ends of the last `VERDICT_WINDOW` steps.
 const NORMS_KEPT: usize = VERDICT_WINDOW + 1;
 
-/// A ring of the most recent points and gradient norms.
+/// A ring of the most recent points and gradient norms: push number j
+/// goes to slot `j % POINTS_KEPT` of both (only the last `NORMS_KEPT` norms
+/// are read).
 struct Recent {
     n_params: usize,
     points: Vec<f64>,
-    norms: [f64; NORMS_KEPT],
+    norms: [f64; POINTS_KEPT],
     pushed: usize,
+    /// `pushed % POINTS_KEPT`, kept without dividing (this runs every step).
+    next_slot: usize,
 }
 
 impl Recent {
@@ -547,17 +577,22 @@ impl Recent {
         Recent {
             n_params,
             points: vec![0.0; POINTS_KEPT * n_params],
-            norms: [0.0; NORMS_KEPT],
+            norms: [0.0; POINTS_KEPT],
             pushed: 0,
+            next_slot: 0,
         }
     }
 
+    #[inline]
     fn push(&mut self, x: &[f64], norm: f64) {
-        let n = self.n_params;
-        let slot = self.pushed % POINTS_KEPT;
-        self.points[slot * n..(slot + 1) * n].copy_from_slice(x);
-        self.norms[self.pushed % NORMS_KEPT] = norm;
+        let (n, slot) = (self.n_params, self.next_slot);
+        // A loop, not copy_from_slice: no call to memcpy for two numbers.
+        for (kept, v) in self.points[slot * n..(slot + 1) * n].iter_mut().zip(x) {
+            *kept = *v;
+        }
+        self.norms[slot] = norm;
         self.pushed += 1;
+        self.next_slot = if slot + 1 == POINTS_KEPT { 0 } else { slot + 1 };
     }
 
     /// The point `back` entries before the latest (0 is the latest);
@@ -574,7 +609,7 @@ impl Recent {
 
     /// The norm `back` entries before the latest; `back < norms_kept()`.
     fn norm(&self, back: usize) -> f64 {
-        self.norms[(self.pushed - 1 - back) % NORMS_KEPT]
+        self.norms[(self.pushed - 1 - back) % POINTS_KEPT]
     }
 
     fn norms_kept(&self) -> usize {

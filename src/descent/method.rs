@@ -409,6 +409,7 @@ impl<'a> Optimizer<'a> {
 
     /// One update of `x` from the gradient at `x` (the function's own, also
     /// when maximizing). On error `x` is unchanged and the culprit says why.
+    #[inline]
     pub(super) fn update(
         &mut self,
         x: &mut [f64],
