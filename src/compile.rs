@@ -198,35 +198,24 @@ fn register_file_size(n_slots: usize) -> usize {
         .unwrap_or(n_slots)
 }
 
-/// Loads `x` into slots `0..x.len()`, runs the instructions (instruction
-/// `i` writing slot `base + i`) and copies the output slots to `out`, on a
+/// Runs the instructions (instruction `i` writing slot `base + i`) on a
 /// register file of a fixed power-of-two size `N` greater than every slot.
 /// Masking each index with `N - 1` changes no index and lets the compiler
 /// see that none is out of bounds: no bounds checks, in safe code.
-fn run_fixed<const N: usize>(tape: &Tape, x: &[f64], regs: &mut [f64; N], out: &mut [f64]) {
-    for (slot, value) in x.iter().enumerate() {
-        regs[slot & (N - 1)] = *value;
-    }
+fn run_fixed<const N: usize>(tape: &Tape, regs: &mut [f64; N]) {
     let base = tape.first_op_slot();
     for (i, op) in tape.ops.iter().enumerate() {
         let value = exec(*op, |slot| regs[slot as usize & (N - 1)]);
         regs[(base + i) & (N - 1)] = value;
     }
-    for (o, slot) in out.iter_mut().zip(&tape.outputs) {
-        *o = regs[*slot as usize & (N - 1)];
-    }
 }
 
 /// `run_fixed` for a register file of any size, with bounds checks.
-fn run_checked(tape: &Tape, x: &[f64], regs: &mut [f64], out: &mut [f64]) {
-    regs[..x.len()].copy_from_slice(x);
+fn run_checked(tape: &Tape, regs: &mut [f64]) {
     let base = tape.first_op_slot();
     for (i, op) in tape.ops.iter().enumerate() {
         let value = exec(*op, |slot| regs[slot as usize]);
         regs[base + i] = value;
-    }
-    for (o, slot) in out.iter_mut().zip(&tape.outputs) {
-        *o = regs[*slot as usize];
     }
 }
 
@@ -315,25 +304,87 @@ impl Tape {
     /// # Panics
     /// When `x.len() != n_params()` or `out.len() != n_outputs()`.
     pub fn eval(&self, x: &[f64], work: &mut Workspace, out: &mut [f64]) {
-        assert_eq!(x.len(), self.n_params, "one value per parameter");
         assert_eq!(out.len(), self.outputs.len(), "one place per output");
+        self.point_mut(work).copy_from_slice(x);
+        self.eval_in_place(work);
+        self.read_outputs(work, out);
+    }
+
+    /// The parameter slots of `work`'s register file, preparing it for this
+    /// tape first if need be: write the point here, then `eval_in_place`.
+    ///
+    /// # Panics
+    /// (`copy_from_slice` into it) when the point has not `n_params()`
+    /// values.
+    #[inline]
+    pub fn point_mut<'w>(&self, work: &'w mut Workspace) -> &'w mut [f64] {
         if work.tape_id != self.id {
             self.prepare(work);
         }
+        &mut work.regs[..self.n_params]
+    }
+
+    /// The point `work` was last evaluated at (or set to by `point_mut`).
+    ///
+    /// # Panics
+    /// When `work` has not been prepared for this tape.
+    #[inline]
+    pub fn point<'w>(&self, work: &'w Workspace) -> &'w [f64] {
+        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
+        &work.regs[..self.n_params]
+    }
+
+    /// Output `i` of the last evaluation in `work`.
+    ///
+    /// # Panics
+    /// When `work` has not been prepared for this tape, or `i` is not below
+    /// `n_outputs()`.
+    #[inline]
+    pub fn output(&self, work: &Workspace, i: usize) -> f64 {
+        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
+        work.regs[self.outputs[i] as usize]
+    }
+
+    /// Every output of the last evaluation in `work`, into `out`.
+    ///
+    /// # Panics
+    /// When `work` has not been prepared for this tape, or `out.len() !=
+    /// n_outputs()`.
+    #[inline]
+    pub fn read_outputs(&self, work: &Workspace, out: &mut [f64]) {
+        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
+        assert_eq!(out.len(), self.outputs.len(), "one place per output");
+        for (o, slot) in out.iter_mut().zip(&self.outputs) {
+            *o = work.regs[*slot as usize];
+        }
+    }
+
+    /// Evaluates every output at the point in `work`'s parameter slots (see
+    /// `point_mut`), leaving the results in its register file (see
+    /// `output`). Copies nothing in or out: the descent loop updates the
+    /// point where it lies, and reads the gradient where it was computed,
+    /// with plain scalar loads and stores (copying a point in and a
+    /// gradient out costs more than a small tape's arithmetic, mostly
+    /// because a wide load of values just written by narrow stores stalls).
+    ///
+    /// # Panics
+    /// When `work` has not been prepared for this tape.
+    pub fn eval_in_place(&self, work: &mut Workspace) {
+        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
         let regs = &mut work.regs[..];
         if let Ok(regs) = <&mut [f64; 64]>::try_from(&mut *regs) {
-            return run_fixed(self, x, regs, out);
+            return run_fixed(self, regs);
         }
         if let Ok(regs) = <&mut [f64; 1024]>::try_from(&mut *regs) {
-            return run_fixed(self, x, regs, out);
+            return run_fixed(self, regs);
         }
         if let Ok(regs) = <&mut [f64; 16384]>::try_from(&mut *regs) {
-            return run_fixed(self, x, regs, out);
+            return run_fixed(self, regs);
         }
         if let Ok(regs) = <&mut [f64; 65536]>::try_from(&mut *regs) {
-            return run_fixed(self, x, regs, out);
+            return run_fixed(self, regs);
         }
-        run_checked(self, x, regs, out)
+        run_checked(self, regs)
     }
 
     /// Evaluates every output at `x` (allocating a workspace: for one-off
@@ -1040,6 +1091,31 @@ mod tests {
             tape.eval(&[-v], &mut work, &mut out);
             assert!((out[0] + want).abs() < 1e-9, "{terms} terms at -x");
         }
+    }
+
+    #[test]
+    fn evaluating_in_place_reads_and_leaves_everything_in_the_workspace() {
+        // f = x*y with gradient (y, x): outputs that are parameters.
+        let outputs = [mul([x(), y()]), y(), x()];
+        let Ok(tape) = compile(&outputs, &["x", "y"]) else {
+            panic!("compiles")
+        };
+        let mut work = Workspace::new();
+        tape.point_mut(&mut work).copy_from_slice(&[3.0, 4.0]);
+        tape.eval_in_place(&mut work);
+        assert_eq!(tape.point(&work), &[3.0, 4.0]);
+        assert_eq!(
+            (0..3).map(|i| tape.output(&work, i)).collect::<Vec<_>>(),
+            [12.0, 4.0, 3.0]
+        );
+        let mut out = [0.0; 3];
+        tape.read_outputs(&work, &mut out);
+        assert_eq!(out, [12.0, 4.0, 3.0]);
+        tape.point_mut(&mut work)[1] = -1.0;
+        tape.eval_in_place(&mut work);
+        tape.read_outputs(&work, &mut out);
+        assert_eq!(out, [-3.0, -1.0, 3.0]);
+        assert_eq!(tape.eval_once(&[3.0, -1.0]), out);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The descent loop: runs an optimizer on a compiled tape whose outputs are
-//! `[f, df/dp1, ..., df/dpn]`, records the trace, and judges the run (status,
-//! verdict, rate) exactly as LANGUAGE.md section 4 defines them.
+//! The descent loop: runs an optimizer (`method`: torch.optim's update rules
+//! and Newton's) on a compiled tape whose outputs are `[f, df/dp1, ...,
+//! df/dpn]`, records the trace, and judges the run (status, verdict, rate)
+//! exactly as LANGUAGE.md section 4 defines them.
 //!
 //! Invariant: memory is bounded by the trace limit, whatever the number of
 //! steps. Everything is allocated before the first update: the loop itself
@@ -12,11 +13,21 @@
 //! value and gradient there (also when maximizing). Entry 0 is the start, and
 //! the last state is always the last entry.
 
+mod method;
+#[cfg(test)]
+mod reference_tests;
+#[cfg(test)]
+mod tests;
+
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use method::{METHOD_NAMES, Method};
+
 use crate::compile::Tape;
+use crate::symbolic::print::format_number;
 use crate::syntax::Sense;
+use method::Optimizer;
 
 /// Most entries a trace keeps; a longer run keeps every K-th step.
 pub const TRACE_LIMIT: usize = 100_000;
@@ -33,23 +44,41 @@ pub const VERDICT_WINDOW: usize = 10;
 /// oscillating.
 pub const OSCILLATION_REVERSALS: usize = 6;
 
-/// The update rule. Each later method (momentum, nesterov, adagrad, rmsprop,
-/// adam, newton) is a variant carrying its hyper-parameters, e.g.
-/// `Momentum { momentum: f64 }`; its state lives in `Optimizer` as flat
-/// arrays n long, allocated once per run, and `Optimizer::update` has one arm
-/// per variant.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Method {
-    /// Plain gradient descent: `x -= lr * grad`.
-    Gd,
+/// What a run descends on: a tape with outputs `[f, df/dp1, ..., df/dpn]`
+/// and, for Newton's method only, a tape of the n*n second derivatives
+/// `d2f/dpi dpj`, row-major, over the same parameters.
+#[derive(Copy, Clone, Debug)]
+pub struct Objective<'a> {
+    pub tape: &'a Tape,
+    pub hessian: Option<&'a Tape>,
 }
 
-impl Method {
-    /// The name used by `using METHOD` and in the JSON output.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Method::Gd => "gd",
+/// A tape alone is an objective without a Hessian: `run(&tape, ...)`.
+impl<'a> From<&'a Tape> for Objective<'a> {
+    fn from(tape: &'a Tape) -> Objective<'a> {
+        Objective::new(tape)
+    }
+}
+
+impl<'a> Objective<'a> {
+    /// Value and gradient only: enough for every method but Newton's.
+    pub fn new(tape: &'a Tape) -> Objective<'a> {
+        Objective {
+            tape,
+            hessian: None,
         }
+    }
+
+    pub fn with_hessian(tape: &'a Tape, hessian: &'a Tape) -> Objective<'a> {
+        Objective {
+            tape,
+            hessian: Some(hessian),
+        }
+    }
+
+    /// Instructions evaluated per step, at most.
+    fn ops_per_step(&self) -> usize {
+        self.tape.ops().len() + self.hessian.map_or(0, |h| h.ops().len())
     }
 }
 
@@ -99,21 +128,30 @@ pub enum Culprit {
     Coordinate(usize),
     /// This component (0-based) of the gradient is not finite.
     Gradient(usize),
+    /// This entry (row, column, 0-based) of the Hessian is not finite
+    /// (Newton's method).
+    Hessian(usize, usize),
+    /// The Hessian is singular (Newton's method); the number is the pivot
+    /// that was too small.
+    SingularHessian,
 }
 
 /// Why and where a run diverged.
-#[derive(Copy, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Divergence {
     /// The trace step at which it was seen (0 is the start).
     pub step: u64,
     pub culprit: Culprit,
     /// The offending number.
     pub number: f64,
+    /// The point of that step (the run's last).
+    pub point: Vec<f64>,
 }
 
 impl Divergence {
     /// In words, naming coordinates by `params` (falling back to
-    /// "coordinate i", 1-based): "at step 12, y went beyond 1e100 (y = 2e100)".
+    /// "coordinate i", 1-based): "at step 12, y went beyond 1e100 (y = 2e100)",
+    /// "at step 3, the Hessian is singular at (x, y) = (0, 0)".
     pub fn describe(&self, params: &[&str]) -> String {
         let name = |i: usize| match params.get(i) {
             Some(p) => p.to_string(),
@@ -132,6 +170,26 @@ impl Divergence {
                 "at step {step}, the gradient's {} component became {number}",
                 name(i)
             ),
+            Culprit::Hessian(i, j) => format!(
+                "at step {step}, the Hessian's ({}, {}) entry became {number} at {}",
+                name(i),
+                name(j),
+                self.point_in_words(params)
+            ),
+            Culprit::SingularHessian => format!(
+                "at step {step}, the Hessian is singular at {}",
+                self.point_in_words(params)
+            ),
+        }
+    }
+
+    /// `x = 1`, `(x, y) = (0, 2.5)`, or `(0, 2.5)` without names.
+    fn point_in_words(&self, params: &[&str]) -> String {
+        let numbers: Vec<String> = self.point.iter().map(|v| format_number(*v)).collect();
+        match (params.len() == numbers.len(), numbers.len()) {
+            (true, 1) => format!("{} = {}", params[0], numbers[0]),
+            (true, _) => format!("({}) = ({})", params.join(", "), numbers.join(", ")),
+            (false, _) => format!("({})", numbers.join(", ")),
         }
     }
 }
@@ -285,9 +343,9 @@ pub fn trace_every(steps: u64) -> u64 {
 
 /// How many steps between two reads of the interrupt flag: a power of two,
 /// at most `INTERRUPT_EVERY`, such that about a million instructions run in
-/// between (well under a millisecond), however big the tape.
-pub fn interrupt_every(tape: &Tape) -> u64 {
-    let per_check = (1u64 << 20) / (tape.ops().len() as u64 + 1);
+/// between (well under a millisecond), however big the tapes.
+pub fn interrupt_every(objective: Objective<'_>) -> u64 {
+    let per_check = (1u64 << 20) / (objective.ops_per_step() as u64 + 1);
     let every = match per_check.checked_ilog2() {
         Some(log) => 1u64 << log,
         None => 1,
@@ -304,44 +362,63 @@ pub fn convergence_threshold(tol: f64) -> f64 {
     }
 }
 
-/// Runs the descent from `start`. The tape's outputs are `[f, df/dp1, ...,
-/// df/dpn]` over the n = `start.len()` parameters.
+/// Runs the descent from `start`. The objective's tape has outputs `[f,
+/// df/dp1, ..., df/dpn]` over the n = `start.len()` parameters; pass the
+/// tape itself (`run(&tape, ...)`) or, for Newton's method,
+/// `Objective::with_hessian(&tape, &hessian)`.
 ///
 /// # Panics
-/// When the tape does not have n parameters and n + 1 outputs.
-pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) -> Run {
+/// When the tape does not have n parameters and n + 1 outputs, when the
+/// Hessian tape (if any) does not have n parameters and n*n outputs, or when
+/// the method needs the Hessian (`Method::needs_hessian`) and there is none.
+pub fn run<'a>(
+    objective: impl Into<Objective<'a>>,
+    start: &[f64],
+    config: &Config,
+    interrupt: &AtomicBool,
+) -> Run {
+    let objective = objective.into();
+    let tape = objective.tape;
     let n = start.len();
     assert_eq!(tape.n_params(), n, "one start coordinate per parameter");
     assert_eq!(tape.n_outputs(), n + 1, "tape outputs are [f, gradient]");
+    if let Some(hessian) = objective.hessian {
+        assert_eq!(hessian.n_params(), n, "the Hessian has the same parameters");
+        assert_eq!(hessian.n_outputs(), n * n, "the Hessian has n*n outputs");
+    }
     let every = trace_every(config.steps);
-    let check_interrupt_mask = interrupt_every(tape) - 1;
+    let check_interrupt_mask = interrupt_every(objective) - 1;
     let threshold = convergence_threshold(config.tol);
     let expected_entries = (config.steps / every).saturating_add(2);
     let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
     let mut recent = Recent::new(n);
-    let mut optimizer = Optimizer::new(&config.method, config.sense, n);
+    let mut optimizer = Optimizer::new(&config.method, config.sense, n, objective.hessian);
+    // The point lives in the workspace's parameter slots, where the
+    // optimizer updates it and the tape reads it (see `Tape::eval_in_place`).
     let mut work = tape.workspace();
-    let mut x = start.to_vec();
+    tape.point_mut(&mut work).copy_from_slice(start);
     let mut out = vec![0.0; n + 1];
     let mut next_traced = 0u64;
     let mut converged_at = None;
     let mut reason = None;
     let mut k = 0u64;
-    tape.eval(&x, &mut work, &mut out);
+    tape.eval_in_place(&mut work);
     let status = loop {
+        tape.read_outputs(&work, &mut out);
         let (f, grad) = (out[0], &out[1..]);
+        let x = tape.point(&work);
         let norm = euclidean_norm(grad);
-        recent.push(&x, norm);
+        recent.push(x, norm);
         if k == next_traced {
-            trace.push(k, &x, f, grad);
+            trace.push(k, x, f, grad);
             next_traced = next_traced.saturating_add(every);
         }
-        if let Some((culprit, number)) = find_divergence(&x, f, grad) {
-            let step = k;
+        if let Some((culprit, number)) = find_divergence(x, f, grad) {
             reason = Some(Divergence {
-                step,
+                step: k,
                 culprit,
                 number,
+                point: x.to_vec(),
             });
             break Status::Diverged;
         }
@@ -357,10 +434,20 @@ pub fn run(tape: &Tape, start: &[f64], config: &Config, interrupt: &AtomicBool) 
         if k & check_interrupt_mask == 0 && interrupt.load(Ordering::Relaxed) {
             break Status::Interrupted;
         }
-        optimizer.update(&mut x, grad, config.lr);
+        let x = tape.point_mut(&mut work);
+        if let Err((culprit, number)) = optimizer.update(x, grad, config.lr) {
+            reason = Some(Divergence {
+                step: k,
+                culprit,
+                number,
+                point: x.to_vec(),
+            });
+            break Status::Diverged;
+        }
         k += 1;
-        tape.eval(&x, &mut work, &mut out);
+        tape.eval_in_place(&mut work);
     };
+    let x = tape.point(&work).to_vec();
     let (f, grad) = (out[0], out[1..].to_vec());
     if trace.steps.last() != Some(&k) {
         trace.push(k, &x, f, &grad);
@@ -404,6 +491,7 @@ fn judge(run: &Run, config: &Config, recent: &Recent) -> Verdict {
 
 /// The Euclidean norm, also when the squares overflow or underflow (then
 /// scaled by the largest component; the fast path is the usual one).
+#[inline]
 fn euclidean_norm(v: &[f64]) -> f64 {
     let sum: f64 = v.iter().map(|g| g * g).sum();
     if sum.is_nan() || (sum.is_finite() && sum >= f64::MIN_POSITIVE) {
@@ -422,7 +510,11 @@ fn euclidean_norm(v: &[f64]) -> f64 {
 
 /// The first thing that is not finite (or too far out): coordinates first,
 /// since a bad point spoils the value and the gradient too.
+#[inline]
 fn find_divergence(x: &[f64], f: f64, grad: &[f64]) -> Option<(Culprit, f64)> {
+    if all_fine(x, f, grad) {
+        return None;
+    }
     if let Some(i) = x
         .iter()
         .position(|v| !v.is_finite() || v.abs() > DIVERGENCE_BOUND)
@@ -436,49 +528,27 @@ fn find_divergence(x: &[f64], f: f64, grad: &[f64]) -> Option<(Culprit, f64)> {
     Some((Culprit::Gradient(i), grad[i]))
 }
 
+/// Whether every coordinate is within the bound and the value and gradient
+/// are finite: one pass without early exits, for the loop's fast path.
+#[inline]
+fn all_fine(x: &[f64], f: f64, grad: &[f64]) -> bool {
+    let mut fine = f.is_finite();
+    for v in x {
+        // False for nan and infinities too.
+        fine &= v.abs() <= DIVERGENCE_BOUND;
+    }
+    for g in grad {
+        fine &= g.is_finite();
+    }
+    fine
+}
+
 /// Whether the value ended worse than it started: above when minimizing,
 /// below when maximizing.
 fn got_worse(sense: Sense, start: f64, end: f64) -> bool {
     match sense {
         Sense::Minimize => end > start,
         Sense::Maximize => end < start,
-    }
-}
-
-// ---------------------------------------------------------------- optimizer
-
-/// A method with its state. Gradient descent has none; later methods keep
-/// theirs here as flat arrays (`velocity`, `square_avg`, ...), n long.
-struct Optimizer {
-    method: Method,
-    /// +1 to ascend, -1 to descend: torch's `maximize=True` flips the
-    /// gradient, so `x -= lr * (-grad)`, which is `x += lr * grad` exactly.
-    direction: f64,
-}
-
-impl Optimizer {
-    fn new(method: &Method, sense: Sense, _n_params: usize) -> Optimizer {
-        let direction = match sense {
-            Sense::Minimize => -1.0,
-            Sense::Maximize => 1.0,
-        };
-        Optimizer {
-            method: method.clone(),
-            direction,
-        }
-    }
-
-    /// One update of `x` from the gradient at `x`.
-    fn update(&mut self, x: &mut [f64], grad: &[f64], lr: f64) {
-        match self.method {
-            Method::Gd => {
-                // x + (-lr)*g rounds exactly as x - lr*g.
-                let scale = self.direction * lr;
-                for (xi, gi) in x.iter_mut().zip(grad) {
-                    *xi += scale * gi;
-                }
-            }
-        }
     }
 }
 
@@ -490,12 +560,16 @@ const POINTS_KEPT: usize = VERDICT_WINDOW + 2;
 /// Gradient norms kept: the ends of the last `VERDICT_WINDOW` steps.
 const NORMS_KEPT: usize = VERDICT_WINDOW + 1;
 
-/// A ring of the most recent points and gradient norms.
+/// A ring of the most recent points and gradient norms: push number j
+/// goes to slot `j % POINTS_KEPT` of both (only the last `NORMS_KEPT` norms
+/// are read).
 struct Recent {
     n_params: usize,
     points: Vec<f64>,
-    norms: [f64; NORMS_KEPT],
+    norms: [f64; POINTS_KEPT],
     pushed: usize,
+    /// `pushed % POINTS_KEPT`, kept without dividing (this runs every step).
+    next_slot: usize,
 }
 
 impl Recent {
@@ -503,17 +577,22 @@ impl Recent {
         Recent {
             n_params,
             points: vec![0.0; POINTS_KEPT * n_params],
-            norms: [0.0; NORMS_KEPT],
+            norms: [0.0; POINTS_KEPT],
             pushed: 0,
+            next_slot: 0,
         }
     }
 
+    #[inline]
     fn push(&mut self, x: &[f64], norm: f64) {
-        let n = self.n_params;
-        let slot = self.pushed % POINTS_KEPT;
-        self.points[slot * n..(slot + 1) * n].copy_from_slice(x);
-        self.norms[self.pushed % NORMS_KEPT] = norm;
+        let (n, slot) = (self.n_params, self.next_slot);
+        // A loop, not copy_from_slice: no call to memcpy for two numbers.
+        for (kept, v) in self.points[slot * n..(slot + 1) * n].iter_mut().zip(x) {
+            *kept = *v;
+        }
+        self.norms[slot] = norm;
         self.pushed += 1;
+        self.next_slot = if slot + 1 == POINTS_KEPT { 0 } else { slot + 1 };
     }
 
     /// The point `back` entries before the latest (0 is the latest);
@@ -530,7 +609,7 @@ impl Recent {
 
     /// The norm `back` entries before the latest; `back < norms_kept()`.
     fn norm(&self, back: usize) -> f64 {
-        self.norms[(self.pushed - 1 - back) % NORMS_KEPT]
+        self.norms[(self.pushed - 1 - back) % POINTS_KEPT]
     }
 
     fn norms_kept(&self) -> usize {
@@ -576,383 +655,4 @@ fn oscillating(recent: &Recent) -> bool {
         .filter(|b| delta(*b, most) * delta(b + 1, most) < 0.0)
         .count();
     reversals >= OSCILLATION_REVERSALS
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::compile::compile;
-    use crate::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sqrt};
-
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn y() -> Expr {
-        Expr::var("y")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
-
-    fn tape(f: Expr, grad: &[Expr], params: &[&str]) -> Tape {
-        let mut outputs = vec![f];
-        outputs.extend_from_slice(grad);
-        match compile(&outputs, params) {
-            Ok(tape) => tape,
-            Err(err) => panic!("compile failed: {err}"),
-        }
-    }
-
-    /// (x-3)^2 and its gradient 2x - 6.
-    fn parabola() -> Tape {
-        let f = pow(add([x(), n(-3)]), n(2));
-        tape(f, &[add([mul([n(2), x()]), n(-6)])], &["x"])
-    }
-
-    fn config(lr: f64, steps: u64) -> Config {
-        Config {
-            sense: Sense::Minimize,
-            lr,
-            steps,
-            tol: 0.0,
-            method: Method::Gd,
-        }
-    }
-
-    fn go(tape: &Tape, start: &[f64], config: &Config) -> Run {
-        run(tape, start, config, &AtomicBool::new(false))
-    }
-
-    /// The loop written out by hand: (step, x, f, grad) per entry.
-    type Plain<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
-    fn by_hand(
-        f: Plain<'_>,
-        start: &[f64],
-        lr: f64,
-        steps: u64,
-        tol: f64,
-        ascend: bool,
-    ) -> Vec<(Vec<f64>, f64, Vec<f64>)> {
-        let mut x = start.to_vec();
-        let mut entries = Vec::new();
-        for k in 0..=steps {
-            let (value, grad) = f(&x);
-            entries.push((x.clone(), value, grad.clone()));
-            let norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
-            if (tol > 0.0 && norm < tol) || k == steps {
-                break;
-            }
-            for (xi, gi) in x.iter_mut().zip(&grad) {
-                if ascend {
-                    *xi += lr * gi;
-                } else {
-                    *xi -= lr * gi;
-                }
-            }
-        }
-        entries
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        a == b || (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
-    }
-
-    fn assert_same_trace(run: &Run, hand: &[(Vec<f64>, f64, Vec<f64>)]) {
-        assert_eq!(run.trace.len(), hand.len());
-        for (k, (entry, (hx, hf, hg))) in run.trace.iter().zip(hand).enumerate() {
-            assert_eq!(entry.step, k as u64);
-            let ok = close(entry.f, *hf)
-                && entry.x.iter().zip(hx).all(|(a, b)| close(*a, *b))
-                && entry.grad.iter().zip(hg).all(|(a, b)| close(*a, *b));
-            assert!(ok, "step {k}: {entry:?} vs {hx:?} {hf} {hg:?}");
-        }
-        let (hx, hf, hg) = &hand[hand.len() - 1];
-        assert_eq!(run.steps, hand.len() as u64 - 1);
-        assert!(close(run.f, *hf) && close(run.x[0], hx[0]) && close(run.grad[0], hg[0]));
-    }
-
-    #[test]
-    fn parabola_matches_the_loop_by_hand() {
-        let run = go(&parabola(), &[0.0], &config(0.1, 20));
-        let plain = |x: &[f64]| ((x[0] - 3.0).powi(2), vec![2.0 * x[0] - 6.0]);
-        assert_same_trace(&run, &by_hand(&plain, &[0.0], 0.1, 20, 0.0, false));
-        assert_eq!(run.status, Status::MaxSteps);
-        assert_eq!((run.trace_every, run.reason), (1, None));
-        assert_eq!(run.verdict, Verdict::Converging);
-        assert!(close(run.rate.unwrap_or(0.0), 0.8));
-    }
-
-    #[test]
-    fn two_parameters_match_the_loop_by_hand() {
-        let f = add([pow(add([x(), n(-3)]), n(2)), pow(add([y(), n(-2)]), n(2))]);
-        let grad = [
-            add([mul([n(2), x()]), n(-6)]),
-            add([mul([n(2), y()]), n(-4)]),
-        ];
-        let run = go(&tape(f, &grad, &["x", "y"]), &[0.0, 0.0], &config(0.1, 30));
-        let plain = |p: &[f64]| {
-            let (x, y) = (p[0], p[1]);
-            let value = (x - 3.0).powi(2) + (y - 2.0).powi(2);
-            (value, vec![2.0 * x - 6.0, 2.0 * y - 4.0])
-        };
-        let hand = by_hand(&plain, &[0.0, 0.0], 0.1, 30, 0.0, false);
-        assert_same_trace(&run, &hand);
-        assert!(close(run.x[1], hand[30].0[1]));
-        let norm = (run.grad[0].powi(2) + run.grad[1].powi(2)).sqrt();
-        assert!(close(run.grad_norm, norm));
-        assert!(close(run.rate.unwrap_or(0.0), 0.8));
-    }
-
-    #[test]
-    fn quadratic_in_w_ends_near_minus_one_and_a_half() {
-        let w = Expr::var("w");
-        let f = add([pow(w, n(2)), mul([n(3), w]), n(-5)]);
-        let run = go(
-            &tape(f, &[add([mul([n(2), w]), n(3)])], &["w"]),
-            &[10.0],
-            &config(0.01, 1000),
-        );
-        let plain = |p: &[f64]| (p[0] * p[0] + 3.0 * p[0] - 5.0, vec![2.0 * p[0] + 3.0]);
-        let hand = by_hand(&plain, &[10.0], 0.01, 1000, 0.0, false);
-        assert_same_trace(&run, &hand);
-        assert!((run.x[0] + 1.5).abs() < 1e-7, "{}", run.x[0]);
-        // The norm 23 * 0.98^k first drops below 1e-6 at step 840.
-        let first_below = hand.iter().position(|(_, _, g)| g[0].abs() < 1e-6);
-        assert_eq!(run.converged_at, first_below.map(|k| k as u64));
-        assert_eq!(run.converged_at, Some(840));
-        assert_eq!(
-            (run.status, run.verdict),
-            (Status::MaxSteps, Verdict::Converged)
-        );
-    }
-
-    #[test]
-    fn tol_stops_the_run() {
-        let f = add([pow(x(), n(2)), mul([n(2), x()]), n(1)]);
-        let tape = tape(f, &[add([mul([n(2), x()]), n(2)])], &["x"]);
-        let config = Config {
-            tol: 1e-6,
-            ..config(0.1, 1000)
-        };
-        let run = go(&tape, &[5.0], &config);
-        let plain = |p: &[f64]| (p[0] * p[0] + 2.0 * p[0] + 1.0, vec![2.0 * p[0] + 2.0]);
-        let hand = by_hand(&plain, &[5.0], 0.1, 1000, 1e-6, false);
-        assert_same_trace(&run, &hand);
-        assert_eq!(run.status, Status::Converged);
-        assert_eq!(run.steps, 74);
-        assert_eq!(run.converged_at, Some(74));
-        assert_eq!(run.verdict, Verdict::Converged);
-        assert!(run.grad_norm < 1e-6);
-        // Already at the minimum: no update at all.
-        let run = go(&tape, &[-1.0], &config);
-        assert_eq!(
-            (run.status, run.steps, run.trace.len()),
-            (Status::Converged, 0, 1)
-        );
-        assert_eq!((run.converged_at, run.rate), (Some(0), None));
-    }
-
-    #[test]
-    fn the_learning_rate_table() {
-        let tape = parabola();
-        let cases = [
-            (0.01, Verdict::Converging, 0.98),
-            (0.1, Verdict::Converging, 0.8),
-            (0.5, Verdict::Converged, 0.0),
-            (1.0, Verdict::Oscillating, 1.0),
-            (1.1, Verdict::Diverged, 1.2),
-        ];
-        for (lr, verdict, rate) in cases {
-            let run = go(&tape, &[0.0], &config(lr, 20));
-            assert_eq!(run.verdict, verdict, "lr {lr}");
-            let got = run.rate.unwrap_or(f64::NAN);
-            assert!((got - rate).abs() < 1e-9, "lr {lr}: rate {got}");
-            assert_eq!((run.status, run.steps), (Status::MaxSteps, 20), "lr {lr}");
-        }
-        let solved = go(&tape, &[0.0], &config(0.5, 20));
-        assert_eq!(solved.trace.entry(1).map(|e| e.x[0]), Some(3.0));
-        assert_eq!(solved.converged_at, Some(1));
-        assert_eq!(go(&tape, &[0.0], &config(0.1, 20)).converged_at, None);
-    }
-
-    #[test]
-    fn oscillation_follows_the_coordinate_that_moves_most() {
-        // x^2 + 10y^2 at lr 0.095: x shrinks by 0.81 a step, y flips by -0.9.
-        let f = add([pow(x(), n(2)), mul([n(10), pow(y(), n(2))])]);
-        let grad = [mul([n(2), x()]), mul([n(20), y()])];
-        let run = go(
-            &tape(f, &grad, &["x", "y"]),
-            &[1.0, 1.0],
-            &config(0.095, 20),
-        );
-        assert_eq!(run.verdict, Verdict::Oscillating);
-        assert!(run.rate.is_some_and(|r| r < 1.0));
-        // Six steps cannot show six reversals.
-        let short = go(&parabola(), &[0.0], &config(1.0, 6));
-        assert_eq!(short.verdict, Verdict::Converging);
-        let seven = go(&parabola(), &[0.0], &config(1.0, 7));
-        assert_eq!(seven.verdict, Verdict::Oscillating);
-    }
-
-    #[test]
-    fn maximize_ascends_and_reports_the_function_itself() {
-        // -(x-1)^2 = -x^2 + 2x - 1, gradient -2x + 2.
-        let f = neg(pow(add([x(), n(-1)]), n(2)));
-        let tape = tape(f, &[add([mul([n(-2), x()]), n(2)])], &["x"]);
-        let config = Config {
-            sense: Sense::Maximize,
-            ..config(0.1, 30)
-        };
-        let run = go(&tape, &[0.0], &config);
-        let plain = |p: &[f64]| (-(p[0] - 1.0).powi(2), vec![-2.0 * p[0] + 2.0]);
-        assert_same_trace(&run, &by_hand(&plain, &[0.0], 0.1, 30, 0.0, true));
-        assert!(run.f < 0.0 && run.f > -1e-5);
-        assert_eq!(run.verdict, Verdict::Converging);
-        assert!(close(run.rate.unwrap_or(0.0), 0.8));
-        // Descending on it would diverge: ascending at lr 1.1 does.
-        let wild = Config { lr: 1.1, ..config };
-        assert_eq!(go(&tape, &[0.0], &wild).verdict, Verdict::Diverged);
-    }
-
-    #[test]
-    fn divergence_says_when_and_why() {
-        // x^2 at lr 1.5 doubles |x| each step: 2^333 > 1e100 > 2^332.
-        let square = tape(pow(x(), n(2)), &[mul([n(2), x()])], &["x"]);
-        let run = go(&square, &[1.0], &config(1.5, 1000));
-        assert_eq!(
-            (run.status, run.verdict),
-            (Status::Diverged, Verdict::Diverged)
-        );
-        assert_eq!(run.steps, 333);
-        let Some(reason) = run.reason else {
-            panic!("a reason")
-        };
-        assert_eq!((reason.step, reason.culprit), (333, Culprit::Coordinate(0)));
-        assert_eq!(reason.number.abs(), 2f64.powi(333));
-        assert!(
-            reason
-                .describe(&["x"])
-                .starts_with("at step 333, x went beyond 1e100")
-        );
-        assert_eq!(run.trace.last().map(|e| e.step), Some(333));
-        assert!(run.rate.is_some_and(|r| close(r, 2.0)));
-        // ln(x) at -1: the value is nan at the start.
-        let log = tape(call(Func::Ln, vec![x()]), &[pow(x(), n(-1))], &["x"]);
-        let run = go(&log, &[-1.0], &config(0.1, 10));
-        assert_eq!(run.status, Status::Diverged);
-        let reason = run.reason.map(|r| (r.step, r.culprit));
-        assert_eq!(reason, Some((0, Culprit::Value)));
-        assert_eq!((run.steps, run.trace.len()), (0, 1));
-        // sqrt(x) at 0: the value is fine, the gradient 1/(2 sqrt x) is not.
-        let root = tape(
-            sqrt(x()),
-            &[mul([
-                Expr::num(crate::symbolic::Num::HALF),
-                pow(x(), Expr::num(crate::symbolic::Num::Rat(-1, 2))),
-            ])],
-            &["x"],
-        );
-        let run = go(&root, &[0.0], &config(0.1, 10));
-        let Some(reason) = run.reason else {
-            panic!("a reason")
-        };
-        assert_eq!((reason.step, reason.culprit), (0, Culprit::Gradient(0)));
-        assert_eq!(
-            reason.to_string(),
-            "at step 0, the gradient's coordinate 1 component became inf"
-        );
-    }
-
-    #[test]
-    fn long_runs_keep_a_thinned_trace() {
-        assert_eq!(trace_every(0), 1);
-        assert_eq!(trace_every(99_999), 1);
-        assert_eq!(trace_every(100_000), 2);
-        assert_eq!(trace_every(1_000_000), 11);
-        assert_eq!(trace_every(10_000_000), 101);
-        for steps in [99_999u64, 100_000, 1_000_000, 10_000_000, u64::MAX] {
-            let every = trace_every(steps);
-            let entries = steps / every + 1 + u64::from(steps % every != 0);
-            assert!(entries <= TRACE_LIMIT as u64, "{steps} steps");
-        }
-        let run = go(&parabola(), &[0.0], &config(0.1, 1_000_000));
-        assert_eq!(run.steps, 1_000_000);
-        assert_eq!(run.trace_every, 11);
-        assert!(run.trace.len() <= TRACE_LIMIT);
-        assert_eq!(run.trace.len(), 1_000_000 / 11 + 2);
-        assert_eq!(run.trace.first().map(|e| e.step), Some(0));
-        assert_eq!(run.trace.last().map(|e| e.step), Some(1_000_000));
-        assert!(
-            run.trace.steps()[..run.trace.len() - 1]
-                .iter()
-                .all(|s| s % 11 == 0)
-        );
-        let full = go(&parabola(), &[0.0], &config(0.1, 99_999));
-        assert_eq!(full.trace.len(), TRACE_LIMIT);
-    }
-
-    #[test]
-    fn an_interrupt_stops_the_run_and_keeps_the_trace() {
-        let stop = AtomicBool::new(true);
-        let run = run(&parabola(), &[0.0], &config(0.1, 1_000_000), &stop);
-        assert_eq!(run.status, Status::Interrupted);
-        assert_eq!((run.steps, run.trace.len()), (0, 1));
-        assert_eq!((run.x.clone(), run.f), (vec![0.0], 9.0));
-    }
-
-    #[test]
-    fn an_interrupt_during_a_run_stops_it_soon() {
-        let stop = AtomicBool::new(false);
-        let tape = parabola();
-        let run = std::thread::scope(|scope| {
-            scope.spawn(|| {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                stop.store(true, Ordering::Relaxed);
-            });
-            run(&tape, &[0.0], &config(0.1, 1_000_000_000), &stop)
-        });
-        assert_eq!(run.status, Status::Interrupted);
-        assert!(
-            run.steps > 0 && run.steps % INTERRUPT_EVERY == 0,
-            "{}",
-            run.steps
-        );
-        assert_eq!(run.trace.last().map(|e| e.step), Some(run.steps));
-        assert_eq!(run.verdict, Verdict::Converged);
-    }
-
-    #[test]
-    fn big_tapes_check_the_interrupt_more_often() {
-        assert_eq!(interrupt_every(&parabola()), INTERRUPT_EVERY);
-        let terms = (1..=3000).map(|k| call(Func::Sin, vec![mul([n(k), x()])]));
-        let big = tape(add(terms), &[n(0)], &["x"]);
-        let every = interrupt_every(&big);
-        assert!(
-            every.is_power_of_two() && every < INTERRUPT_EVERY,
-            "{every}"
-        );
-        assert!(every * (big.ops().len() as u64) <= 1 << 20);
-    }
-
-    #[test]
-    fn norms_neither_overflow_nor_underflow() {
-        assert_eq!(euclidean_norm(&[3.0, 4.0]), 5.0);
-        assert!(close(euclidean_norm(&[3e200, 4e200]), 5e200));
-        assert!((euclidean_norm(&[3e-200, -4e-200]) / 5e-200 - 1.0).abs() < 1e-15);
-        assert_eq!(euclidean_norm(&[0.0, -0.0]), 0.0);
-        assert_eq!(euclidean_norm(&[]), 0.0);
-        assert_eq!(euclidean_norm(&[f64::NEG_INFINITY, 1.0]), f64::INFINITY);
-        assert!(euclidean_norm(&[f64::NAN, 1e300]).is_nan());
-    }
-
-    #[test]
-    fn no_steps_means_no_rate() {
-        let run = go(&parabola(), &[0.0], &config(0.1, 0));
-        assert_eq!(
-            (run.status, run.steps, run.rate),
-            (Status::MaxSteps, 0, None)
-        );
-        assert_eq!(run.verdict, Verdict::Converging);
-        assert_eq!(run.trace.iter().map(|e| e.f).collect::<Vec<_>>(), vec![9.0]);
-    }
 }

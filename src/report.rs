@@ -336,7 +336,11 @@ fn result_line(d: &DescentOutcome) -> String {
         Status::MaxSteps => format!("stopped after {steps} (the most allowed)"),
         Status::Diverged => {
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let reason = run.reason.map(|r| r.describe(&names)).unwrap_or_default();
+            let reason = run
+                .reason
+                .as_ref()
+                .map(|r| r.describe(&names))
+                .unwrap_or_default();
             format!("{} {reason}", "diverged:".red().bold())
         }
         Status::Interrupted => format!("{} after {steps}", "interrupted".yellow().bold()),
