@@ -189,20 +189,7 @@ fn descent_header(d: &DescentOutcome) -> String {
         .iter()
         .map(|(k, v)| format!("{k} {}", format_number(*v)))
         .collect();
-    let gradient = if d.gradient.len() == 1 {
-        format!(
-            "{}'({}) = {}",
-            d.function,
-            d.params[0],
-            to_text(d.gradient[0])
-        )
-    } else {
-        format!(
-            "grad {} = {}",
-            d.function,
-            tuple_text(d.gradient.iter().map(|e| to_text(*e)))
-        )
-    };
+    let gradient = gradient_text(d);
     format!(
         "{} {} = {}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
         verb.bold(),
@@ -223,23 +210,14 @@ fn point_text(x: &[f64]) -> String {
     }
 }
 
-/// A number in a table cell: up to 10 significant digits, no noise.
+/// A number in a table cell: 6 significant digits, as a textbook table
+/// (the JSON output and the result line keep full precision).
 fn cell(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format_number(x);
     }
-    let magnitude = x.abs().log10();
-    if !(-5.0..15.0).contains(&magnitude) {
-        return format_number(format!("{x:.9e}").parse().unwrap_or(x));
-    }
-    format_number(
-        format!(
-            "{x:.*}",
-            (9 - magnitude.floor() as i64).clamp(0, 15) as usize
-        )
-        .parse()
-        .unwrap_or(x),
-    )
+    let rounded: f64 = format!("{x:.5e}").parse().unwrap_or(x);
+    format_number(rounded)
 }
 
 fn trace_table(d: &DescentOutcome, style: &Style) -> String {
@@ -380,12 +358,157 @@ fn plural(n: u64, word: &str) -> String {
     }
 }
 
+/// One row per run: the varied setting, steps, final point and value,
+/// gradient norm, verdict and rate, aligned like a textbook table.
 fn compare_text(c: &CompareOutcome) -> String {
-    let mut out = String::new();
-    for d in &c.runs {
-        out.push_str(&result_line(d));
+    let Some(first) = c.runs.first() else {
+        return String::new();
+    };
+    let mut out = descent_header_for_compare(first, c.over);
+    let label = match c.over {
+        "lr" => "lr",
+        "start" => "start",
+        _ => "method",
+    };
+    let headers: Vec<String> = [
+        label,
+        "steps",
+        "final point",
+        &first.function,
+        "|grad|",
+        "verdict",
+        "rate",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<Vec<String>> = c.runs.iter().map(|d| compare_row(d, c.over)).collect();
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].chars().count())
+                .chain([headers[j].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(j, cell)| pad_right(cell, widths[j]))
+            .collect();
+        format!("  {}\n", padded.join("  ").trim_end())
+    };
+    out.push('\n');
+    out.push_str(&line(&headers).bold().to_string());
+    for row in &rows {
+        out.push_str(&line(row));
     }
     out
+}
+
+fn descent_header_for_compare(d: &DescentOutcome, over: &str) -> String {
+    let verb = match d.sense {
+        Sense::Minimize => "minimize",
+        Sense::Maximize => "maximize",
+    };
+    let mut fixed = Vec::new();
+    if over != "start" {
+        fixed.push(format!("from {}", point_text(&d.start)));
+    }
+    if over != "method" {
+        fixed.push(format!("with {}", method_text(d)));
+    }
+    if over != "lr" {
+        fixed.push(format!("lr {}", format_number(d.settings[0].1)));
+    }
+    fixed.push(format!("{} steps at most", d.max_steps));
+    format!(
+        "{} {} = {}\n  {}\n  {}\n",
+        verb.bold(),
+        signature(d),
+        to_text(d.body),
+        gradient_text(d),
+        fixed.join(", ").replacen(", with", " with", 1)
+    )
+}
+
+fn gradient_text(d: &DescentOutcome) -> String {
+    if d.gradient.len() == 1 {
+        format!(
+            "{}'({}) = {}",
+            d.function,
+            d.params[0],
+            to_text(d.gradient[0])
+        )
+    } else {
+        format!(
+            "grad {} = {}",
+            d.function,
+            tuple_text(d.gradient.iter().map(|e| to_text(*e)))
+        )
+    }
+}
+
+fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
+    let run = &d.run;
+    let varied = match over {
+        "lr" => format_number(d.settings[0].1),
+        "start" => point_text(&d.start),
+        _ => method_text(d),
+    };
+    let verdict = match (run.verdict, run.converged_at) {
+        (Verdict::Converged, Some(k)) if k < run.steps || run.status == Status::Converged => {
+            format!("converged in {}", plural(k, "step"))
+        }
+        (v, _) => v.as_str().to_string(),
+    };
+    let verdict = match run.status {
+        Status::Diverged => format!(
+            "{verdict} (step {})",
+            run.reason.as_ref().map_or(run.steps, |r| r.step)
+        ),
+        Status::Interrupted => format!("{verdict} (interrupted)"),
+        _ => verdict,
+    };
+    let point = if run.x.len() == 1 {
+        cell(run.x[0])
+    } else {
+        tuple_text(run.x.iter().map(|v| cell(*v)))
+    };
+    vec![
+        varied,
+        run.steps.to_string(),
+        point,
+        cell(run.f),
+        cell(run.grad_norm),
+        verdict,
+        run.rate.map_or("-".to_string(), cell),
+    ]
+}
+
+/// `adam(beta1=0.8)`: the method with the settings that differ from its
+/// defaults.
+fn method_text(d: &DescentOutcome) -> String {
+    let defaults = crate::descent::Method::from_spec(&d.method, &[])
+        .map(|m| m.settings())
+        .unwrap_or_default();
+    let extra: Vec<String> = d.settings[1..]
+        .iter()
+        .filter(|(k, v)| !defaults.iter().any(|(dk, dv)| dk == k && dv == v))
+        .map(|(k, v)| format!("{k}={}", format_number(*v)))
+        .collect();
+    if extra.is_empty() {
+        d.method.clone()
+    } else {
+        format!("{}({})", d.method, extra.join(", "))
+    }
+}
+
+fn pad_right(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
 // ================================================================ JSON

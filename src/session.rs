@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use crate::check::check;
 use crate::compile::compile;
-use crate::descent::{self, Config, Method};
+use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
 use crate::parse::parse_program;
@@ -17,7 +17,7 @@ use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_bu
 use crate::symbolic::simplify::simplify;
 use crate::symbolic::{Expr, Node};
 use crate::syntax::{self, Descent, Ident, Span, Stmt, StmtKind};
-use crate::value::{Body, DescentOutcome, FunctionValue, Outcome, Shown, Value};
+use crate::value::{Body, CompareOutcome, DescentOutcome, FunctionValue, Outcome, Shown, Value};
 
 /// A function as the user defined it: its body may name other functions
 /// (`Apply`) and defined values (`Var`), looked up when it is used.
@@ -416,40 +416,65 @@ impl Session {
                 d.function.span,
             ));
         }
+        let options = self.descent_options(d, f.params.len())?;
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
         let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
         let mut outputs = vec![body];
         outputs.extend(&gradient);
         let tape = compile(&outputs, &names)?;
-        let options = self.descent_options(d, f.params.len())?;
-        if options.starts.len() > 1 || options.rates.len() > 1 {
-            return Err(Error::name(
-                "comparisons over several starts or rates are not available yet",
-                span,
-            ));
-        }
-        let config = Config {
-            sense: d.sense,
-            lr: options.rates[0],
-            steps: options.steps,
-            tol: options.tol,
-            method: Method::Gd,
+        let hessian = if options.methods.iter().any(Method::needs_hessian) {
+            let rows: Vec<Vec<Expr>> = gradient
+                .iter()
+                .map(|g| crate::lower::gradient(*g, &f.params))
+                .collect::<Result<_>>()?;
+            Some(compile(&rows.concat(), &names)?)
+        } else {
+            None
         };
-        let start = options.starts[0].clone();
-        let run = descent::run(&tape, &start, &config, &INTERRUPT);
-        Ok(Outcome::Descent(Box::new(DescentOutcome {
-            function: d.function.name.clone(),
-            params: f.params.iter().map(|p| p.to_string()).collect(),
-            body,
-            gradient,
-            sense: d.sense,
-            method: "gd".to_string(),
-            settings: vec![("lr".to_string(), config.lr)],
-            start,
-            max_steps: config.steps,
-            every: options.every,
-            run,
-        })))
+        let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
+        let mut runs = Vec::new();
+        for (start, lr, method) in options.combinations() {
+            let config = Config {
+                sense: d.sense,
+                lr,
+                steps: options.steps,
+                tol: options.tol,
+                method: method.clone(),
+            };
+            let objective = match &hessian {
+                Some(h) => Objective::with_hessian(&tape, h),
+                None => Objective::new(&tape),
+            };
+            let run = descent::run(objective, &start, &config, &INTERRUPT);
+            let mut settings = vec![("lr".to_string(), lr)];
+            settings.extend(
+                method
+                    .settings()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v)),
+            );
+            let interrupted = run.status == descent::Status::Interrupted;
+            runs.push(DescentOutcome {
+                function: d.function.name.clone(),
+                params: params.clone(),
+                body,
+                gradient: gradient.clone(),
+                sense: d.sense,
+                method: method.name().to_string(),
+                settings,
+                start,
+                max_steps: options.steps,
+                every: options.every,
+                run,
+            });
+            if interrupted {
+                break;
+            }
+        }
+        match options.over {
+            None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
+            Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome { over, runs }))),
+        }
     }
 
     fn not_a_defined_function(&self, name: &Ident) -> Error {
@@ -490,18 +515,10 @@ impl Session {
             None => None,
             Some((x, span)) => Some(whole(x, "every", span, 1)?),
         };
-        if let Some(methods) = &d.using {
-            let first = &methods.list[0];
-            if methods.list.len() != 1 || first.name.name != "gd" || !first.args.is_empty() {
-                return Err(Error::name(
-                    format!(
-                        "the method '{}' is not available yet: only gd",
-                        first.name.name
-                    ),
-                    methods.span,
-                ));
-            }
-        }
+        let (methods, methods_listed) = match &d.using {
+            None => (vec![Method::Gd], false),
+            Some(list) => (self.methods(list)?, list.is_list),
+        };
         for (clause, what) in [(&d.batch, "batch"), (&d.seed, "seed")] {
             if let Some(e) = clause {
                 return Err(Error::name(
@@ -513,20 +530,60 @@ impl Session {
         if d.plot.is_some() {
             return Err(Error::name("plots are not available yet", d.function.span));
         }
+        let (starts, starts_listed) = self.starts(&d.from, n_params, &d.function.name)?;
+        let (rates, rates_listed) = self.rates(d.lr.as_ref())?;
+        let listed: Vec<&'static str> = [
+            (starts_listed, "start"),
+            (rates_listed, "lr"),
+            (methods_listed, "method"),
+        ]
+        .into_iter()
+        .filter(|(listed, _)| *listed)
+        .map(|(_, name)| name)
+        .collect();
+        if listed.len() > 1 {
+            return Err(Error::name(
+                format!(
+                    "a comparison varies one setting at a time; here {} are all lists",
+                    listed.join(" and ")
+                ),
+                d.function.span,
+            ));
+        }
         Ok(DescentOptions {
-            starts: self.starts(&d.from, n_params, &d.function.name)?,
-            rates: self.rates(d.lr.as_ref())?,
+            starts,
+            rates,
+            methods,
+            over: listed.first().copied(),
             steps,
             tol,
             every,
         })
     }
 
-    fn starts(&self, from: &syntax::Expr, n: usize, name: &str) -> Result<Vec<Vec<f64>>> {
+    fn methods(&self, list: &syntax::Methods) -> Result<Vec<Method>> {
+        let mut methods = Vec::new();
+        for m in &list.list {
+            let mut args = Vec::new();
+            for arg in &m.args {
+                let v = Lowerer::new(self, Mode::Now, Vec::new()).scalar(&arg.value)?;
+                let x = constant_value(v).ok_or_else(|| {
+                    Error::name("a method's setting must be a number", arg.value.span)
+                })?;
+                args.push((arg.name.as_ref().map(|n| n.name.as_str()), x));
+            }
+            methods
+                .push(Method::from_spec(&m.name.name, &args).map_err(|e| Error::name(e, m.span))?);
+        }
+        Ok(methods)
+    }
+
+    /// The starting points, and whether they were written as a list.
+    fn starts(&self, from: &syntax::Expr, n: usize, name: &str) -> Result<(Vec<Vec<f64>>, bool)> {
         let value = Lowerer::new(self, Mode::Now, Vec::new()).value(from)?;
-        let items = match value {
-            Value::List(items) => items,
-            other => vec![other],
+        let (items, listed) = match value {
+            Value::List(items) => (items, true),
+            other => (vec![other], false),
         };
         if items.is_empty() {
             return Err(Error::name(
@@ -534,23 +591,27 @@ impl Session {
                 from.span,
             ));
         }
-        items
+        let points = items
             .into_iter()
             .map(|v| start_point(v, n, name, from.span))
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((points, listed))
     }
 
-    fn rates(&self, lr: Option<&syntax::Expr>) -> Result<Vec<f64>> {
-        let Some(lr) = lr else { return Ok(vec![0.1]) };
+    /// The learning rates, and whether they were written as a list.
+    fn rates(&self, lr: Option<&syntax::Expr>) -> Result<(Vec<f64>, bool)> {
+        let Some(lr) = lr else {
+            return Ok((vec![0.1], false));
+        };
         let value = Lowerer::new(self, Mode::Now, Vec::new()).value(lr)?;
-        let items = match value {
-            Value::List(items) => items,
-            other => vec![other],
+        let (items, listed) = match value {
+            Value::List(items) => (items, true),
+            other => (vec![other], false),
         };
         if items.is_empty() {
             return Err(Error::name("the list of learning rates is empty", lr.span));
         }
-        items
+        let rates = items
             .into_iter()
             .map(|v| match v {
                 Value::Scalar(e) => match constant_value(e) {
@@ -565,16 +626,35 @@ impl Session {
                     lr.span,
                 )),
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok((rates, listed))
     }
 }
 
 struct DescentOptions {
     starts: Vec<Vec<f64>>,
     rates: Vec<f64>,
+    methods: Vec<Method>,
+    /// The one setting written as a list, if any: `start`, `lr` or `method`.
+    over: Option<&'static str>,
     steps: u64,
     tol: f64,
     every: Option<u64>,
+}
+
+impl DescentOptions {
+    /// Every run to make; at most one of the three lists is longer than one.
+    fn combinations(&self) -> Vec<(Vec<f64>, f64, Method)> {
+        let mut out = Vec::new();
+        for start in &self.starts {
+            for lr in &self.rates {
+                for method in &self.methods {
+                    out.push((start.clone(), *lr, method.clone()));
+                }
+            }
+        }
+        out
+    }
 }
 
 fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {

@@ -294,14 +294,12 @@ impl Layout {
             _ => vec![sum],
         };
         terms.sort_by(|a, b| self.cmp_terms(*a, *b).then_with(|| order(*a, *b)));
-        // A positive constant leads when every other term is negative.
-        if let Some(&last) = terms.last() {
-            let positive_constant = last.as_num().is_some_and(|n| !n.is_negative());
-            let rest_negative = terms[..terms.len() - 1]
-                .iter()
-                .all(|t| is_negative_term(*t));
-            if positive_constant && rest_negative {
-                terms.rotate_right(1);
+        // A sum does not start with a minus when it can start with a plus:
+        // the first positive term leads (`y - x^2`, `1 - x`).
+        if terms.first().is_some_and(|t| is_negative_term(*t)) {
+            if let Some(i) = terms.iter().position(|t| !is_negative_term(*t)) {
+                let lead = terms.remove(i);
+                terms.insert(0, lead);
             }
         }
         let terms: Rc<[Expr]> = terms.into();
