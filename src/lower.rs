@@ -669,7 +669,8 @@ fn glued_call(name: &str) -> Option<String> {
 /// The candidate nearest to `name` by edit distance, if close enough.
 pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let limit = match name.chars().count() {
-        0..=2 => 1,
+        // One- and two-letter names are all one typo apart: no guesses.
+        0..=2 => return None,
         3..=5 => 2,
         _ => 3,
     };

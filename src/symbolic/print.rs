@@ -53,6 +53,7 @@ use std::rc::Rc;
 
 use super::expr::{Constant, Expr, Func, Node, order, split_power};
 use super::num::Num;
+use super::rewrite::free_vars;
 
 /// The expression in gd syntax, as a teacher would write it.
 pub fn to_text(e: Expr) -> String {
@@ -294,10 +295,13 @@ impl Layout {
             _ => vec![sum],
         };
         terms.sort_by(|a, b| self.cmp_terms(*a, *b).then_with(|| order(*a, *b)));
-        // A sum does not start with a minus when it can start with a plus:
-        // the first positive term leads (`y - x^2`, `1 - x`).
-        if terms.first().is_some_and(|t| is_negative_term(*t)) {
-            if let Some(i) = terms.iter().position(|t| !is_negative_term(*t)) {
+        // A sum does not start with a minus when a positive term in other
+        // variables can lead (`y - x^2`, `1 - x`); a polynomial in one
+        // variable keeps its degree order (`-x^2 + 3x`).
+        if let Some(&first) = terms.first().filter(|t| is_negative_term(**t)) {
+            let first_vars = free_vars(first);
+            let lead = terms.iter().position(|t| !is_negative_term(*t));
+            if let Some(i) = lead.filter(|i| free_vars(terms[*i]).is_disjoint(&first_vars)) {
                 let lead = terms.remove(i);
                 terms.insert(0, lead);
             }
@@ -1537,8 +1541,8 @@ mod tests {
             ),
             (
                 sub(y(), mul([x_plus_1(), x_minus_1()])),
-                "-((x + 1)(x - 1)) + y",
-                "-\\left(x + 1\\right) \\left(x - 1\\right) + y",
+                "y - (x + 1)(x - 1)",
+                "y - \\left(x + 1\\right) \\left(x - 1\\right)",
                 "(+ y (* -1 (+ -1 x) (+ 1 x)))",
             ),
             (
@@ -1656,7 +1660,7 @@ mod tests {
                 "\\sqrt{x^{2}}",
                 "(^ (^ x 2) 1/2)",
             ),
-            (sub(y(), x()), "-x + y", "-x + y", "(+ y (* -1 x))"),
+            (sub(y(), x()), "y - x", "y - x", "(+ y (* -1 x))"),
             (pow(n(2), r(1, 3)), "2^(1/3)", "\\sqrt[3]{2}", "(^ 2 1/3)"),
             (
                 mul([pow(x(), n(2)), x_plus_1()]),

@@ -48,6 +48,12 @@ fn simplify_node(e: Expr) -> Expr {
         Node::Add(terms) => {
             let e = pythagoras(terms).unwrap_or(e);
             consider_with(e, 0);
+            // (x + 1)^2 - x^2 = 2x + 1: expanding a small sum may cancel.
+            if tree_size(e) < EXPAND_TRY_LIMIT {
+                if let Ok(expanded) = expand(e) {
+                    consider_with(expanded, 0);
+                }
+            }
             if let Node::Add(terms) = &*e.node() {
                 consider_with(factor_common(terms), 2);
                 if let Some(combined) = together(terms) {
@@ -327,6 +333,12 @@ mod tests {
         let e = mul([pow(x(), n(3)), sin(x())]);
         let de = differentiate(e, "x").expect("small");
         assert_eq!(s(de), de);
+    }
+
+    #[test]
+    fn cancelling_sums_expand() {
+        let e = sub(pow(add([x(), n(1)]), n(2)), pow(x(), n(2)));
+        assert_eq!(s(e), add([mul([n(2), x()]), n(1)]));
     }
 
     #[test]

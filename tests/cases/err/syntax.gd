@@ -1,0 +1,3 @@
+f(x) = x^2
+minimize f from 0 lr 0.1
+y = 3 +

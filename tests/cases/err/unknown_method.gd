@@ -1,0 +1,2 @@
+f(x) = x^2
+minimize f from 1 using adma
