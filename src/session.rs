@@ -388,6 +388,10 @@ impl Session {
                 }),
             },
             Value::Str(s) => Ok(Outcome::Str(s)),
+            Value::Function(FunctionValue {
+                body: Body::Matrix(rows),
+                ..
+            }) => matrix_outcome(rows),
             Value::Function(f) => Ok(function_outcome(f)),
         }
     }

@@ -65,7 +65,7 @@ fn agree(a: f64, b: f64) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 400, ..crate::properties::config() })]
 
     #[test]
     fn gd_agrees_with_meval(src in source()) {

@@ -308,11 +308,24 @@ fn point() -> impl Strategy<Value = (f64, f64)> {
     (-3.0f64..3.0, -3.0f64..3.0)
 }
 
-fn config() -> ProptestConfig {
+/// A fixed seed keeps CI deterministic; set GD_PROPTEST_RANDOM=1 to explore
+/// new cases locally.
+pub fn config() -> ProptestConfig {
+    let rng_seed = match std::env::var_os("GD_PROPTEST_RANDOM") {
+        Some(_) => proptest::test_runner::RngSeed::Random,
+        None => proptest::test_runner::RngSeed::Fixed(0x6764),
+    };
     ProptestConfig {
         cases: 300,
+        rng_seed,
         ..ProptestConfig::default()
     }
+}
+
+/// Whether `e` holds an infinite or nan constant: there a derivative can
+/// be `inf * 0` where the numerical one is 0, a case the laws leave out.
+fn has_non_finite(e: Expr) -> bool {
+    to_text(e).contains("1e999")
 }
 
 proptest! {
@@ -338,6 +351,7 @@ proptest! {
         prop_assume!(value.is_finite() && numeric.is_finite() && numeric.abs() < 1e6);
         // Near a branch cut the complex extension is not the real function.
         prop_assume!((stepped.re - value).abs() <= 1e-9 * value.abs().max(1.0));
+        prop_assume!(!has_non_finite(t.build()));
         let symbolic = differentiate(t.build(), "x").expect("small");
         let exact = tape_eval(symbolic, x, y);
         prop_assert!(close(numeric, exact, 1e-7), "{t:?} at ({x}, {y}): numeric {numeric}, symbolic {exact} = {}", to_text(symbolic));
@@ -355,6 +369,7 @@ proptest! {
         let wider = (hi2 - lo2) / (4.0 * h);
         // A kink or a steep stretch nearby: the two estimates disagree.
         prop_assume!(close(numeric, wider, 1e-4));
+        prop_assume!(!has_non_finite(t.build()));
         let exact = tape_eval(differentiate(t.build(), "x").expect("small"), x, y);
         prop_assert!(close(numeric, exact, 1e-3), "{t:?} at ({x}, {y}): numeric {numeric}, symbolic {exact}");
     }

@@ -22,10 +22,11 @@ fn examples() -> Vec<(String, String)> {
         }
     }
     for window in blocks.windows(2) {
-        if let [(tag, source), (next, output)] = window {
-            if tag == "gd" && next == "text" {
-                pairs.push((source.clone(), output.clone()));
-            }
+        if let [(tag, source), (next, output)] = window
+            && tag == "gd"
+            && next == "text"
+        {
+            pairs.push((source.clone(), output.clone()));
         }
     }
     pairs

@@ -824,9 +824,12 @@ impl Text {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 let next = lead(item);
+                let bare_group = matches!(**item, D::Sum(_));
                 let separator = if i == 1 && first_is_coef {
                     match next {
                         Lead::Letter if !coef_is_exponent_form => "",
+                        // `(0*1e999)` (nan) ends in `)`: see below.
+                        Lead::Paren if self.out.ends_with(')') && !bare_group => "*",
                         Lead::Paren => "",
                         _ => "*",
                     }
@@ -834,7 +837,6 @@ impl Text {
                     // After `)`, a `(` starts a call postfix, which binds
                     // tighter than `^`: `a(b)(-x)^2` would be `(a(b)(-x))^2`.
                     // Only a bare parenthesised sum may follow directly.
-                    let bare_group = matches!(**item, D::Sum(_));
                     match (edge, next) {
                         (Edge::Name, _) | (_, Lead::Digit) | (Edge::PowerParen, Lead::Paren) => "*",
                         (Edge::Paren, Lead::Paren) if !bare_group => "*",

@@ -49,10 +49,10 @@ fn simplify_node(e: Expr) -> Expr {
             let e = pythagoras(terms).unwrap_or(e);
             consider_with(e, 0);
             // (x + 1)^2 - x^2 = 2x + 1: expanding a small sum may cancel.
-            if tree_size(e) < EXPAND_TRY_LIMIT {
-                if let Ok(expanded) = expand(e) {
-                    consider_with(expanded, 0);
-                }
+            if tree_size(e) < EXPAND_TRY_LIMIT
+                && let Ok(expanded) = expand(e)
+            {
+                consider_with(expanded, 0);
             }
             if let Node::Add(terms) = &*e.node() {
                 consider_with(factor_common(terms), 2);
