@@ -136,6 +136,26 @@ fn matrix_text(rows: Vec<Vec<String>>) -> String {
     out
 }
 
+/// The width of each column: its widest cell or header.
+fn column_widths<'r>(
+    headers: &[String],
+    rows: impl Iterator<Item = &'r Vec<String>>,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    widths
+}
+
+/// One table line, cells padded to their column and two spaces apart.
+fn aligned_line(cells: &[String], widths: &[usize], pad: fn(&str, usize) -> String) -> String {
+    let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, *w)).collect();
+    format!("  {}\n", padded.join("  ").trim_end())
+}
+
 fn pad_left(s: &str, width: usize) -> String {
     let n = s.chars().count();
     format!("{}{s}", " ".repeat(width.saturating_sub(n)))
@@ -242,24 +262,8 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
             }
         }
     }
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|j| {
-            rows.iter()
-                .flatten()
-                .map(|r| r[j].chars().count())
-                .chain([headers[j].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(j, c)| pad_left(c, widths[j]))
-            .collect();
-        format!("  {}\n", padded.join("  "))
-    };
+    let widths = column_widths(&headers, rows.iter().flatten());
+    let line = |cells: &[String]| aligned_line(cells, &widths, pad_left);
     let mut out = line(&headers).bold().to_string();
     for row in rows {
         match row {
@@ -383,23 +387,8 @@ fn compare_text(c: &CompareOutcome) -> String {
     .map(|h| h.to_string())
     .collect();
     let rows: Vec<Vec<String>> = c.runs.iter().map(|d| compare_row(d, c.over)).collect();
-    let widths: Vec<usize> = (0..headers.len())
-        .map(|j| {
-            rows.iter()
-                .map(|r| r[j].chars().count())
-                .chain([headers[j].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(j, cell)| pad_right(cell, widths[j]))
-            .collect();
-        format!("  {}\n", padded.join("  ").trim_end())
-    };
+    let widths = column_widths(&headers, rows.iter());
+    let line = |cells: &[String]| aligned_line(cells, &widths, pad_right);
     out.push('\n');
     out.push_str(&line(&headers).bold().to_string());
     for row in &rows {

@@ -123,20 +123,10 @@ fn subst_rec(
 
 /// The variables `e` depends on, sorted by name.
 pub fn free_vars(e: Expr) -> BTreeSet<Rc<str>> {
-    let mut out = BTreeSet::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        if !seen.insert(e) {
-            continue;
-        }
-        let node = e.node();
-        if let Node::Var(name) = &*node {
-            out.insert(name.clone());
-        }
-        stack.extend(children(&node));
-    }
-    out
+    collect_names(e, |node| match node {
+        Node::Var(name) => Some(name.clone()),
+        _ => None,
+    })
 }
 
 /// Whether `e` mentions the variable `var`.
@@ -146,6 +136,14 @@ pub fn depends_on(e: Expr, var: &str) -> bool {
 
 /// The names of user functions `e` calls (`Node::Apply`), sorted.
 pub fn applied_functions(e: Expr) -> BTreeSet<Rc<str>> {
+    collect_names(e, |node| match node {
+        Node::Apply(name, _) => Some(name.clone()),
+        _ => None,
+    })
+}
+
+/// The names `pick` finds in the nodes of `e`, each node visited once.
+fn collect_names(e: Expr, pick: fn(&Node) -> Option<Rc<str>>) -> BTreeSet<Rc<str>> {
     let mut out = BTreeSet::new();
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![e];
@@ -154,9 +152,7 @@ pub fn applied_functions(e: Expr) -> BTreeSet<Rc<str>> {
             continue;
         }
         let node = e.node();
-        if let Node::Apply(name, _) = &*node {
-            out.insert(name.clone());
-        }
+        out.extend(pick(&node));
         stack.extend(children(&node));
     }
     out
