@@ -21,4 +21,5 @@ pub mod report;
 pub mod session;
 pub mod symbolic;
 pub mod syntax;
+pub mod theory;
 pub mod value;

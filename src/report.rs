@@ -394,6 +394,14 @@ fn compare_text(c: &CompareOutcome) -> String {
     for row in &rows {
         out.push_str(&line(row));
     }
+    if let Some(q) = c.theory {
+        out.push_str(&format!(
+            "  theory: the Hessian is constant, its largest eigenvalue is L = {}:\n          plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}\n",
+            cell(q.largest_eigenvalue),
+            cell(q.stable_below()),
+            cell(q.fastest()),
+        ));
+    }
     out
 }
 

@@ -17,6 +17,7 @@ use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_bu
 use crate::symbolic::simplify::simplify;
 use crate::symbolic::{Expr, Node};
 use crate::syntax::{self, Descent, Ident, Span, Stmt, StmtKind};
+use crate::theory;
 use crate::value::{Body, CompareOutcome, DescentOutcome, FunctionValue, Outcome, Shown, Value};
 
 /// A function as the user defined it: its body may name other functions
@@ -436,6 +437,7 @@ impl Session {
             None
         };
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
+        let gradient_exprs = gradient.clone();
         let mut runs = Vec::new();
         for (start, lr, method) in options.combinations() {
             let config = Config {
@@ -477,7 +479,12 @@ impl Session {
         }
         match options.over {
             None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
-            Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome { over, runs }))),
+            Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
+                over,
+                theory: constant_hessian(&gradient_exprs, &f.params)?
+                    .and_then(|h| theory::quadratic(&h)),
+                runs,
+            }))),
         }
     }
 
@@ -659,6 +666,23 @@ impl DescentOptions {
         }
         out
     }
+}
+
+/// The Hessian as numbers when it does not depend on the point (the
+/// objective is quadratic), else `None`.
+fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<Vec<f64>>>> {
+    let mut rows = Vec::new();
+    for g in gradient {
+        let row: Option<Vec<f64>> = crate::lower::gradient(*g, params)?
+            .into_iter()
+            .map(|e| e.as_num().map(crate::symbolic::Num::to_f64))
+            .collect();
+        match row {
+            Some(row) => rows.push(row),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(rows))
 }
 
 fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {

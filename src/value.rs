@@ -116,4 +116,6 @@ pub struct CompareOutcome {
     /// `lr`, `start` or `method`.
     pub over: &'static str,
     pub runs: Vec<DescentOutcome>,
+    /// For a quadratic (constant Hessian): what theory says of the rates.
+    pub theory: Option<crate::theory::Quadratic>,
 }
