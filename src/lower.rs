@@ -16,7 +16,7 @@ use std::rc::Rc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::session::Session;
 use crate::symbolic::diff::{differentiate, differentiate_n};
-use crate::symbolic::expr::{self, Constant, Func, Node};
+use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::to_latex;
 use crate::symbolic::rewrite::{check_budget, substitute};
 use crate::symbolic::simplify::{expand, simplify};
@@ -696,16 +696,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
-}
-
-/// Whether `e` still refers to a user function (it must be resolved first).
-pub fn has_apply(e: Expr) -> bool {
-    !crate::symbolic::rewrite::applied_functions(e).is_empty()
-}
-
-/// Whether `node` is a variable: used by tests.
-pub fn is_var(e: Expr) -> bool {
-    matches!(*e.node(), Node::Var(_))
 }
 
 #[cfg(test)]
