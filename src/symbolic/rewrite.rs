@@ -82,43 +82,17 @@ fn map_rec(
 }
 
 /// Replaces variables by expressions, all at once (so `x -> y, y -> x`
-/// swaps them).
+/// swaps them: a replacement is never visited again).
 pub fn substitute(e: Expr, map: &HashMap<Rc<str>, Expr>) -> Result<Expr> {
     if map.is_empty() {
         return Ok(e);
     }
-    let mut memo = HashMap::new();
-    subst_rec(e, map, &mut memo)
-}
-
-fn subst_rec(
-    e: Expr,
-    map: &HashMap<Rc<str>, Expr>,
-    memo: &mut HashMap<Expr, Expr>,
-) -> Result<Expr> {
-    if let Some(&done) = memo.get(&e) {
-        return Ok(done);
-    }
-    check_budget()?;
-    let node = e.node();
-    let out = match &*node {
-        Node::Var(name) => map.get(name).copied().unwrap_or(e),
-        Node::Num(_) | Node::Const(_) => e,
-        _ => {
-            let kids = children(&node);
-            let new_kids = kids
-                .iter()
-                .map(|k| subst_rec(*k, map, memo))
-                .collect::<Result<Vec<_>>>()?;
-            if new_kids == kids {
-                e
-            } else {
-                rebuild(&node, new_kids)
-            }
-        }
-    };
-    memo.insert(e, out);
-    Ok(out)
+    map_bottom_up(e, &mut |node| {
+        Ok(match &*node.node() {
+            Node::Var(name) => map.get(name).copied().unwrap_or(node),
+            _ => node,
+        })
+    })
 }
 
 /// The variables `e` depends on, sorted by name.
