@@ -70,6 +70,10 @@ impl<'a> Lowerer<'a> {
             ExprKind::Neg(inner) => Ok(Value::Scalar(expr::neg(self.scalar(inner)?))),
             ExprKind::Pos(inner) | ExprKind::Paren(inner) => self.value(inner),
             ExprKind::Binary {
+                op: BinOp::Add | BinOp::Sub,
+                ..
+            } => self.sum_chain(e),
+            ExprKind::Binary {
                 op, left, right, ..
             } => self.binary(*op, left, right, e.span),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
@@ -108,6 +112,50 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `a + b - c + ...` as one sum: walking the left spine without
+    /// recursion and building the sum once keeps a 1,000-term polynomial
+    /// linear (adding terms one by one would re-sort the sum each time).
+    fn sum_chain(&mut self, e: &syntax::Expr) -> Result<Value> {
+        let mut terms: Vec<(bool, &syntax::Expr)> = Vec::new();
+        let mut spine = e;
+        while let ExprKind::Binary {
+            op: op @ (BinOp::Add | BinOp::Sub),
+            left,
+            right,
+            ..
+        } = &spine.kind
+        {
+            terms.push((*op == BinOp::Sub, right));
+            spine = left;
+        }
+        terms.push((false, spine));
+        terms.reverse();
+        let values = terms
+            .iter()
+            .map(|(_, t)| self.value(t))
+            .collect::<Result<Vec<_>>>()?;
+        if values.iter().all(|v| matches!(v, Value::Scalar(_))) {
+            let scalars: Vec<Expr> = values
+                .into_iter()
+                .zip(&terms)
+                .filter_map(|(v, (negative, _))| match v {
+                    Value::Scalar(x) if *negative => Some(expr::neg(x)),
+                    Value::Scalar(x) => Some(x),
+                    _ => None,
+                })
+                .collect();
+            return Ok(Value::Scalar(expr::add(scalars)));
+        }
+        // Tuples and other values: pairwise, with the usual errors.
+        let mut values = values.into_iter();
+        let mut acc = values.next().unwrap_or(Value::Scalar(Expr::zero()));
+        for ((negative, term), value) in terms.iter().skip(1).zip(values) {
+            let op = if *negative { BinOp::Sub } else { BinOp::Add };
+            acc = combine(op, acc, value, term.span.to(e.span))?;
+        }
+        Ok(acc)
+    }
+
     fn binary(
         &mut self,
         op: BinOp,
@@ -117,42 +165,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Value> {
         let a = self.value(left)?;
         let b = self.value(right)?;
-        match (a, b) {
-            (Value::Scalar(a), Value::Scalar(b)) => Ok(Value::Scalar(scalar_op(op, a, b))),
-            (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
-                if xs.len() != ys.len() {
-                    return Err(Error::name(
-                        format!(
-                            "cannot combine tuples of {} and {} elements",
-                            xs.len(),
-                            ys.len()
-                        ),
-                        span,
-                    ));
-                }
-                Ok(Value::Tuple(
-                    xs.into_iter()
-                        .zip(ys)
-                        .map(|(x, y)| scalar_op(op, x, y))
-                        .collect(),
-                ))
-            }
-            (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => Ok(Value::Tuple(
-                xs.into_iter().map(|x| expr::mul([s, x])).collect(),
-            )),
-            (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => Ok(
-                Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()),
-            ),
-            (a, b) => Err(Error::name(
-                format!(
-                    "cannot {} {} and {}",
-                    op_verb(op),
-                    a.describe(),
-                    b.describe()
-                ),
-                span,
-            )),
-        }
+        combine(op, a, b, span)
     }
 
     // ------------------------------------------------------------ names
@@ -594,6 +607,47 @@ pub fn apply_function(f: &FunctionValue, args: &[Expr]) -> Result<Value> {
                 .collect::<Result<_>>()?,
         ),
     })
+}
+
+/// `a op b` on values: scalars, and the few tuple operations that make
+/// sense (`+`, `-` of equal lengths, scaling).
+fn combine(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
+    match (a, b) {
+        (Value::Scalar(a), Value::Scalar(b)) => Ok(Value::Scalar(scalar_op(op, a, b))),
+        (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
+            if xs.len() != ys.len() {
+                return Err(Error::name(
+                    format!(
+                        "cannot combine tuples of {} and {} elements",
+                        xs.len(),
+                        ys.len()
+                    ),
+                    span,
+                ));
+            }
+            Ok(Value::Tuple(
+                xs.into_iter()
+                    .zip(ys)
+                    .map(|(x, y)| scalar_op(op, x, y))
+                    .collect(),
+            ))
+        }
+        (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => Ok(Value::Tuple(
+            xs.into_iter().map(|x| expr::mul([s, x])).collect(),
+        )),
+        (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => Ok(
+            Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()),
+        ),
+        (a, b) => Err(Error::name(
+            format!(
+                "cannot {} {} and {}",
+                op_verb(op),
+                a.describe(),
+                b.describe()
+            ),
+            span,
+        )),
+    }
 }
 
 fn scalar_op(op: BinOp, a: Expr, b: Expr) -> Expr {

@@ -35,13 +35,13 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Deepest expression tree accepted (a leaf has depth 1). Later passes
 /// recurse over the tree, so this bounds their stack use too.
-pub const MAX_EXPR_DEPTH: usize = 1000;
+pub const MAX_EXPR_DEPTH: usize = 2000;
 
 /// Stack of the thread that parses. The Pratt parser recurses once per
 /// level of a `^` chain or of prefix signs (up to `MAX_EXPR_DEPTH`), and an
 /// unoptimised build spends about 2 KB a level; with its own stack the
 /// parser does not depend on the caller's (2 MB for a spawned thread).
-const PARSE_STACK_BYTES: usize = 16 << 20;
+const PARSE_STACK_BYTES: usize = 32 << 20;
 
 /// Parses a whole source (a script, a `-e` argument, one REPL entry).
 /// Spans are byte offsets into `src`.

@@ -98,3 +98,24 @@ fn sigint_stops_a_run_reports_it_and_exits_130() {
             .is_some_and(|n| n > 0 && n < 10_000_000_000)
     );
 }
+
+/// A 1,000-term polynomial in two variables: accepted, differentiated and
+/// evaluated exactly (the expected gradient at (1, 1) is computed here:
+/// d/dx c x^a y^b = c a at (1, 1)).
+#[test]
+fn thousand_term_polynomial_gradient() {
+    let terms: Vec<(i64, i64, i64)> = (0..1000)
+        .map(|i| (i % 9 + 1, i % 31, (i * 7) % 29))
+        .collect();
+    let body: Vec<String> = terms
+        .iter()
+        .map(|(c, a, b)| format!("{c}x^{a} y^{b}"))
+        .collect();
+    let source = format!("p(x, y) = {}\ngrad(p)(1, 1)", body.join(" + "));
+    let out = gd(&["--json", "-e", &source], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let expected_x: i64 = terms.iter().map(|(c, a, _)| c * a).sum();
+    let expected_y: i64 = terms.iter().map(|(c, _, b)| c * b).sum();
+    let last = json_lines(&out.stdout).pop().expect("a result");
+    assert_eq!(last["value"], serde_json::json!([expected_x, expected_y]));
+}

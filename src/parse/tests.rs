@@ -679,7 +679,7 @@ fn long_chains_are_an_error_not_a_crash() {
         "nested too deeply",
     );
     // Depth adds up across brackets.
-    let inner = vec!["x"; 900].join("+");
+    let inner = vec!["x"; 1_900].join("+");
     assert_too_deep(
         &format!("{}{inner}{}", "(".repeat(150), ")".repeat(150)),
         "nested too deeply",
