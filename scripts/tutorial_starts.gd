@@ -6,6 +6,4 @@
 # starts reach the same point.
 f(x) = sin(x) + 0.5x^2
 f''                     # 1 - sin(x) >= 0: convex
-minimize f from -5 lr 0.1 steps 200
-minimize f from 0 lr 0.1 steps 200
-minimize f from 5 lr 0.1 steps 200
+minimize f from [-5, 0, 5] lr 0.1 steps 200
