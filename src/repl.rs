@@ -59,11 +59,17 @@ pub fn run(session: &mut Session, _color: bool) -> u8 {
                 }
                 let _ = editor.add_history_entry(line.as_str());
                 INTERRUPT.store(false, Ordering::SeqCst);
-                let mut emit =
-                    |outcome: &gd::value::Outcome| print!("{}", report::human(outcome, &style));
+                let mut shown = false;
+                let mut emit = |outcome: &gd::value::Outcome| {
+                    shown = true;
+                    print!("{}", report::human(outcome, &style));
+                };
                 if let Err(error) = session.run_source(&line, &mut emit) {
                     if error.kind == ErrorKind::Interrupted {
-                        eprintln!("{}", "interrupted".yellow());
+                        // An interrupted run has already said so in its report.
+                        if !shown {
+                            eprintln!("{}", "interrupted".yellow());
+                        }
                     } else {
                         eprint!("{}", colour_error(&render(&error, "input", &line)));
                     }

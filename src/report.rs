@@ -300,8 +300,18 @@ fn rows_to_show(run: &Run, every: Option<u64>, max_rows: usize) -> Vec<Option<us
     out
 }
 
+/// The Euclidean norm, scaled so that tiny or huge components neither
+/// underflow to 0 nor overflow to inf.
 fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+    let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return scale;
+    }
+    scale
+        * v.iter()
+            .map(|x| (x / scale) * (x / scale))
+            .sum::<f64>()
+            .sqrt()
 }
 
 fn result_line(d: &DescentOutcome) -> String {
