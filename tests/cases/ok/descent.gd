@@ -10,3 +10,6 @@ h(x) = -(x - 1)^2
 maximize h from 5 lr 0.25 steps 3
 e(x) = exp(x)
 minimize e from 0 lr 1 steps 2000
+# A step too long for x^4: the run stops and says where and why.
+q(x) = x^4
+minimize q from 10 lr 1 steps 50
