@@ -38,7 +38,7 @@ impl Default for Style {
 /// nothing to show (a definition in a script).
 pub fn human(outcome: &Outcome, style: &Style) -> String {
     match outcome {
-        Outcome::Define { name, value } if name.is_empty() => format!("{}\n", shown_text(value)),
+        Outcome::List(value) => format!("{}\n", shown_text(value)),
         Outcome::Define { name, value } => {
             confirm(style, format!("{name} = {}", shown_text(value)))
         }
@@ -524,10 +524,7 @@ fn pad_right(s: &str, width: usize) -> String {
 /// nothing to show (never: every statement has an object in JSON mode).
 pub fn json(outcome: &Outcome) -> Json {
     match outcome {
-        Outcome::Define { name, value } if name.is_empty() => match value {
-            Shown::Vector(v) => json!({"kind": "vector", "value": numbers(v)}),
-            other => json!({"kind": "vector", "value": shown_json(other)}),
-        },
+        Outcome::List(value) => json!({"kind": "vector", "value": shown_json(value)}),
         Outcome::Define { name, value } => {
             json!({"kind": "define", "name": name, "value": shown_json(value)})
         }

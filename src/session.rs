@@ -54,6 +54,11 @@ impl Session {
     pub fn run_source(&mut self, src: &str, emit: &mut dyn FnMut(&Outcome)) -> Result<()> {
         let program = parse_program(src)?;
         for stmt in &program.stmts {
+            // Ctrl-C between statements stops a script too (the REPL clears
+            // the flag before each entry).
+            if INTERRUPT.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Error::interrupted());
+            }
             let outcome = self.run_statement(stmt)?;
             if let Some(outcome) = outcome {
                 emit(&outcome);
@@ -68,7 +73,6 @@ impl Session {
     /// Runs one statement. `None` for a statement with nothing to show.
     pub fn run_statement(&mut self, stmt: &Stmt) -> Result<Option<Outcome>> {
         reset_budget();
-        INTERRUPT.store(false, std::sync::atomic::Ordering::Relaxed);
         let outcome = match &stmt.kind {
             StmtKind::DefineFunction { name, params, body } => {
                 self.define_function(name, params, body)?
@@ -333,15 +337,16 @@ impl Session {
         if vars.is_empty() {
             return Ok(value);
         }
-        let body_text = span_text_hint(&vars);
+        let body_text = quoted(&vars);
         let body = match &value {
             Value::Scalar(e) => crate::symbolic::print::to_text(*e),
             _ => "...".to_string(),
         };
         Err(Error::name(
             format!(
-                "'{}' cannot be a value: it depends on {body_text}, which is not defined",
-                name.name
+                "'{}' cannot be a value: it depends on {body_text}, which {} not defined",
+                name.name,
+                if vars.len() == 1 { "is" } else { "are" }
             ),
             span,
         )
@@ -383,10 +388,7 @@ impl Session {
             Value::Matrix(rows) => matrix_outcome(rows),
             Value::List(_) => match shown(&value, e.span)? {
                 Shown::Vector(v) => Ok(Outcome::Vector(v)),
-                other => Ok(Outcome::Define {
-                    name: String::new(),
-                    value: other,
-                }),
+                other => Ok(Outcome::List(other)),
             },
             Value::Str(s) => Ok(Outcome::Str(s)),
             Value::Function(FunctionValue {
@@ -835,15 +837,10 @@ fn check_definable(name: &Ident) -> Result<()> {
     Ok(())
 }
 
-fn span_text_hint(vars: &[String]) -> String {
-    match vars {
-        [one] => format!("'{one}'"),
-        _ => vars
-            .iter()
-            .map(|v| format!("'{v}'"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
+/// `'x'` or `'x', 'y'`.
+fn quoted(vars: &[String]) -> String {
+    let quoted: Vec<String> = vars.iter().map(|v| format!("'{v}'")).collect();
+    quoted.join(", ")
 }
 
 fn is_interrupted_run(outcome: &Outcome) -> bool {
