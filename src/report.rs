@@ -21,6 +21,9 @@ pub struct Style {
     pub confirm_definitions: bool,
     /// Rows of a trace shown before eliding the middle.
     pub max_rows: usize,
+    /// Columns of the terminal (or 80 when not a terminal): tables and plots
+    /// fit in it.
+    pub width: usize,
 }
 
 impl Default for Style {
@@ -28,6 +31,7 @@ impl Default for Style {
         Style {
             confirm_definitions: false,
             max_rows: 24,
+            width: 80,
         }
     }
 }
