@@ -13,6 +13,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod data;
 pub mod descent;
 pub mod error;
 pub mod lower;

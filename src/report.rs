@@ -77,6 +77,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Check(c) => check_text(c),
         Outcome::Descent(d) => descent_text(d, style),
         Outcome::Compare(c) => compare_text(c),
+        Outcome::Several(all) => all.iter().map(|o| human(o, style)).collect(),
     }
 }
 
@@ -550,6 +551,7 @@ pub fn json(outcome: &Outcome) -> Json {
         Outcome::Str(s) => json!({"kind": "string", "value": s}),
         Outcome::Check(c) => check_json(c),
         Outcome::Descent(d) => descent_json(d),
+        Outcome::Several(all) => Json::Array(all.iter().map(json).collect()),
         Outcome::Compare(c) => json!({
             "kind": "compare",
             "over": c.over,

@@ -8,11 +8,12 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::check::check;
-use crate::compile::compile;
+use crate::compile::{Evaluated, compile};
 use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
 use crate::parse::parse_program;
+use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_budget, substitute};
 use crate::symbolic::simplify::simplify;
 use crate::symbolic::{Expr, Node};
@@ -60,7 +61,9 @@ impl Session {
                 return Err(Error::interrupted());
             }
             let outcome = self.run_statement(stmt)?;
-            if let Some(outcome) = outcome {
+            if let Some(Outcome::Several(outcomes)) = &outcome {
+                outcomes.iter().for_each(&mut *emit);
+            } else if let Some(outcome) = outcome {
                 emit(&outcome);
                 if is_interrupted_run(&outcome) {
                     return Err(Error::interrupted());
@@ -78,6 +81,7 @@ impl Session {
                 self.define_function(name, params, body)?
             }
             StmtKind::DefineValue { name, value } => self.define_value(name, value)?,
+            StmtKind::Expr(e) if load_path(e).is_some() => self.load(e)?,
             StmtKind::Expr(e) => self.show(e)?,
             StmtKind::Check { left, right } => self.check(left, right)?,
             StmtKind::Descent(d) => self.descent(d, stmt.span)?,
@@ -273,6 +277,15 @@ impl Session {
         check_definable(name)?;
         let lowered = Lowerer::new(self, Mode::Now, Vec::new()).value(value)?;
         let lowered = self.close_value(lowered, name, value.span)?;
+        let lowered = match crate::lower::as_data(lowered) {
+            Value::Scalar(e) => {
+                match crate::data::as_vector(&name.name, e).map_err(|e| e.at(value.span))? {
+                    Some(vector) => Value::Scalar(vector),
+                    None => Value::Scalar(e),
+                }
+            }
+            other => other,
+        };
         if let Value::Function(f) = lowered {
             return self.define_function_value(name, f);
         }
@@ -399,6 +412,27 @@ impl Session {
         }
     }
 
+    /// `load("file.csv")`: one data vector per column, all or none.
+    fn load(&mut self, e: &syntax::Expr) -> Result<Outcome> {
+        let Some(path) = load_path(e) else {
+            return Err(Error::internal("load without a path"));
+        };
+        let columns = crate::data::load_csv(path).map_err(|err| err.at(e.span))?;
+        let mut outcomes = Vec::new();
+        for (name, values) in columns {
+            let data = crate::symbolic::data::DataRef::new(&name, values.clone());
+            self.functions.remove(&name);
+            self.values
+                .insert(name.clone(), Value::Scalar(Expr::data(data)));
+            self.remember(&name);
+            outcomes.push(Outcome::Define {
+                name,
+                value: Shown::Vector(values),
+            });
+        }
+        Ok(Outcome::Several(outcomes))
+    }
+
     fn check(&mut self, left: &syntax::Expr, right: &syntax::Expr) -> Result<Outcome> {
         let mut lowerer = Lowerer::new(self, Mode::Now, Vec::new());
         let a = lowerer.scalar(left)?;
@@ -423,21 +457,32 @@ impl Session {
                 d.function.span,
             ));
         }
-        let options = self.descent_options(d, f.params.len())?;
+        let param_names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+        let rows = crate::data::minimizable(body, &f.name, &param_names)
+            .map_err(|e| e.at(d.function.span))?;
+        let mut options = self.descent_options(d, f.params.len())?;
+        let batches = self.batches(d, &rows)?;
+        if let Some(b) = batches {
+            options.extra = vec![
+                ("batch".into(), b.size as f64),
+                ("seed".into(), b.seed as f64),
+            ];
+        }
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
         let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
         let mut outputs = vec![body];
         outputs.extend(&gradient);
-        let tape = compile(&outputs, &names)?;
-        let hessian = if options.methods.iter().any(Method::needs_hessian) {
+        let hessian_exprs = if options.methods.iter().any(Method::needs_hessian) {
             let rows: Vec<Vec<Expr>> = gradient
                 .iter()
                 .map(|g| crate::lower::gradient(*g, &f.params))
                 .collect::<Result<_>>()?;
-            Some(compile(&rows.concat(), &names)?)
+            Some(rows.concat())
         } else {
             None
         };
+        let compiled = Compiled::new(&outputs, hessian_exprs.as_deref(), &names, !rows.is_empty())
+            .map_err(|e| e.at(d.function.span))?;
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
         let gradient_exprs = gradient.clone();
         let mut runs = Vec::new();
@@ -449,11 +494,7 @@ impl Session {
                 tol: options.tol,
                 method: method.clone(),
             };
-            let objective = match &hessian {
-                Some(h) => Objective::with_hessian(&tape, h),
-                None => Objective::new(&tape),
-            };
-            let run = descent::run(objective, &start, &config, &INTERRUPT);
+            let run = compiled.run(&start, &config, batches);
             let mut settings = vec![("lr".to_string(), lr)];
             settings.extend(
                 method
@@ -461,6 +502,7 @@ impl Session {
                     .into_iter()
                     .map(|(k, v)| (k.to_string(), v)),
             );
+            settings.extend(options.extra.iter().cloned());
             let interrupted = run.status == descent::Status::Interrupted;
             runs.push(DescentOutcome {
                 function: d.function.name.clone(),
@@ -532,14 +574,6 @@ impl Session {
             None => (vec![Method::Gd], false),
             Some(list) => (self.methods(list)?, list.is_list),
         };
-        for (clause, what) in [(&d.batch, "batch"), (&d.seed, "seed")] {
-            if let Some(e) = clause {
-                return Err(Error::name(
-                    format!("'{what}' needs data, which is not available yet"),
-                    e.span,
-                ));
-            }
-        }
         if d.plot.is_some() {
             return Err(Error::name("plots are not available yet", d.function.span));
         }
@@ -571,7 +605,62 @@ impl Session {
             steps,
             tol,
             every,
+            extra: Vec::new(),
         })
+    }
+
+    /// `batch N` and `seed S`: minibatches of N rows (at most the rows
+    /// there are), shuffled from seed S (`data::DEFAULT_SEED` when absent).
+    fn batches(&self, d: &Descent, rows: &[usize]) -> Result<Option<descent::Batches>> {
+        let number = |e: &syntax::Expr, what: &str, min: u64| -> Result<u64> {
+            let v = Lowerer::new(self, Mode::Now, Vec::new()).scalar(e)?;
+            let x = constant_value(v)
+                .ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
+            whole(x, what, e.span, min)
+        };
+        let Some(batch) = &d.batch else {
+            if let Some(seed) = &d.seed {
+                return Err(Error::name(
+                    "'seed' picks the minibatches, so it needs 'batch N' too",
+                    seed.span,
+                ));
+            }
+            return Ok(None);
+        };
+        let size = number(batch, "batch", 1)?;
+        let n_rows = match rows {
+            [] => {
+                return Err(Error::name(
+                    format!(
+                        "'batch' takes rows of data, but {} uses no data",
+                        d.function.name
+                    ),
+                    batch.span,
+                ));
+            }
+            [n] => *n,
+            _ => {
+                return Err(Error::name(
+                    format!(
+                        "'batch' needs data of one length, but {} uses data of lengths {}",
+                        d.function.name,
+                        rows.iter()
+                            .map(usize::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    batch.span,
+                ));
+            }
+        };
+        let seed = match &d.seed {
+            Some(seed) => number(seed, "seed", 0)?,
+            None => crate::data::DEFAULT_SEED,
+        };
+        Ok(Some(descent::Batches {
+            size: (size as usize).min(n_rows.max(1)),
+            seed,
+        }))
     }
 
     fn methods(&self, list: &syntax::Methods) -> Result<Vec<Method>> {
@@ -653,6 +742,59 @@ struct DescentOptions {
     steps: u64,
     tol: f64,
     every: Option<u64>,
+    /// Settings shown after the method's: `batch` and `seed`.
+    extra: Vec<(String, f64)>,
+}
+
+/// A loss compiled for descent: a tape, or a program over data rows.
+enum Compiled {
+    Tape(crate::compile::Tape, Option<crate::compile::Tape>),
+    Rows(
+        crate::compile::DataProgram,
+        Option<crate::compile::DataProgram>,
+    ),
+}
+
+impl Compiled {
+    fn new(
+        outputs: &[Expr],
+        hessian: Option<&[Expr]>,
+        names: &[&str],
+        data: bool,
+    ) -> Result<Compiled> {
+        use crate::compile::compile_rows;
+        Ok(if data {
+            let h = hessian.map(|h| compile_rows(h, names)).transpose()?;
+            Compiled::Rows(compile_rows(outputs, names)?, h)
+        } else {
+            let h = hessian.map(|h| compile(h, names)).transpose()?;
+            Compiled::Tape(compile(outputs, names)?, h)
+        })
+    }
+
+    fn run(
+        &self,
+        start: &[f64],
+        config: &Config,
+        batches: Option<descent::Batches>,
+    ) -> descent::Run {
+        match self {
+            Compiled::Tape(tape, hessian) => {
+                let objective = match hessian {
+                    Some(h) => Objective::with_hessian(tape, h),
+                    None => Objective::new(tape),
+                };
+                descent::run(objective, start, config, &INTERRUPT)
+            }
+            Compiled::Rows(program, hessian) => {
+                let objective = descent::DataObjective {
+                    program,
+                    hessian: hessian.as_ref(),
+                };
+                descent::run_rows(objective, start, config, batches, &INTERRUPT)
+            }
+        }
+    }
 }
 
 impl DescentOptions {
@@ -750,11 +892,24 @@ pub fn constant_value(e: Expr) -> Option<f64> {
     if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
         return None;
     }
+    if has_data(e) {
+        return match crate::data::evaluate(e) {
+            Ok(Some(Evaluated::Number(x))) => Some(x),
+            _ => None,
+        };
+    }
     let tape = compile(&[e], &[]).ok()?;
     tape.eval_once(&[]).first().copied()
 }
 
 fn scalar_outcome(e: Expr) -> Result<Outcome> {
+    if has_data(e) {
+        return Ok(match crate::data::evaluate(e)? {
+            Some(Evaluated::Number(x)) => Outcome::Number(x),
+            Some(Evaluated::Vector(v)) => Outcome::Vector(v),
+            None => Outcome::Expr(e),
+        });
+    }
     Ok(match constant_value(e) {
         Some(x) => Outcome::Number(x),
         None => Outcome::Expr(e),
@@ -800,6 +955,9 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
         constant_value(*e).ok_or_else(|| Error::name("a value must be made of numbers", span))
     };
     match value {
+        Value::Scalar(e) if e.as_data().is_some() => Ok(Shown::Vector(
+            e.as_data().map_or(Vec::new(), |d| d.values().to_vec()),
+        )),
         Value::Scalar(e) => Ok(Shown::Number(number(e)?)),
         Value::Tuple(items) => Ok(Shown::Vector(
             items.iter().map(number).collect::<Result<_>>()?,
@@ -823,6 +981,20 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
             format!("{} cannot be stored as a value", other.describe()),
             span,
         )),
+    }
+}
+
+/// The path of a `load("...")` statement.
+fn load_path(e: &syntax::Expr) -> Option<&str> {
+    let syntax::ExprKind::Call { callee, args } = &e.kind else {
+        return None;
+    };
+    match (&callee.kind, args.as_slice()) {
+        (syntax::ExprKind::Name(name), [arg]) if name == "load" => match &arg.kind {
+            syntax::ExprKind::String(path) => Some(path),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -188,6 +188,8 @@ impl Field for f64 {
                     0.5
                 }
             }
+            // A reduction of a number (no data) is the number.
+            Func::Sum | Func::Mean => x,
             Func::Min | Func::Max => f64::NAN,
         }
     }
