@@ -90,7 +90,9 @@ pub fn minimizable(body: Expr, name: &str, params: &[&str]) -> Result<Vec<usize>
 pub fn load_csv(path: &str) -> Result<Vec<(String, Vec<f64>)>> {
     let text = std::fs::read(Path::new(path)).map_err(|e| {
         let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::NotFound => {
+                "no such file (paths are relative to the current directory)".to_string()
+            }
             _ => e.to_string(),
         };
         Error::new(ErrorKind::Value, format!("cannot read '{path}': {why}"))
@@ -137,8 +139,9 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>> {
                 line,
                 None,
                 format!(
-                    "this row has {} values, but the header names {} columns",
+                    "this row has {} value{}, but the header names {} columns",
                     record.len(),
+                    if record.len() == 1 { "" } else { "s" },
                     names.len()
                 ),
             ));
@@ -289,7 +292,7 @@ mod tests {
     fn bad_files_name_the_line_and_column() {
         assert_eq!(
             err("x,y\n1,2\n3\n"),
-            "t.csv:3: this row has 1 values, but the header names 2 columns"
+            "t.csv:3: this row has 1 value, but the header names 2 columns"
         );
         assert_eq!(
             err("x,y\n1,2\n3,abc\n"),

@@ -146,7 +146,9 @@ impl<'a> Lowerer<'a> {
                     _ => None,
                 })
                 .collect();
-            return Ok(Value::Scalar(expr::add(scalars)));
+            let sum = expr::add(scalars);
+            check_lengths(sum, "add", e.span)?;
+            return Ok(Value::Scalar(sum));
         }
         // Tuples and other values: pairwise, with the usual errors.
         let mut values = values.into_iter();

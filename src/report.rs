@@ -435,6 +435,9 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str) -> String {
     if over != "lr" {
         fixed.push(format!("lr {}", format_number(d.settings[0].1)));
     }
+    for (k, v) in d.settings.iter().filter(|(k, _)| is_batch_setting(k)) {
+        fixed.push(format!("{k} {}", format_number(*v)));
+    }
     fixed.push(format!("{} steps at most", d.max_steps));
     format!(
         "{} {} = {}\n  {}\n  {}\n",
@@ -509,6 +512,7 @@ fn method_text(d: &DescentOutcome) -> String {
     let extra: Vec<String> = d.settings[1..]
         .iter()
         .filter(|(k, v)| !defaults.iter().any(|(dk, dv)| dk == k && dv == v))
+        .filter(|(k, _)| !is_batch_setting(k))
         .map(|(k, v)| format!("{k}={}", format_number(*v)))
         .collect();
     if extra.is_empty() {
@@ -516,6 +520,11 @@ fn method_text(d: &DescentOutcome) -> String {
     } else {
         format!("{}({})", d.method, extra.join(", "))
     }
+}
+
+/// `batch` and `seed`: settings of the run's minibatches, not of the method.
+fn is_batch_setting(key: &str) -> bool {
+    key == "batch" || key == "seed"
 }
 
 fn pad_right(s: &str, width: usize) -> String {

@@ -218,6 +218,7 @@ impl Session {
         lowerer.defining = Some(&name.name);
         let lowered = lowerer.scalar(body)?;
         self.check_no_cycle(&name.name, lowered, body.span)?;
+        self.check_data_lengths(lowered, &param_names, body.span)?;
         let function = UserFunction {
             params: param_names,
             body: lowered,
@@ -228,9 +229,41 @@ impl Session {
         Ok(Outcome::Function {
             name: name.name.clone(),
             params: params.iter().map(|p| p.name.clone()).collect(),
-            body: lowered,
+            body: self.with_data_shown(lowered)?,
             defined: true,
         })
+    }
+
+    /// `body` with the names of data vectors as data (for display: they
+    /// print in their own place, `w*X`).
+    fn with_data_shown(&self, body: Expr) -> Result<Expr> {
+        if !crate::symbolic::data::any_data() {
+            return Ok(body);
+        }
+        let map: HashMap<Rc<str>, Expr> = free_vars(body)
+            .into_iter()
+            .filter_map(|v| match self.values.get(&*v) {
+                Some(Value::Scalar(e)) if e.as_data().is_some() => Some((v, *e)),
+                _ => None,
+            })
+            .collect();
+        substitute(body, &map)
+    }
+
+    /// Vectors of different lengths in a body are an error when it is
+    /// defined (with the data defined now), not only when it is used.
+    fn check_data_lengths(&self, body: Expr, params: &[Rc<str>], span: Span) -> Result<()> {
+        if !crate::symbolic::data::any_data() {
+            return Ok(());
+        }
+        let resolved = self.resolve(body, params).map_err(|e| e.at(span))?;
+        match crate::symbolic::data::data_len(resolved) {
+            Err(crate::symbolic::data::Mismatch(a, b)) => Err(Error::name(
+                format!("this combines vectors of different lengths ({a} and {b})"),
+                span,
+            )),
+            Ok(_) => Ok(()),
+        }
     }
 
     /// A definition that would make a function call itself, directly or

@@ -86,10 +86,16 @@ impl Hash for DataRef {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch(pub usize, pub usize);
 
+/// Whether any data vector was ever made (in this process): passes that
+/// only matter for data can be skipped when none was.
+pub fn any_data() -> bool {
+    NEXT_DATA_ID.load(AtomicOrdering::Relaxed) > 1
+}
+
 /// The number of rows `e` has outside reductions: `None` for a number (or
 /// an expression without data), or the two lengths that clash.
 pub fn data_len(e: Expr) -> Result<Option<usize>, Mismatch> {
-    if NEXT_DATA_ID.load(AtomicOrdering::Relaxed) == 1 {
+    if !any_data() {
         // No data vector was ever made: nothing to walk.
         return Ok(None);
     }
@@ -107,7 +113,8 @@ fn len_rec(
     let node = e.node();
     let out = match &*node {
         Node::Data(d) => Ok(Some(d.len())),
-        Node::Call(f, _) if f.is_reduction() => Ok(None),
+        // A reduction is a number, once what it reduces is consistent.
+        Node::Call(f, args) if f.is_reduction() => len_rec(args[0], memo).map(|_| None),
         _ => children(&node)
             .into_iter()
             .try_fold(None, |acc, kid| join(acc, len_rec(kid, memo)?)),
