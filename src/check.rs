@@ -9,8 +9,8 @@
 //! otherwise. Invariant: no printing here; the outcome is data.
 
 use crate::compile::{Evaluated, compile, compile_rows};
-use crate::symbolic::data::has_data;
 use crate::error::Result;
+use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{check_budget, free_vars, tree_size};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num, expr::sub};

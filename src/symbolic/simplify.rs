@@ -86,7 +86,9 @@ fn negated_reduction(factors: &[Expr]) -> Option<Expr> {
         return None;
     }
     match &*reduction.node() {
-        Node::Call(func, args) if func.is_reduction() && matches!(*args[0].node(), Node::Add(_)) => {
+        Node::Call(func, args)
+            if func.is_reduction() && matches!(*args[0].node(), Node::Add(_)) =>
+        {
             Some(call(*func, vec![mul([Expr::int(-1), args[0]])]))
         }
         _ => None,
