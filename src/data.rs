@@ -112,26 +112,29 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
         .from_reader(bytes);
-    let mut records = reader.records();
-    let header = match records.next() {
-        None => {
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => header.trim(),
+        Ok(false) => {
             return Err(bad(
                 1,
                 None,
                 "the file is empty: it needs a header row naming the columns".into(),
             ));
         }
-        Some(Err(e)) => return Err(csv_error(path, e)),
-        Some(Ok(h)) => h,
-    };
+        Err(e) => return Err(csv_error(path, e)),
+    }
     let names = header_names(&header, |column, what| bad(1, Some(column), what))?;
     let mut columns: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-    for record in records {
-        let record = record.map_err(|e| csv_error(path, e))?;
+    // One record reused for every row: reading allocates nothing per row.
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(path, e))?
+    {
         let line = record.position().map_or(0, csv::Position::line);
-        if record.len() == 1 && record.get(0) == Some("") {
+        if record.len() == 1 && record[0].trim_ascii().is_empty() {
             continue;
         }
         if record.len() != names.len() {
@@ -147,11 +150,13 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>> {
             ));
         }
         for (i, cell) in record.iter().enumerate() {
-            let value = cell.parse::<f64>().map_err(|_| {
+            let text = std::str::from_utf8(cell.trim_ascii()).unwrap_or("");
+            let value = text.parse::<f64>().map_err(|_| {
+                let shown = String::from_utf8_lossy(cell.trim_ascii());
                 bad(
                     line,
                     Some(i + 1),
-                    format!("'{cell}' in column '{}' is not a number", names[i]),
+                    format!("'{shown}' in column '{}' is not a number", names[i]),
                 )
             })?;
             columns[i].push(value);

@@ -34,6 +34,12 @@ use crate::symbolic::expr::{Expr, Func};
 /// then fit in a 32 KB L1 data cache.
 pub const CHUNK: usize = 256;
 
+/// Distance between two row registers: a chunk and a cache line more, so
+/// registers do not start at the same offset modulo 4 KB (loads from one
+/// and stores to another would then falsely alias, which costs more than
+/// half the speed).
+const STRIDE: usize = CHUNK + 8;
+
 /// Compiled expressions over parameters and data (see the module doc).
 #[derive(Clone, Debug)]
 pub struct DataProgram {
@@ -356,7 +362,7 @@ impl DataProgram {
             .unwrap_or(0);
         DataWork {
             scalars,
-            rows: vec![0.0; self.n_row_slots * CHUNK],
+            rows: vec![0.0; self.n_row_slots * STRIDE],
             sums: vec![0.0; n_sums],
         }
     }
@@ -439,35 +445,38 @@ impl DataProgram {
         } = work;
         for (j, scalar) in pass.broadcasts.iter().enumerate() {
             let register = pass.loads.len() + j;
-            rows[register * CHUNK..(register + 1) * CHUNK].fill(scalars[*scalar as usize]);
+            rows[register * STRIDE..register * STRIDE + CHUNK].fill(scalars[*scalar as usize]);
         }
         sums.fill(0.0);
         let first_op = pass.first_op_slot();
         let mut start = 0;
         while start < n_rows {
             let m = CHUNK.min(n_rows - start);
-            for (i, column) in pass.loads.iter().enumerate() {
-                let column = &self.columns[*column as usize];
-                let register = &mut rows[i * CHUNK..i * CHUNK + m];
-                match subset {
-                    None => register.copy_from_slice(&column[start..start + m]),
-                    Some(indices) => {
-                        for (r, index) in register.iter_mut().zip(&indices[start..start + m]) {
-                            *r = column[*index as usize];
-                        }
+            // All rows: instructions read the columns where they lie. A
+            // subset: its rows are gathered into the load registers.
+            if let Some(indices) = subset {
+                for (i, column) in pass.loads.iter().enumerate() {
+                    let column = &self.columns[*column as usize];
+                    let register = &mut rows[i * STRIDE..i * STRIDE + m];
+                    for (r, index) in register.iter_mut().zip(&indices[start..start + m]) {
+                        *r = column[*index as usize];
                     }
                 }
             }
+            let inputs = Inputs {
+                columns: &self.columns,
+                loads: &pass.loads,
+                start,
+                direct: subset.is_none(),
+            };
             for (k, op) in pass.ops.iter().enumerate() {
-                run_row_op(*op, rows, first_op + k, m);
+                run_row_op(*op, rows, first_op + k, m, &inputs);
             }
             for (j, (_, _, register)) in pass.reductions.iter().enumerate() {
-                let r = *register as usize * CHUNK;
-                sums[j] += lane_sum(&rows[r..r + m]);
+                sums[j] += lane_sum(inputs.read(rows, *register, m));
             }
             for (k, register) in &pass.row_outputs {
-                let r = *register as usize * CHUNK;
-                sink(*k, start, &rows[r..r + m]);
+                sink(*k, start, inputs.read(rows, *register, m));
             }
             start += m;
         }
@@ -512,12 +521,38 @@ fn map3(out: &mut [f64], a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f
     }
 }
 
+/// Where a pass's row registers read from in the current chunk.
+struct Inputs<'a> {
+    columns: &'a [Rc<[f64]>],
+    loads: &'a [u32],
+    /// The chunk's first row.
+    start: usize,
+    /// Whether the load registers are read from the columns themselves (all
+    /// rows, in order) rather than from the registers (a gathered subset).
+    direct: bool,
+}
+
+impl Inputs<'_> {
+    /// Row register `register`'s first `m` values, from `regs` or, for a
+    /// load read directly, from its column.
+    #[inline]
+    fn read<'r>(&'r self, regs: &'r [f64], register: u32, m: usize) -> &'r [f64] {
+        let register = register as usize;
+        if self.direct && register < self.loads.len() {
+            let column = &self.columns[self.loads[register] as usize];
+            &column[self.start..self.start + m]
+        } else {
+            &regs[register * STRIDE..register * STRIDE + m]
+        }
+    }
+}
+
 /// Runs one row instruction over the first `m` rows of the chunk, writing
 /// row register `dst` (all operands are below it).
-fn run_row_op(op: Op, regs: &mut [f64], dst: usize, m: usize) {
-    let (below, above) = regs.split_at_mut(dst * CHUNK);
+fn run_row_op(op: Op, regs: &mut [f64], dst: usize, m: usize, inputs: &Inputs<'_>) {
+    let (below, above) = regs.split_at_mut(dst * STRIDE);
     let out = &mut above[..m];
-    let r = |a: u32| &below[a as usize * CHUNK..a as usize * CHUNK + m];
+    let r = |a: u32| inputs.read(below, a, m);
     macro_rules! unary {
         ($v:ident, $a:expr) => {
             map1(out, r($a), |x| exec(Op::$v(0), |_| x))
