@@ -61,7 +61,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         }
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
-        Outcome::Vector(v) => format!("{}\n", tuple_text(v.iter().map(|x| format_number(*x)))),
+        Outcome::Vector(v) => format!("{}\n", long_vector_text(v, "(", ")")),
         Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
         Outcome::Matrix(rows) => matrix_text(
             rows.iter()
@@ -96,18 +96,27 @@ fn tuple_text(items: impl Iterator<Item = String>) -> String {
 fn shown_text(value: &Shown) -> String {
     match value {
         Shown::Number(x) => format_number(*x),
-        Shown::Vector(v) => format!(
-            "[{}]",
-            v.iter()
-                .map(|x| format_number(*x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Shown::Vector(v) => long_vector_text(v, "[", "]"),
         Shown::List(items) => format!(
             "[{}]",
             items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")
         ),
     }
+}
+
+/// Vectors longer than this show their first and last few values only
+/// (data can have a million rows); JSON always has them all.
+const VECTOR_SHOWN: usize = 20;
+
+/// `(1, 2, 3)`, or `(1, 2, ..., 999, 1000) (1000 values)` for long data.
+fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
+    let numbers = |xs: &[f64]| xs.iter().map(|x| format_number(*x)).collect::<Vec<_>>();
+    if v.len() <= VECTOR_SHOWN {
+        return format!("{open}{}{close}", numbers(v).join(", "));
+    }
+    let head = numbers(&v[..VECTOR_SHOWN - 4]).join(", ");
+    let tail = numbers(&v[v.len() - 3..]).join(", ");
+    format!("{open}{head}, ..., {tail}{close} ({} values)", v.len())
 }
 
 fn shown_inner(value: &Shown) -> String {
