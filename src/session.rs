@@ -715,7 +715,7 @@ impl Session {
 
     /// The starting points, and whether they were written as a list.
     fn starts(&self, from: &syntax::Expr, n: usize, name: &str) -> Result<(Vec<Vec<f64>>, bool)> {
-        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(from)?;
+        let value = data_as_list(Lowerer::new(self, Mode::Now, Vec::new()).value(from)?);
         let (items, listed) = match value {
             Value::List(items) => (items, true),
             other => (vec![other], false),
@@ -738,7 +738,7 @@ impl Session {
         let Some(lr) = lr else {
             return Ok((vec![0.1], false));
         };
-        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(lr)?;
+        let value = data_as_list(Lowerer::new(self, Mode::Now, Vec::new()).value(lr)?);
         let (items, listed) = match value {
             Value::List(items) => (items, true),
             other => (vec![other], false),
@@ -1014,6 +1014,23 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
             format!("{} cannot be stored as a value", other.describe()),
             span,
         )),
+    }
+}
+
+/// A defined list of numbers (stored as a data vector) as the list it was,
+/// for `from` and `lr`.
+fn data_as_list(value: Value) -> Value {
+    match &value {
+        Value::Scalar(e) => match e.as_data() {
+            Some(data) => Value::List(
+                data.values()
+                    .iter()
+                    .map(|x| Value::Scalar(Expr::float(*x)))
+                    .collect(),
+            ),
+            None => value,
+        },
+        _ => value,
     }
 }
 

@@ -153,3 +153,102 @@ fn interrupt_mask(work_per_step: usize) -> u64 {
     };
     every.min(super::INTERRUPT_EVERY) - 1
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::compile::{compile, compile_rows};
+    use crate::descent::{Method, run};
+    use crate::lower::gradient;
+    use crate::symbolic::Expr;
+    use crate::symbolic::data::DataRef;
+    use crate::symbolic::expr::{Func, add, call, mul, pow, sub};
+    use crate::syntax::Sense;
+
+    /// `[f, gradient]` of `body` over the parameter w.
+    fn outputs(body: Expr) -> Vec<Expr> {
+        let params: Vec<Rc<str>> = vec!["w".into()];
+        let mut out = vec![body];
+        out.extend(gradient(body, &params).expect("small"));
+        out
+    }
+
+    /// mean((w*X - Y)^2) over three rows, as data and written out by hand.
+    fn losses() -> (Expr, Expr) {
+        let (xs, ys) = ([1.0, 2.0, 3.0], [2.0, 4.5, 5.0]);
+        let w = Expr::var("w");
+        let x = Expr::data(DataRef::new("X", xs.to_vec()));
+        let y = Expr::data(DataRef::new("Y", ys.to_vec()));
+        let over_data = call(Func::Mean, vec![pow(sub(mul([w, x]), y), Expr::int(2))]);
+        let terms = xs.iter().zip(ys).map(|(xi, yi)| {
+            let residual = sub(mul([Expr::float(*xi), w]), Expr::float(yi));
+            pow(residual, Expr::int(2))
+        });
+        let written_out = mul([Expr::num(crate::symbolic::Num::Rat(1, 3)), add(terms)]);
+        (over_data, written_out)
+    }
+
+    #[test]
+    fn full_batch_runs_match_the_tape_for_every_method() {
+        let (over_data, written_out) = losses();
+        let program = compile_rows(&outputs(over_data), &["w"]).expect("compiles");
+        let tape = compile(&outputs(written_out), &["w"]).expect("compiles");
+        let hessian_of = |body: Expr| gradient(outputs(body)[1], &["w".into()]).expect("small");
+        let h_rows = compile_rows(&hessian_of(over_data), &["w"]).expect("compiles");
+        let h_tape = compile(&hessian_of(written_out), &["w"]).expect("compiles");
+        let stop = AtomicBool::new(false);
+        for name in crate::descent::METHOD_NAMES {
+            let method = Method::from_spec(name, &[]).expect("a method");
+            let config = Config {
+                sense: Sense::Minimize,
+                lr: 0.05,
+                steps: 30,
+                tol: 0.0,
+                method,
+            };
+            let objective = DataObjective {
+                program: &program,
+                hessian: Some(&h_rows),
+            };
+            let by_rows = run_rows(objective, &[0.5], &config, None, &stop);
+            let by_tape = run(
+                crate::descent::Objective::with_hessian(&tape, &h_tape),
+                &[0.5],
+                &config,
+                &stop,
+            );
+            assert_eq!(by_rows.steps, by_tape.steps, "{name}");
+            for (a, b) in by_rows.trace.iter().zip(by_tape.trace.iter()) {
+                let close = |p: f64, q: f64| (p - q).abs() <= 1e-12 * p.abs().max(1.0);
+                assert!(
+                    close(a.x[0], b.x[0]) && close(a.f, b.f),
+                    "{name}: {a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_of_every_row_is_full_batch_descent_up_to_order() {
+        let (over_data, _) = losses();
+        let program = compile_rows(&outputs(over_data), &["w"]).expect("compiles");
+        let config = Config {
+            sense: Sense::Minimize,
+            lr: 0.05,
+            steps: 20,
+            tol: 0.0,
+            method: Method::Gd,
+        };
+        let objective = DataObjective {
+            program: &program,
+            hessian: None,
+        };
+        let stop = AtomicBool::new(false);
+        let full = run_rows(objective, &[0.5], &config, None, &stop);
+        let batches = Some(Batches { size: 3, seed: 9 });
+        let shuffled = run_rows(objective, &[0.5], &config, batches, &stop);
+        assert!((full.x[0] - shuffled.x[0]).abs() < 1e-12);
+    }
+}

@@ -54,7 +54,7 @@ fn main() {
         .map(|(_, bench)| bench())
         .collect();
     println!();
-    println!("| benchmark                            | gd (ns) | hand-written (ns) | ratio |");
+    println!("| benchmark                            |      gd | hand-written      | ratio |");
     println!("|--------------------------------------|---------|-------------------|-------|");
     for (name, gd, hand) in results {
         println!(
@@ -334,7 +334,7 @@ fn regression_ratio() -> (&'static str, f64, f64) {
     );
     assert!((run.f - hand_f).abs() < 1e-9 * hand_f.max(1.0));
     // Each run evaluates the loss and gradient DATA_STEPS + 1 times.
-    let per_step = |t: Duration| t.as_nanos() as f64 / (DATA_STEPS + 1) as f64;
+    let per_step = |t: Duration| t.as_micros() as f64 / (DATA_STEPS + 1) as f64;
     println!(
         "MSE of a line over {ROWS} rows, {DATA_STEPS} gd steps: run_rows {:?}, by hand {:?} ({} row instructions)",
         gd_time,
@@ -342,7 +342,7 @@ fn regression_ratio() -> (&'static str, f64, f64) {
         program.row_ops()
     );
     (
-        "MSE gd step, 1M rows (ns/step)",
+        "MSE gd step, 1M rows (us/step)",
         per_step(gd_time),
         per_step(hand_time),
     )

@@ -34,3 +34,7 @@ check mean(X^2) == mean(X)^2
 load("scripts/data/exam.csv")
 mean(hours)
 sum(passed)
+# A defined list of numbers still serves as starts or rates.
+f(x) = (x - 3)^2
+rates = [0.1, 0.5]
+minimize f from 0 lr rates steps 3
