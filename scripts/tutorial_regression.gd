@@ -16,6 +16,10 @@ grad(loss)(0, 0)
 # 100 epochs at lr 0.01 (full batch: every step uses all five points).
 minimize loss from (0, 0) lr 0.01 steps 100 every 10
 
+# The learning-rate table: the Hessian of this loss is constant, so theory
+# says which rates are stable.
+minimize loss from (0, 0) lr [0.01, 0.05, 0.1] steps 100
+
 # Enough epochs to reach w = 2, b = 0 within 1e-6: stop when the gradient
 # is below 1e-7.
 minimize loss from (0, 0) lr 0.01 steps 10000 tol 1e-7 every 500

@@ -852,7 +852,12 @@ fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<
     for g in gradient {
         let row: Option<Vec<f64>> = crate::lower::gradient(*g, params)?
             .into_iter()
-            .map(|e| e.as_num().map(crate::symbolic::Num::to_f64))
+            // A number, or over data a closed expression (2mean(X^2)).
+            .map(|e| match e.as_num() {
+                Some(n) => Some(n.to_f64()),
+                None if has_data(e) => constant_value(e),
+                None => None,
+            })
             .collect();
         match row {
             Some(row) => rows.push(row),

@@ -9,7 +9,8 @@ use serde_json::Value as Json;
 
 use gd::compile::{Evaluated, compile, compile_rows};
 use gd::symbolic::Expr;
-use gd::symbolic::data::DataRef;
+use gd::symbolic::data::{DataRef, has_data};
+use gd::symbolic::diff::differentiate;
 use gd::symbolic::expr::{Func, add, call, mul, pow, sub};
 use gd::symbolic::rewrite::substitute;
 
@@ -205,6 +206,33 @@ proptest! {
         };
         let want = naive_mean(e, &xs, y);
         prop_assume!(want.is_finite() || want.is_nan());
+        prop_assert!(close(got, want), "{got} vs {want}");
+    }
+
+    /// d sum(e) = sum(de) and d mean(e) = mean(de): the symbolic derivative
+    /// of a reduction over data equals the per-row derivatives reduced.
+    #[test]
+    fn derivatives_of_reductions_are_reductions_of_derivatives(
+        t in tree(false),
+        xs in proptest::collection::vec(-3.0f64..3.0, 1..40),
+        y in -3.0f64..3.0,
+        use_sum in any::<bool>(),
+    ) {
+        let e = t.build();
+        let func = if use_sum { Func::Sum } else { Func::Mean };
+        let map = [("x".into(), data("X", &xs))].into_iter().collect();
+        let inner = substitute(e, &map).expect("small");
+        let derivative = differentiate(call(func, vec![inner]), "y").expect("small");
+        let program = compile_rows(&[derivative], &["y"]).expect("compiles");
+        let Evaluated::Number(got) = program.eval_all(&[y])[0] else {
+            panic!("a number")
+        };
+        let per_row = compile(&[differentiate(e, "y").expect("small")], &["x", "y"]).expect("compiles");
+        // Without data left (x cancelled or absent) a reduction is one row.
+        let rows: &[f64] = if has_data(inner) { &xs } else { &xs[..1] };
+        let total: f64 = rows.iter().map(|x| per_row.eval_once(&[*x, y])[0]).sum();
+        let want = if use_sum { total } else { total / rows.len() as f64 };
+        prop_assume!(want.is_finite());
         prop_assert!(close(got, want), "{got} vs {want}");
     }
 
