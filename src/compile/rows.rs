@@ -78,15 +78,53 @@ struct Pass {
     loads: Vec<u32>,
     /// Scalar register copied across row register `loads.len() + j`.
     broadcasts: Vec<u32>,
-    /// Instruction k writes row register `loads.len() + broadcasts.len() + k`.
-    ops: Vec<Op>,
+    /// Instruction k writes row register `loads.len() + broadcasts.len() + k`
+    /// (see `Target`).
+    ops: Vec<(Op, Target)>,
     /// `(scalar destination, sum or mean, row register)`.
     reductions: Vec<(u32, Func, u32)>,
+    /// Whether reduction j is summed by the instruction that computes its
+    /// operand (`Target::Sum`) rather than by reading the register.
+    fused: Vec<bool>,
     /// `(output index, row register)`.
     row_outputs: Vec<(usize, u32)>,
 }
 
+/// What an instruction does with its values.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Target {
+    /// Stores them in its register.
+    Store,
+    /// Only adds them to reduction j's sum: nothing else reads them, so
+    /// they are never stored (and never read back).
+    Sum(usize),
+}
+
 impl Pass {
+    /// Lets an instruction whose values only a reduction reads add them up
+    /// as it computes them.
+    fn fuse_reductions(&mut self) {
+        let first_op = self.first_op_slot();
+        let mut uses = vec![0usize; self.n_slots()];
+        for (op, _) in &self.ops {
+            op.for_each_operand(|a| uses[a as usize] += 1);
+        }
+        for (_, _, register) in &self.reductions {
+            uses[*register as usize] += 1;
+        }
+        for (_, register) in &self.row_outputs {
+            uses[*register as usize] += 1;
+        }
+        self.fused = vec![false; self.reductions.len()];
+        for (j, (_, _, register)) in self.reductions.iter().enumerate() {
+            let register = *register as usize;
+            if register >= first_op && uses[register] == 1 {
+                self.ops[register - first_op].1 = Target::Sum(j);
+                self.fused[j] = true;
+            }
+        }
+    }
+
     fn first_op_slot(&self) -> usize {
         self.loads.len() + self.broadcasts.len()
     }
@@ -294,7 +332,7 @@ impl Builder<'_> {
                 && self.is_row(id as Id)
             {
                 row_slot.insert(id as Id, pass.n_slots() as u32);
-                pass.ops.push(op.map(|a| row_slot[&a]));
+                pass.ops.push((op.map(|a| row_slot[&a]), Target::Store));
             }
         }
         for (reduce, row, output) in roots {
@@ -309,6 +347,7 @@ impl Builder<'_> {
                 (None, None) => {}
             }
         }
+        pass.fuse_reductions();
         pass
     }
 }
@@ -469,11 +508,18 @@ impl DataProgram {
                 start,
                 direct: subset.is_none(),
             };
-            for (k, op) in pass.ops.iter().enumerate() {
-                run_row_op(*op, rows, first_op + k, m, &inputs);
+            for (k, (op, target)) in pass.ops.iter().enumerate() {
+                let (below, above) = rows.split_at_mut((first_op + k) * STRIDE);
+                let out = match target {
+                    Target::Store => Out::Store(&mut above[..m]),
+                    Target::Sum(j) => Out::Sum(&mut sums[*j]),
+                };
+                run_row_op(*op, out, |a| inputs.read(below, a, m));
             }
             for (j, (_, _, register)) in pass.reductions.iter().enumerate() {
-                sums[j] += lane_sum(inputs.read(rows, *register, m));
+                if !pass.fused[j] {
+                    sums[j] += lane_sum(inputs.read(rows, *register, m));
+                }
             }
             for (k, register) in &pass.row_outputs {
                 sink(*k, start, inputs.read(rows, *register, m));
@@ -489,35 +535,70 @@ impl DataProgram {
     }
 }
 
-/// The sum of `xs` in four running lanes (so the additions pipeline and
-/// vectorize), then the lanes added pairwise.
-fn lane_sum(xs: &[f64]) -> f64 {
+/// Where an instruction's values go: its register, or a reduction's sum.
+enum Out<'a> {
+    Store(&'a mut [f64]),
+    Sum(&'a mut f64),
+}
+
+/// The sum of `values(0..n)` in four running lanes (so the additions
+/// pipeline and vectorize), the lanes then added pairwise, the last n % 4
+/// values in order. Every sum over rows is taken this way, fused or not.
+#[inline(always)]
+fn lanes(n: usize, value: impl Fn(usize) -> f64) -> f64 {
     let mut lanes = [0.0f64; 4];
-    let mut quads = xs.chunks_exact(4);
-    for q in &mut quads {
-        for (lane, v) in lanes.iter_mut().zip(q) {
-            *lane += v;
+    let whole = n - n % 4;
+    let mut i = 0;
+    while i < whole {
+        for (k, lane) in lanes.iter_mut().enumerate() {
+            *lane += value(i + k);
         }
+        i += 4;
     }
-    let tail: f64 = quads.remainder().iter().sum();
+    let tail: f64 = (whole..n).map(&value).sum();
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
 }
 
-fn map1(out: &mut [f64], a: &[f64], f: impl Fn(f64) -> f64) {
-    for (o, x) in out.iter_mut().zip(a) {
-        *o = f(*x);
+fn lane_sum(xs: &[f64]) -> f64 {
+    lanes(xs.len(), |i| xs[i])
+}
+
+fn map1(out: Out<'_>, a: &[f64], f: impl Fn(f64) -> f64) {
+    match out {
+        Out::Store(out) => {
+            for (o, x) in out.iter_mut().zip(a) {
+                *o = f(*x);
+            }
+        }
+        Out::Sum(sum) => *sum += lanes(a.len(), |i| f(a[i])),
     }
 }
 
-fn map2(out: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
-    for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
-        *o = f(*x, *y);
+fn map2(out: Out<'_>, a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
+    match out {
+        Out::Store(out) => {
+            for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
+                *o = f(*x, *y);
+            }
+        }
+        Out::Sum(sum) => {
+            let b = &b[..a.len()];
+            *sum += lanes(a.len(), |i| f(a[i], b[i]));
+        }
     }
 }
 
-fn map3(out: &mut [f64], a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f64) -> f64) {
-    for (((o, x), y), z) in out.iter_mut().zip(a).zip(b).zip(c) {
-        *o = f(*x, *y, *z);
+fn map3(out: Out<'_>, a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f64) -> f64) {
+    match out {
+        Out::Store(out) => {
+            for (((o, x), y), z) in out.iter_mut().zip(a).zip(b).zip(c) {
+                *o = f(*x, *y, *z);
+            }
+        }
+        Out::Sum(sum) => {
+            let (b, c) = (&b[..a.len()], &c[..a.len()]);
+            *sum += lanes(a.len(), |i| f(a[i], b[i], c[i]));
+        }
     }
 }
 
@@ -547,12 +628,9 @@ impl Inputs<'_> {
     }
 }
 
-/// Runs one row instruction over the first `m` rows of the chunk, writing
-/// row register `dst` (all operands are below it).
-fn run_row_op(op: Op, regs: &mut [f64], dst: usize, m: usize, inputs: &Inputs<'_>) {
-    let (below, above) = regs.split_at_mut(dst * STRIDE);
-    let out = &mut above[..m];
-    let r = |a: u32| inputs.read(below, a, m);
+/// Runs one row instruction over the chunk, its operands read by `r` (all
+/// registers below the instruction's own).
+fn run_row_op<'r>(op: Op, out: Out<'_>, r: impl Fn(u32) -> &'r [f64]) {
     macro_rules! unary {
         ($v:ident, $a:expr) => {
             map1(out, r($a), |x| exec(Op::$v(0), |_| x))
