@@ -558,8 +558,12 @@ impl Session {
             None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
             Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
                 over,
-                theory: constant_hessian(&gradient_exprs, &f.params)?
-                    .and_then(|h| theory::quadratic(&h)),
+                // The theory is that of full-batch steps.
+                theory: match batches {
+                    Some(_) => None,
+                    None => constant_hessian(&gradient_exprs, &f.params)?
+                        .and_then(|h| theory::quadratic(&h)),
+                },
                 runs,
             }))),
         }
