@@ -689,7 +689,7 @@ pub fn as_data(value: Value) -> Value {
         Some(numbers) if !numbers.is_empty() => {
             let text: Vec<String> = numbers.iter().map(|x| format_number(*x)).collect();
             let name = format!("[{}]", text.join(", "));
-            Value::Scalar(Expr::data(DataRef::new(&name, numbers)))
+            Value::Scalar(Expr::data(DataRef::literal(&name, numbers)))
         }
         _ => value,
     }

@@ -273,3 +273,42 @@ proptest! {
         }
     }
 }
+
+/// The expression `text` lowered in `session` (as a bare expression).
+fn lower_in(session: &gd::session::Session, text: &str) -> Expr {
+    let program = gd::parse::parse_program(text).expect("parses");
+    let gd::syntax::StmtKind::Expr(e) = &program.stmts[0].kind else {
+        panic!("an expression")
+    };
+    gd::lower::Lowerer::new(session, gd::lower::Mode::Now, Vec::new())
+        .scalar(e)
+        .expect("lowers")
+}
+
+#[test]
+fn expressions_over_data_print_and_parse_back_to_the_same_handle() {
+    let mut session = gd::session::Session::new();
+    session
+        .run_source(
+            "X = [1, 2, 3]\nY = [2, 4, 7]\nloss(w, b) = mean((w*X + b - Y)^2)",
+            &mut |_| {},
+        )
+        .expect("runs");
+    let cases = [
+        "mean((w*X + b - Y)^2)",
+        "2mean(X*(b + w*X - Y))",
+        "w + 3*[1, 2]",
+        "sum(w*X*[1, 2, 4]) - mean(sigmoid(w*X))",
+        "mean(Y - sigmoid(b + w*X))*X",
+        "X^2 + w*X/Y",
+    ];
+    for text in cases {
+        let e = lower_in(&session, text);
+        let printed = gd::symbolic::print::to_text(e);
+        assert_eq!(
+            lower_in(&session, &printed),
+            e,
+            "{text} printed as {printed}"
+        );
+    }
+}

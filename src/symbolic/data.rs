@@ -29,6 +29,12 @@ pub struct DataRef {
 
 static NEXT_DATA_ID: AtomicU64 = AtomicU64::new(1);
 
+thread_local! {
+    /// Lists written in expressions, by the bits of their values.
+    static LITERALS: std::cell::RefCell<HashMap<Vec<u64>, DataRef>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
 impl DataRef {
     /// A new vector (with an id of its own) called `name`.
     pub fn new(name: &str, values: Vec<f64>) -> DataRef {
@@ -37,6 +43,20 @@ impl DataRef {
             id: NEXT_DATA_ID.fetch_add(1, AtomicOrdering::Relaxed),
             values: values.into(),
         }
+    }
+
+    /// A list written in an expression, `[1, 2, 3]`, named by its text:
+    /// the same list gives the same vector (so a printed expression parses
+    /// back to the same handle).
+    pub fn literal(text: &str, values: Vec<f64>) -> DataRef {
+        LITERALS.with(|cache| {
+            let key: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+            cache
+                .borrow_mut()
+                .entry(key)
+                .or_insert_with(|| DataRef::new(text, values))
+                .clone()
+        })
     }
 
     /// How it prints: the name of the definition, or the literal list.

@@ -671,6 +671,8 @@ fn name_lead(name: &str) -> Lead {
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
         (Some('e' | 'E'), Some(c)) if c.is_ascii_digit() => Lead::ExponentLetter,
+        // A data vector written as a list, `[1, 2]`: nothing glues onto it.
+        (Some('['), _) => Lead::Digit,
         _ => Lead::Letter,
     }
 }
