@@ -307,6 +307,8 @@ mod tests {
         assert!(err("1,2\n3,4\n").contains("t.csv:1:1: the first row must name"));
         assert!(err("x,minimize\n1,2\n").contains("t.csv:1:2: column name 'minimize'"));
         assert!(err("x,x\n1,2\n").contains("appears twice"));
+        assert!(err("x,my y\n1,2\n").contains("t.csv:1:2: column name 'my y' is not a name"));
+        assert!(err("x,sin\n1,2\n").contains("is a built-in function"));
         assert!(err("x,y\n").contains("no rows"));
     }
 
