@@ -14,7 +14,10 @@
 //! makes one pass over the rows for the reductions of stage s (one pass per
 //! data length), so a loss and its whole gradient take one pass over the
 //! data per step. A number used by row instructions is copied across a row
-//! register once per pass (a broadcast).
+//! register once per pass (a broadcast). Over all rows, instructions read
+//! the data columns where they lie; over a minibatch, its rows are gathered
+//! into the load registers first. An instruction whose values only a
+//! reduction reads adds them up as it computes them, without storing them.
 //!
 //! Invariant: every row instruction reads only row registers below the one
 //! it writes (loads and broadcasts first, then instructions in creation
