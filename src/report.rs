@@ -429,12 +429,13 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
         None => out.push_str(&stacked(&headers, &rows)),
     }
     if let Some(q) = c.theory {
-        out.push_str(&format!(
+        let text = format!(
             "  theory: the Hessian is constant, its largest eigenvalue is L = {}:\n          plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}\n",
             cell(q.largest_eigenvalue),
             cell(q.stable_below()),
             cell(q.fastest()),
-        ));
+        );
+        out.push_str(&fit::wrap_words(&text, style.width, 10));
     }
     out
 }

@@ -130,6 +130,15 @@ fn ctrl_c_cancels_a_long_run_and_keeps_the_session() {
     assert!(waited < Duration::from_secs(1), "Ctrl-C took {waited:?}");
     gd.expect(PROMPT).unwrap();
     enter(&mut gd, "f(1)", "\n4\r\n");
+    // While typing, Ctrl-C drops the line (and an unfinished statement).
+    gd.send("f(100").unwrap();
+    gd.send(ControlCode::EndOfText).unwrap();
+    gd.expect(PROMPT).unwrap();
+    gd.send_line("(1 +").unwrap();
+    gd.expect("... ").unwrap();
+    gd.send(ControlCode::EndOfText).unwrap();
+    gd.expect(PROMPT).unwrap();
+    enter(&mut gd, "f(2)", "\n1\r\n");
 }
 
 #[test]

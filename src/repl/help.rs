@@ -319,10 +319,36 @@ pub fn lookup(topic: &str) -> Result<&'static str, String> {
         return Ok(t.text);
     }
     Err(format!(
-        "no help on '{}'; topics are: {}",
+        "no help on '{}'; topics are:\n{}",
         topic.trim(),
-        topic_names().join(", ")
+        wrapped(&topic_names(), 76)
     ))
+}
+
+/// `words` joined by `, `, on lines indented by two and at most `width`.
+fn wrapped(words: &[&str], width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(" ");
+    for (i, word) in words.iter().enumerate() {
+        let piece = if i + 1 < words.len() {
+            format!(" {word},")
+        } else {
+            format!(" {word}")
+        };
+        if line.len() + piece.len() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(" ");
+        }
+        line.push_str(&piece);
+    }
+    out.push_str(&line);
+    out
+}
+
+/// `:help topics`: the first name of each topic, wrapped.
+pub fn topics_text() -> String {
+    format!("Topics (:help TOPIC):\n{}\n", wrapped(&topic_names(), 76))
 }
 
 /// The first name of each topic: what `:help topics` lists.
@@ -372,7 +398,8 @@ mod tests {
     #[test]
     fn unknown_topic_lists_the_topics() {
         let err = lookup("banana").expect_err("an unknown topic");
-        assert!(err.starts_with("no help on 'banana'; topics are: define,"));
+        assert!(err.starts_with("no help on 'banana'; topics are:\n  define, expressions,"));
+        assert!(err.lines().all(|l| l.len() <= 76), "{err}");
         assert!(err.contains("minimize") && err.contains("adam"));
     }
 

@@ -277,8 +277,42 @@ impl Hinter for GdHelper {
         if !self.color || pos < line.len() || line.trim_start().starts_with(':') {
             return None;
         }
-        method_hint(line).or_else(|| self.call_hint(line))
+        let hint = self.hint_for(line)?;
+        let columns = terminal_size::terminal_size().map_or(80, |(w, _)| usize::from(w.0));
+        // The prompt is 4 wide; a hint that would wrap is shortened.
+        let room = columns.saturating_sub(line.chars().count() + 5);
+        fit_hint(hint, room)
     }
+}
+
+/// The hint, shortened to `room` columns: a list of names loses names from
+/// its end (and says so with `…`); any other hint that is too long goes.
+fn fit_hint(hint: GdHint, room: usize) -> Option<GdHint> {
+    if hint.display.chars().count() <= room {
+        return Some(hint);
+    }
+    if hint.completion.is_some() || !hint.display.contains(" | ") {
+        return None;
+    }
+    let mut shown = String::new();
+    for name in hint.display.split(" | ") {
+        let longer = if shown.is_empty() {
+            name.to_string()
+        } else {
+            format!("{shown} | {name}")
+        };
+        if longer.chars().count() + " | …".len() > room {
+            break;
+        }
+        shown = longer;
+    }
+    if shown.is_empty() {
+        return None;
+    }
+    Some(GdHint {
+        display: format!("{shown} | …"),
+        completion: None,
+    })
 }
 
 /// After `using `: the optimizer names; after `using ad`: the rest of
@@ -316,6 +350,11 @@ fn method_hint(line: &str) -> Option<GdHint> {
 }
 
 impl GdHelper {
+    /// The hint for a line with the cursor at its end, whatever its width.
+    fn hint_for(&self, line: &str) -> Option<GdHint> {
+        method_hint(line).or_else(|| self.call_hint(line))
+    }
+
     /// Inside `f(...`: the parameters still to give, and `)`.
     fn call_hint(&self, line: &str) -> Option<GdHint> {
         let open = innermost_open_paren(line)?;
@@ -590,11 +629,7 @@ mod tests {
     }
 
     fn hint(line: &str) -> Option<String> {
-        let history = DefaultHistory::new();
-        let ctx = Context::new(&history);
-        helper(true)
-            .hint(line, line.len(), &ctx)
-            .map(|h| h.display().to_string())
+        helper(true).hint_for(line).map(|h| h.display)
     }
 
     /// The highlighted line with codes replaced by readable tags.
@@ -674,7 +709,23 @@ mod tests {
         assert_eq!(hint("minimize f from 0 using ada").as_deref(), None);
         assert_eq!(hint("minimize f from 0 using adam").as_deref(), None);
         assert_eq!(hint("minimize f from 0 using rms").as_deref(), Some("prop"));
-        assert_eq!(hint(":help ").as_deref(), None);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        assert!(helper(true).hint(":help ", 6, &ctx).is_none());
+        assert!(helper(true).hint("loss(", 3, &ctx).is_none());
+    }
+
+    #[test]
+    fn hints_are_shortened_to_fit() {
+        let list = |display: &str| GdHint {
+            display: display.into(),
+            completion: None,
+        };
+        let fitted = |display: &str, room| fit_hint(list(display), room).map(|h| h.display);
+        assert_eq!(fitted("gd | adam", 9).as_deref(), Some("gd | adam"));
+        assert_eq!(fitted("gd | adam | newton", 12).as_deref(), Some("gd | …"));
+        assert_eq!(fitted("gd | adam", 3), None);
+        assert_eq!(fitted("x, y)", 3), None);
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn parse(line: &str) -> Result<(Command, &str), String> {
 pub fn help_text(topic: &str) -> Result<String, String> {
     match topic {
         "" => Ok(help::OVERVIEW.to_string()),
-        "topics" => Ok(format!("Topics: {}\n", help::topic_names().join(", "))),
+        "topics" => Ok(help::topics_text()),
         _ => help::lookup(topic).map(str::to_string),
     }
 }

@@ -131,6 +131,28 @@ pub fn wrap(items: &[String], width: usize) -> String {
     out
 }
 
+/// Each line of `text` that is wider than `width` broken between words,
+/// its continuation lines indented by `indent` spaces.
+pub fn wrap_words(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let body = line.trim_start();
+        let mut current = line[..line.len() - body.len()].to_string();
+        for (i, word) in body.split(' ').enumerate() {
+            let fits = current.chars().count() + 1 + word.chars().count() <= width;
+            if i > 0 && !fits && !word.is_empty() {
+                out.push_str(&format!("{}\n", current.trim_end()));
+                current = " ".repeat(indent);
+            } else if i > 0 {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&format!("{current}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +223,16 @@ mod tests {
         assert_eq!(wrap(&items, 80), "  x = 1.5, y = 2.25, f = 0\n");
         assert_eq!(wrap(&items, 20), "  x = 1.5, y = 2.25,\n  f = 0\n");
         assert_eq!(wrap(&items, 5), "  x = 1.5,\n  y = 2.25,\n  f = 0\n");
+    }
+
+    #[test]
+    fn text_wraps_between_words() {
+        let text = "  theory: one two three\n    four five\n";
+        assert_eq!(wrap_words(text, 80, 4), text);
+        assert_eq!(
+            wrap_words(text, 14, 4),
+            "  theory: one\n    two three\n    four five\n"
+        );
     }
 
     #[test]
