@@ -109,7 +109,6 @@ fn editor(color: bool, names: SharedNames) -> rustyline::Result<Editor<GdHelper,
     let config = Config::builder()
         .max_history_size(HISTORY_SIZE)?
         .history_ignore_dups(true)?
-        .history_ignore_space(true)
         .auto_add_history(false)
         .completion_type(CompletionType::List)
         .color_mode(if color {

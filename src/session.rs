@@ -473,7 +473,12 @@ impl Session {
             None
         };
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
-        let gradient_exprs = gradient.clone();
+        // Before the runs: after a Ctrl-C the symbolic passes would refuse
+        // to work, and the interrupted comparison would lose its report.
+        let theory = match options.over {
+            Some(_) => constant_hessian(&gradient, &f.params)?.and_then(|h| theory::quadratic(&h)),
+            None => None,
+        };
         let mut runs = Vec::new();
         for (start, lr, method) in options.combinations() {
             let config = Config {
@@ -517,8 +522,7 @@ impl Session {
             None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
             Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
                 over,
-                theory: constant_hessian(&gradient_exprs, &f.params)?
-                    .and_then(|h| theory::quadratic(&h)),
+                theory,
                 runs,
             }))),
         }
