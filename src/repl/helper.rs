@@ -52,6 +52,7 @@ const OPERATOR: &str = "\x1b[1m";
 const COMMENT: &str = "\x1b[2m";
 const STRING: &str = "\x1b[32m";
 const BRACKET_MATCH: &str = "\x1b[1;30;46m";
+const BRACKET_UNMATCHED: &str = "\x1b[1;31m";
 const HINT: &str = "\x1b[2m";
 const PROMPT: &str = "\x1b[1;32m";
 
@@ -186,6 +187,10 @@ impl Completer for GdHelper {
         }
         let start = word_start(before);
         let word = &before[start..];
+        if in_method_list(&before[..start]) {
+            let methods = METHOD_NAMES.iter().map(|m| m.to_string()).collect();
+            return Ok((start, pairs(methods, word)));
+        }
         if word.is_empty() {
             return Ok((pos, Vec::new()));
         }
@@ -315,19 +320,33 @@ fn fit_hint(hint: GdHint, room: usize) -> Option<GdHint> {
     })
 }
 
+/// Whether `before` ends where an optimizer name goes: after `using `, or
+/// after `[` or `,` in `using [gd, ...`.
+fn in_method_list(before: &str) -> bool {
+    let Some(at) = before.rfind("using") else {
+        return false;
+    };
+    let after = &before[at + "using".len()..];
+    let own_word = at == 0 || !before[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+    own_word
+        && after.starts_with(char::is_whitespace)
+        && !after.contains(['(', '#', ';', ']'])
+        && after
+            .trim_end()
+            .chars()
+            .last()
+            .is_none_or(|c| c == '[' || c == ',')
+}
+
 /// After `using `: the optimizer names; after `using ad`: the rest of
 /// the only name that fits.
 fn method_hint(line: &str) -> Option<GdHint> {
-    let at = line.rfind("using")?;
-    let after = &line[at + "using".len()..];
-    if !after.starts_with(char::is_whitespace) || after.contains(['(', '#', ';']) {
+    let start = word_start(line);
+    if !in_method_list(&line[..start]) {
         return None;
     }
-    let partial = &after[word_start(after)..];
+    let partial = &line[start..];
     if partial.is_empty() {
-        if !after.ends_with([' ', '[', ',']) {
-            return None;
-        }
         return Some(GdHint {
             display: METHOD_NAMES.join(" | "),
             completion: None,
@@ -465,7 +484,9 @@ impl GdHelper {
             0
         };
         out.push_str(&paint_span(&line[..meta_end], Some(KEYWORD)));
+        let unmatched = unmatched_brackets(&line[meta_end..]);
         for token in tokens(&line[meta_end..]) {
+            let stray = unmatched.contains(&token.start);
             let (start, end) = (token.start + meta_end, token.end + meta_end);
             let text = &line[start..end];
             let style = match token.kind {
@@ -474,6 +495,7 @@ impl GdHelper {
                 TokenKind::Operator => Some(OPERATOR),
                 TokenKind::Comment => Some(COMMENT),
                 TokenKind::String => Some(STRING),
+                TokenKind::Bracket if stray => Some(BRACKET_UNMATCHED),
                 TokenKind::Bracket if partner == Some(start) => Some(BRACKET_MATCH),
                 TokenKind::Bracket | TokenKind::Other => None,
             };
@@ -572,6 +594,29 @@ fn number_len(chars: &[(usize, char)]) -> usize {
     n
 }
 
+/// Byte indices of closing brackets with no opening one, and of brackets
+/// closed by the wrong kind (`(]`). Brackets still open are not errors:
+/// the statement may go on.
+fn unmatched_brackets(line: &str) -> Vec<usize> {
+    let mut open: Vec<(usize, &str)> = Vec::new();
+    let mut stray = Vec::new();
+    for t in tokens(line)
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Bracket)
+    {
+        match &line[t.start..t.end] {
+            b @ ("(" | "[") => open.push((t.start, b)),
+            close => match open.pop() {
+                Some((_, "(")) if close == ")" => {}
+                Some((_, "[")) if close == "]" => {}
+                Some((at, _)) => stray.extend([at, t.start]),
+                None => stray.push(t.start),
+            },
+        }
+    }
+    stray
+}
+
 /// The byte index of the bracket that matches the one under the cursor, or
 /// just before it.
 fn matching_bracket(line: &str, pos: usize) -> Option<usize> {
@@ -644,6 +689,7 @@ mod tests {
             (OPERATOR, "<op>"),
             (COMMENT, "<comment>"),
             (BRACKET_MATCH, "<match>"),
+            (BRACKET_UNMATCHED, "<stray>"),
             (RESET, "</>"),
         ]
         .iter()
@@ -675,6 +721,14 @@ mod tests {
         assert_eq!(complete("minimize f from 0 ste").1, vec!["step", "steps"]);
         assert_eq!(complete("x + p").1, vec!["pi", "plot"]);
         assert_eq!(complete("f from 0 using ada").1, vec!["adagrad", "adam"]);
+        // After `using`, only the optimizers.
+        assert_eq!(complete("f from 0 using n").1, vec!["nesterov", "newton"]);
+        assert_eq!(complete("f from 0 using [gd, m").1, vec!["momentum"]);
+        assert_eq!(complete("f from 0 using ").1.len(), METHOD_NAMES.len());
+        assert_eq!(
+            complete("f from 0 using adam steps 3 lr lea").1,
+            vec!["learning"]
+        );
         assert_eq!(complete("f(x) = ").1, Vec::<String>::new());
     }
 
@@ -764,6 +818,10 @@ mod tests {
             "<user>f</>((<num>1</><match>)</><op>,</> <num>2</>)"
         );
         assert_eq!(matching_bracket("(x", 0), None);
+        // A closing bracket with no partner, or of the wrong kind, is red.
+        assert_eq!(tagged("x)", 0), "x<stray>)</>");
+        assert_eq!(tagged("(x]", 0), "<stray>(</>x<stray>]</>");
+        assert_eq!(tagged("((x)", 0), "((x)");
         assert_eq!(matching_bracket("[x]", 3), Some(0));
     }
 
