@@ -144,16 +144,8 @@ fn value_text(value: &Value) -> String {
             )
         ),
         Value::List(items) => format!("[{}]", join(items.iter().map(value_text).collect())),
-        Value::Matrix(rows) => format!(
-            "[{}]",
-            join(
-                rows.iter()
-                    .map(|r| format!("({})", join(r.iter().map(|e| to_text(*e)).collect())))
-                    .collect()
-            )
-        ),
-        Value::Str(s) => format!("{s:?}"),
-        Value::Function(f) => f.name.clone(),
+        // Only numbers, tuples and lists can be stored as values.
+        other => other.describe().to_string(),
     }
 }
 
