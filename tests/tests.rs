@@ -8,3 +8,4 @@ mod golden;
 mod oracle;
 mod properties;
 mod readme;
+mod repl;
