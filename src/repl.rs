@@ -249,8 +249,18 @@ impl Repl<'_> {
 /// terminal on stdout, if there is one.
 pub fn fit_to_terminal(style: &mut Style) {
     if !std::io::stdout().is_terminal() {
+        // A pipe or a file keeps whole tables, unless COLUMNS asks for a
+        // width (as `ls` does), which is also how tests fit a table.
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok());
+        if let Some(w) = columns.filter(|w| *w >= 20) {
+            style.width = w;
+            style.fit = true;
+        }
         return;
     }
+    style.fit = true;
     if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
         terminal_size::terminal_size()
     {

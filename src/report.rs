@@ -26,6 +26,17 @@ pub struct Style {
     /// Columns of the terminal (or 80 when not a terminal): tables and plots
     /// fit in it.
     pub width: usize,
+    /// Fit tables and headers to `width` (a terminal, or `COLUMNS` set).
+    /// Output to a pipe or a file keeps every column, so nothing is lost.
+    pub fit: bool,
+}
+
+impl Style {
+    /// The width tables and header lines must fit in: unbounded unless
+    /// fitting is on.
+    pub fn fit_width(&self) -> usize {
+        if self.fit { self.width } else { usize::MAX }
+    }
 }
 
 impl Default for Style {
@@ -34,6 +45,7 @@ impl Default for Style {
             confirm_definitions: false,
             max_rows: 24,
             width: 80,
+            fit: false,
         }
     }
 }
@@ -193,11 +205,11 @@ fn check_text(c: &CheckOutcome) -> String {
 // ---------------------------------------------------------------- descent
 
 fn descent_text(d: &DescentOutcome, style: &Style) -> String {
-    let mut out = descent_header(d, style.width);
+    let mut out = descent_header(d, style.fit_width());
     out.push('\n');
     out.push_str(&trace_table(d, style));
     out.push('\n');
-    out.push_str(&result_line(d, style.width));
+    out.push_str(&result_line(d, style.fit_width()));
     out
 }
 
@@ -275,7 +287,7 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
     }
     let widths = column_widths(&headers, rows.iter().flatten());
     // Too wide for the terminal: elide the middle parameters.
-    let columns = fit::trace_columns(&widths, d.params.len(), style.width);
+    let columns = fit::trace_columns(&widths, d.params.len(), style.fit_width());
     let headers = fit::pick(&headers, &columns);
     let rows: Vec<Option<Vec<String>>> = rows
         .into_iter()
@@ -394,7 +406,7 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     let Some(first) = c.runs.first() else {
         return String::new();
     };
-    let mut out = descent_header_for_compare(first, c.over, style.width);
+    let mut out = descent_header_for_compare(first, c.over, style.fit_width());
     let label = match c.over {
         "lr" => "lr",
         "start" => "start",
@@ -417,7 +429,7 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     out.push('\n');
     // Too wide for the terminal: drop steps, then |grad|, then the rate;
     // if that is not enough, one block per run.
-    match fit::drop_columns(&widths, style.width, &[1, 4, 6]) {
+    match fit::drop_columns(&widths, style.fit_width(), &[1, 4, 6]) {
         Some(columns) => {
             let widths = fit::pick_widths(&widths, &columns);
             let line = |cells: &[String]| aligned_line(cells, &widths, pad_right);
@@ -435,7 +447,7 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
             cell(q.stable_below()),
             cell(q.fastest()),
         );
-        out.push_str(&fit::wrap_words(&text, style.width, 10));
+        out.push_str(&fit::wrap_words(&text, style.fit_width(), 10));
     }
     out
 }
