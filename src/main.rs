@@ -30,7 +30,8 @@ struct Cli {
     /// Print every result as one JSON object per line.
     #[arg(long)]
     json: bool,
-    /// No colours (also when NO_COLOR is set or stdout is not a terminal).
+    /// No colours (also when NO_COLOR is set, TERM is dumb or stdout is not
+    /// a terminal).
     #[arg(long)]
     no_color: bool,
 }
@@ -52,8 +53,11 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let order = source_order(&matches);
-    let color =
-        !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let color = !cli.no_color
+        && !dumb
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
     colored::control::set_override(color);
     if let Err(e) = ctrlc::set_handler(|| INTERRUPT.store(true, Ordering::SeqCst)) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
@@ -141,7 +145,8 @@ fn io_words(e: &std::io::Error) -> String {
 }
 
 fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
-    let style = Style::default();
+    let mut style = Style::default();
+    repl::fit_to_terminal(&mut style);
     for source in sources {
         let mut stdout = std::io::stdout().lock();
         let mut emit = |outcome: &Outcome| {

@@ -14,6 +14,8 @@ use crate::symbolic::print::{format_number, to_latex, to_text};
 use crate::syntax::Sense;
 use crate::value::{CompareOutcome, DescentOutcome, Outcome, Shown};
 
+mod fit;
+
 /// How human output looks.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
@@ -24,6 +26,17 @@ pub struct Style {
     /// Columns of the terminal (or 80 when not a terminal): tables and plots
     /// fit in it.
     pub width: usize,
+    /// Fit tables and headers to `width` (a terminal, or `COLUMNS` set).
+    /// Output to a pipe or a file keeps every column, so nothing is lost.
+    pub fit: bool,
+}
+
+impl Style {
+    /// The width tables and header lines must fit in: unbounded unless
+    /// fitting is on.
+    pub fn fit_width(&self) -> usize {
+        if self.fit { self.width } else { usize::MAX }
+    }
 }
 
 impl Default for Style {
@@ -32,6 +45,7 @@ impl Default for Style {
             confirm_definitions: false,
             max_rows: 24,
             width: 80,
+            fit: false,
         }
     }
 }
@@ -76,7 +90,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Str(s) => format!("{s}\n"),
         Outcome::Check(c) => check_text(c),
         Outcome::Descent(d) => descent_text(d, style),
-        Outcome::Compare(c) => compare_text(c),
+        Outcome::Compare(c) => compare_text(c, style),
         Outcome::Several(all) => all.iter().map(|o| human(o, style)).collect(),
     }
 }
@@ -109,7 +123,7 @@ fn shown_text(value: &Shown) -> String {
 const VECTOR_SHOWN: usize = 20;
 
 /// `(1, 2, 3)`, or `(1, 2, ..., 999, 1000) (1000 values)` for long data.
-fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
+pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
     let numbers = |xs: &[f64]| xs.iter().map(|x| format_number(*x)).collect::<Vec<_>>();
     if v.len() <= VECTOR_SHOWN {
         return format!("{open}{}{close}", numbers(v).join(", "));
@@ -201,11 +215,11 @@ fn check_text(c: &CheckOutcome) -> String {
 // ---------------------------------------------------------------- descent
 
 fn descent_text(d: &DescentOutcome, style: &Style) -> String {
-    let mut out = descent_header(d);
+    let mut out = descent_header(d, style.fit_width());
     out.push('\n');
     out.push_str(&trace_table(d, style));
     out.push('\n');
-    out.push_str(&result_line(d));
+    out.push_str(&result_line(d, style.fit_width()));
     out
 }
 
@@ -213,7 +227,14 @@ fn signature(d: &DescentOutcome) -> String {
     format!("{}({})", d.function, d.params.join(", "))
 }
 
-fn descent_header(d: &DescentOutcome) -> String {
+/// `f(x) = body` after `verb`, cut to fit `width` (expressions can be long).
+fn defined_line(verb: &str, d: &DescentOutcome, width: usize) -> String {
+    let definition = format!("{} = {}", signature(d), to_text(d.body));
+    let definition = fit::truncate(&definition, width.saturating_sub(verb.len() + 1));
+    format!("{} {definition}", verb.bold())
+}
+
+fn descent_header(d: &DescentOutcome, width: usize) -> String {
     let verb = match d.sense {
         Sense::Minimize => "minimize",
         Sense::Maximize => "maximize",
@@ -223,12 +244,10 @@ fn descent_header(d: &DescentOutcome) -> String {
         .iter()
         .map(|(k, v)| format!("{k} {}", format_number(*v)))
         .collect();
-    let gradient = gradient_text(d);
+    let gradient = fit::truncate(&gradient_text(d), width.saturating_sub(2));
     format!(
-        "{} {} = {}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
-        verb.bold(),
-        signature(d),
-        to_text(d.body),
+        "{}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
+        defined_line(verb, d, width),
         point_text(&d.start),
         d.method,
         settings.join(", "),
@@ -277,6 +296,14 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
         }
     }
     let widths = column_widths(&headers, rows.iter().flatten());
+    // Too wide for the terminal: elide the middle parameters.
+    let columns = fit::trace_columns(&widths, d.params.len(), style.fit_width());
+    let headers = fit::pick(&headers, &columns);
+    let rows: Vec<Option<Vec<String>>> = rows
+        .into_iter()
+        .map(|r| r.map(|r| fit::pick(&r, &columns)))
+        .collect();
+    let widths = fit::pick_widths(&widths, &columns);
     let line = |cells: &[String]| aligned_line(cells, &widths, pad_left);
     let mut out = line(&headers).bold().to_string();
     for row in rows {
@@ -328,7 +355,7 @@ fn norm(v: &[f64]) -> f64 {
             .sqrt()
 }
 
-fn result_line(d: &DescentOutcome) -> String {
+fn result_line(d: &DescentOutcome, width: usize) -> String {
     let run = &d.run;
     let names = &d.params;
     let point: Vec<String> = names
@@ -351,13 +378,10 @@ fn result_line(d: &DescentOutcome) -> String {
         }
         Status::Interrupted => format!("{} after {steps}", "interrupted".yellow().bold()),
     };
-    let mut out = format!(
-        "{status}\n  {}, {} = {}, |grad| = {}\n",
-        point.join(", "),
-        d.function,
-        format_number(run.f),
-        format_number(run.grad_norm)
-    );
+    let mut items = point;
+    items.push(format!("{} = {}", d.function, format_number(run.f)));
+    items.push(format!("|grad| = {}", format_number(run.grad_norm)));
+    let mut out = format!("{status}\n{}", fit::wrap(&items, width));
     out.push_str(&format!("  verdict: {}\n", verdict_text(run)));
     out
 }
@@ -388,11 +412,11 @@ fn plural(n: u64, word: &str) -> String {
 
 /// One row per run: the varied setting, steps, final point and value,
 /// gradient norm, verdict and rate, aligned like a textbook table.
-fn compare_text(c: &CompareOutcome) -> String {
+fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     let Some(first) = c.runs.first() else {
         return String::new();
     };
-    let mut out = descent_header_for_compare(first, c.over);
+    let mut out = descent_header_for_compare(first, c.over, style.fit_width());
     let label = match c.over {
         "lr" => "lr",
         "start" => "start",
@@ -412,24 +436,47 @@ fn compare_text(c: &CompareOutcome) -> String {
     .collect();
     let rows: Vec<Vec<String>> = c.runs.iter().map(|d| compare_row(d, c.over)).collect();
     let widths = column_widths(&headers, rows.iter());
-    let line = |cells: &[String]| aligned_line(cells, &widths, pad_right);
     out.push('\n');
-    out.push_str(&line(&headers).bold().to_string());
-    for row in &rows {
-        out.push_str(&line(row));
+    // Too wide for the terminal: drop steps, then |grad|, then the rate;
+    // if that is not enough, one block per run.
+    match fit::drop_columns(&widths, style.fit_width(), &[1, 4, 6]) {
+        Some(columns) => {
+            let widths = fit::pick_widths(&widths, &columns);
+            let line = |cells: &[String]| aligned_line(cells, &widths, pad_right);
+            out.push_str(&line(&fit::pick(&headers, &columns)).bold().to_string());
+            for row in &rows {
+                out.push_str(&line(&fit::pick(row, &columns)));
+            }
+        }
+        None => out.push_str(&stacked(&headers, &rows)),
     }
     if let Some(q) = c.theory {
-        out.push_str(&format!(
+        let text = format!(
             "  theory: the Hessian is constant, its largest eigenvalue is L = {}:\n          plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}\n",
             cell(q.largest_eigenvalue),
             cell(q.stable_below()),
             cell(q.fastest()),
-        ));
+        );
+        out.push_str(&fit::wrap_words(&text, style.fit_width(), 10));
     }
     out
 }
 
-fn descent_header_for_compare(d: &DescentOutcome, over: &str) -> String {
+/// A table too wide for any layout in columns, as one block per row: the
+/// first cell, then each other cell under its header.
+fn stacked(headers: &[String], rows: &[Vec<String>]) -> String {
+    let label = headers.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for row in rows {
+        out.push_str(&format!("  {} {}\n", headers[0].bold(), row[0]));
+        for (header, cell) in headers.iter().zip(row).skip(1) {
+            out.push_str(&format!("    {}  {cell}\n", pad_right(header, label)));
+        }
+    }
+    out
+}
+
+fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> String {
     let verb = match d.sense {
         Sense::Minimize => "minimize",
         Sense::Maximize => "maximize",
@@ -449,11 +496,9 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str) -> String {
     }
     fixed.push(format!("{} steps at most", d.max_steps));
     format!(
-        "{} {} = {}\n  {}\n  {}\n",
-        verb.bold(),
-        signature(d),
-        to_text(d.body),
-        gradient_text(d),
+        "{}\n  {}\n  {}\n",
+        defined_line(verb, d, width),
+        fit::truncate(&gradient_text(d), width.saturating_sub(2)),
         fixed.join(", ").replacen(", with", " with", 1)
     )
 }

@@ -82,7 +82,11 @@ impl Session {
             }
             StmtKind::DefineValue { name, value } => self.define_value(name, value)?,
             StmtKind::Expr(e) if load_path(e).is_some() => self.load(e)?,
-            StmtKind::Expr(e) => self.show(e)?,
+            StmtKind::Expr(e) => {
+                let outcome = self.show(e)?;
+                self.keep_as_ans(&outcome);
+                outcome
+            }
             StmtKind::Check { left, right } => self.check(left, right)?,
             StmtKind::Descent(d) => self.descent(d, stmt.span)?,
             StmtKind::Plot(p) => {
@@ -417,6 +421,36 @@ impl Session {
 
     // ------------------------------------------------------------ bare expressions
 
+    /// `ans` holds the last bare expression's result, as printed: a value,
+    /// or a function for `f'`. It is not a definition (`names` omits it).
+    fn keep_as_ans(&mut self, outcome: &Outcome) {
+        let exprs = |v: &[f64]| v.iter().map(|x| Expr::float(*x)).collect::<Vec<_>>();
+        let value = match outcome {
+            Outcome::Number(x) => Value::Scalar(Expr::float(*x)),
+            Outcome::Expr(e) => Value::Scalar(*e),
+            Outcome::Vector(v) => Value::Tuple(exprs(v)),
+            Outcome::Exprs(v) => Value::Tuple(v.clone()),
+            Outcome::Matrix(rows) => Value::Matrix(rows.iter().map(|r| exprs(r)).collect()),
+            Outcome::ExprsMatrix(rows) => Value::Matrix(rows.clone()),
+            Outcome::Str(s) => Value::Str(s.clone()),
+            Outcome::Function { params, body, .. } => {
+                let params = params.iter().map(|p| Rc::from(p.as_str())).collect();
+                self.values.remove("ans");
+                self.functions.insert(
+                    "ans".into(),
+                    UserFunction {
+                        params,
+                        body: *body,
+                    },
+                );
+                return;
+            }
+            _ => return,
+        };
+        self.functions.remove("ans");
+        self.values.insert("ans".into(), value);
+    }
+
     fn show(&mut self, e: &syntax::Expr) -> Result<Outcome> {
         let value = Lowerer::new(self, Mode::Now, Vec::new()).value(e)?;
         match value {
@@ -517,7 +551,15 @@ impl Session {
         let compiled = Compiled::new(&outputs, hessian_exprs.as_deref(), &names, !rows.is_empty())
             .map_err(|e| e.at(d.function.span))?;
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
-        let gradient_exprs = gradient.clone();
+        // Before the runs: after a Ctrl-C the symbolic passes would refuse
+        // to work, and the interrupted comparison would lose its report.
+        // The theory is that of full-batch steps.
+        let theory = match (options.over, batches) {
+            (Some(_), None) => {
+                constant_hessian(&gradient, &f.params)?.and_then(|h| theory::quadratic(&h))
+            }
+            _ => None,
+        };
         let mut runs = Vec::new();
         for (start, lr, method) in options.combinations() {
             let config = Config {
@@ -558,12 +600,7 @@ impl Session {
             None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
             Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
                 over,
-                // The theory is that of full-batch steps.
-                theory: match batches {
-                    Some(_) => None,
-                    None => constant_hessian(&gradient_exprs, &f.params)?
-                        .and_then(|h| theory::quadratic(&h)),
-                },
+                theory,
                 runs,
             }))),
         }

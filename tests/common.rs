@@ -13,7 +13,18 @@ pub struct Output {
 /// Runs the `gd` binary with `args` in the crate's root folder, with colour
 /// off, feeding `stdin` (empty if `None`).
 pub fn gd(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gd"))
+    gd_columns(args, stdin, None)
+}
+
+/// As `gd`, with `COLUMNS` set to `columns` (tables then fit that width)
+/// or removed, so that the caller's terminal never changes a result.
+pub fn gd_columns(args: &[&str], stdin: Option<&str>, columns: Option<usize>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
+    match columns {
+        Some(n) => command.env("COLUMNS", n.to_string()),
+        None => command.env_remove("COLUMNS"),
+    };
+    let mut child = command
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("NO_COLOR", "1")

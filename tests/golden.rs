@@ -5,13 +5,14 @@
 
 use std::path::Path;
 
-use crate::common::{gd, json_lines, relative};
+use crate::common::{gd_columns, json_lines, relative};
 
 /// Runs one script both ways and renders what a reviewer reads.
 fn transcript(path: &Path) -> (String, i32) {
     let file = relative(path);
-    let human = gd(&[&file], None);
-    let json = gd(&["--json", &file], None);
+    let columns = columns_directive(path);
+    let human = gd_columns(&[&file], None, columns);
+    let json = gd_columns(&["--json", &file], None, columns);
     assert_eq!(
         human.code, json.code,
         "{file}: human and JSON exit codes differ"
@@ -66,4 +67,12 @@ fn scripts() {
         assert_eq!(code, 0, "{} should succeed:\n{text}", path.display());
         insta::assert_snapshot!(text);
     });
+}
+
+/// A case whose first line is `# columns: N` runs with `COLUMNS=N`, as if
+/// in a terminal that wide; the others keep whole tables, as in a pipe.
+fn columns_directive(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let first = text.lines().next()?;
+    first.strip_prefix("# columns:")?.trim().parse().ok()
 }

@@ -9,3 +9,4 @@ mod golden;
 mod oracle;
 mod properties;
 mod readme;
+mod repl;

@@ -1,0 +1,174 @@
+//! The REPL driven as a person would, in a pseudo-terminal (expectrl):
+//! definitions and descents, the continuation prompt, tab completion,
+//! `:help`, `:load`, Ctrl-C during a long run, history across sessions.
+//!
+//! Colour is off (NO_COLOR) and TERM is a plain xterm, so that the line
+//! editor works (completion, history) and the output is predictable. Each
+//! session gets its own data folder, so no test touches the real history.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::session::OsSession as Session;
+use expectrl::{ControlCode, Expect};
+
+const PROMPT: &str = "gd> ";
+
+/// A data folder of its own for one test (removed by `Folder::drop`).
+struct Folder(PathBuf);
+
+impl Folder {
+    fn new(name: &str) -> Folder {
+        let path = std::env::temp_dir().join(format!("gd-repl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Folder(path)
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `gd` with no arguments in a pseudo-terminal, at its first prompt.
+fn start(data: &Path) -> Session {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("XDG_DATA_HOME", data);
+    let mut gd = Session::spawn(command).unwrap();
+    gd.set_expect_timeout(Some(Duration::from_secs(10)));
+    gd.expect("Ctrl-D to quit").unwrap();
+    gd.expect(PROMPT).unwrap();
+    gd
+}
+
+/// Types `line` and Enter, then waits for `output` and the next prompt.
+/// (`output` must not be part of `line`, whose echo would match it.)
+fn enter(gd: &mut Session, line: &str, output: &str) {
+    assert!(!line.contains(output), "{output:?} would match the echo");
+    gd.send_line(line).unwrap();
+    gd.expect(output)
+        .unwrap_or_else(|e| panic!("after {line:?}, no {output:?}: {e}"));
+    gd.expect(PROMPT).unwrap();
+}
+
+#[test]
+fn a_definition_then_a_descent() {
+    let data = Folder::new("descent");
+    let mut gd = start(&data.0);
+    gd.send_line("f(x) = (x - 3)^2").unwrap();
+    gd.expect(PROMPT).unwrap();
+    enter(
+        &mut gd,
+        "minimize f from 0 lr 0.1 steps 8",
+        "x = 2.49668352",
+    );
+    // An error does not end the session, and shows where it is.
+    enter(&mut gd, "f(x) = x + y", "unknown name 'y'");
+    enter(&mut gd, "f(5)", "\n4\r\n");
+}
+
+#[test]
+fn an_open_bracket_asks_for_more() {
+    let data = Folder::new("multiline");
+    let mut gd = start(&data.0);
+    gd.send_line("g(x) = (x - 3)^2 + (").unwrap();
+    gd.expect("... ").unwrap();
+    gd.send_line("x)").unwrap();
+    gd.expect("g(x) = (x - 3)^2 + x").unwrap();
+    gd.expect(PROMPT).unwrap();
+    enter(&mut gd, "g(1)", "\n5\r\n");
+}
+
+#[test]
+fn tab_completes_a_user_defined_name() {
+    let data = Folder::new("complete");
+    let mut gd = start(&data.0);
+    gd.send_line("learning_rate = 0.25").unwrap();
+    gd.expect(PROMPT).unwrap();
+    gd.send("4 * learn").unwrap();
+    gd.send("\t").unwrap();
+    // Completed, the name is valid and the product is 1.
+    enter(&mut gd, "", "\n1\r\n");
+}
+
+#[test]
+fn help_and_load() {
+    let data = Folder::new("help");
+    let mut gd = start(&data.0);
+    enter(&mut gd, ":help minimize", "minimize NAME from START");
+    enter(&mut gd, ":help banana", "no help on 'banana'; topics are");
+    enter(
+        &mut gd,
+        ":load scripts/tour.gd",
+        "maximize h(x) = 4 - (x + 1)^2",
+    );
+    // The script's definitions are now the session's.
+    enter(&mut gd, "g(3, 4)", "\n4\r\n");
+    enter(&mut gd, ":vars", "g(x, y) = (x - 3)^2 + (y - 2)^2");
+    enter(&mut gd, ":load nowhere.gd", "cannot read 'nowhere.gd'");
+}
+
+#[test]
+fn ctrl_c_cancels_a_long_run_and_keeps_the_session() {
+    let data = Folder::new("interrupt");
+    let mut gd = start(&data.0);
+    gd.send_line("f(x) = (x - 3)^2").unwrap();
+    gd.expect(PROMPT).unwrap();
+    gd.send_line("minimize f from 0 steps 100000000").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    interrupt_within_a_second(&mut gd, "interrupted after");
+    gd.expect(PROMPT).unwrap();
+    enter(&mut gd, "f(1)", "\n4\r\n");
+    // A comparison shows the runs so far.
+    gd.send_line("minimize f from 0 lr [0.1, 0.2] steps 100000000")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    interrupt_within_a_second(&mut gd, "(interrupted)");
+    gd.expect(PROMPT).unwrap();
+    // While typing, Ctrl-C drops the line (and an unfinished statement).
+    gd.send("f(100").unwrap();
+    gd.send(ControlCode::EndOfText).unwrap();
+    gd.expect(PROMPT).unwrap();
+    gd.send_line("(1 +").unwrap();
+    gd.expect("... ").unwrap();
+    gd.send(ControlCode::EndOfText).unwrap();
+    gd.expect(PROMPT).unwrap();
+    enter(&mut gd, "f(2)", "\n1\r\n");
+}
+
+/// Presses Ctrl-C and waits a second for `report`. On a loaded machine
+/// the first press might come before the run starts (while the line
+/// editor still reads keys), so a few tries are allowed, a second each.
+fn interrupt_within_a_second(gd: &mut Session, report: &str) {
+    gd.set_expect_timeout(Some(Duration::from_secs(1)));
+    let stopped = (0..5).any(|_| {
+        gd.send(ControlCode::EndOfText).unwrap();
+        gd.expect(report).is_ok()
+    });
+    assert!(stopped, "Ctrl-C did not stop the run within a second");
+    gd.set_expect_timeout(Some(Duration::from_secs(10)));
+}
+
+#[test]
+fn history_is_kept_across_sessions() {
+    let data = Folder::new("history");
+    let mut first = start(&data.0);
+    enter(&mut first, "40 + 2", "\n42\r\n");
+    enter(&mut first, "40 + 2", "\n42\r\n");
+    first.send(ControlCode::EndOfTransmission).unwrap();
+    first.expect(expectrl::Eof).unwrap();
+    let saved = std::fs::read_to_string(data.0.join("gd/history")).unwrap();
+    assert_eq!(saved.matches("40 + 2").count(), 1, "{saved}");
+
+    let mut second = start(&data.0);
+    // Up recalls the last entry of the first session.
+    second.send("\x1b[A").unwrap();
+    enter(&mut second, "", "\n42\r\n");
+}
