@@ -118,9 +118,9 @@ fn shown_text(value: &Shown) -> String {
     }
 }
 
-/// Vectors longer than this show their first and last few values only
+/// Vectors longer than this show their first 8 and last 3 values only
 /// (data can have a million rows); JSON always has them all.
-const VECTOR_SHOWN: usize = 20;
+const VECTOR_SHOWN: usize = 12;
 
 /// `(1, 2, 3)`, or `(1, 2, ..., 999, 1000) (1000 values)` for long data.
 pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
@@ -128,7 +128,7 @@ pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
     if v.len() <= VECTOR_SHOWN {
         return format!("{open}{}{close}", numbers(v).join(", "));
     }
-    let head = numbers(&v[..VECTOR_SHOWN - 4]).join(", ");
+    let head = numbers(&v[..8]).join(", ");
     let tail = numbers(&v[v.len() - 3..]).join(", ");
     format!("{open}{head}, ..., {tail}{close} ({} values)", v.len())
 }
