@@ -8,8 +8,9 @@
 //! reported as different: a check never says "equal" when a point says
 //! otherwise. Invariant: no printing here; the outcome is data.
 
-use crate::compile::compile;
+use crate::compile::{Evaluated, compile, compile_rows};
 use crate::error::Result;
+use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{check_budget, free_vars, tree_size};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num, expr::sub};
@@ -53,7 +54,15 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
         .map(|v| v.to_string())
         .collect();
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
-    let tape = compile(&[left, right], &names)?;
+    let data = has_data(left) || has_data(right);
+    let evaluate = |point: &[f64]| -> Result<(f64, f64)> {
+        if data {
+            let program = compile_rows(&[left, right], &names)?;
+            return Ok(first_difference(&program.eval_all(point)));
+        }
+        let values = compile(&[left, right], &names)?.eval_once(point);
+        Ok((values[0], values[1]))
+    };
     let mut outcome = CheckOutcome {
         ok: true,
         method: if symbolic {
@@ -69,8 +78,7 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
     };
     for point in sample_points(vars.len()) {
         check_budget()?;
-        let values = tape.eval_once(&point);
-        let (a, b) = (values[0], values[1]);
+        let (a, b) = evaluate(&point)?;
         if !agree(a, b) {
             outcome.ok = false;
             outcome.method = CheckMethod::Numeric;
@@ -81,6 +89,28 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
         }
     }
     Ok(outcome)
+}
+
+/// The two sides over data: the first row where they differ (a number
+/// stands for every row), or the first row when they agree everywhere.
+fn first_difference(values: &[Evaluated]) -> (f64, f64) {
+    let at = |v: &Evaluated, i: usize| match v {
+        Evaluated::Number(x) => *x,
+        Evaluated::Vector(xs) => xs.get(i).copied().unwrap_or(f64::NAN),
+    };
+    let rows = values
+        .iter()
+        .map(|v| match v {
+            Evaluated::Number(_) => 1,
+            Evaluated::Vector(xs) => xs.len(),
+        })
+        .max()
+        .unwrap_or(1);
+    let (left, right) = (&values[0], &values[1]);
+    (0..rows)
+        .map(|i| (at(left, i), at(right, i)))
+        .find(|(a, b)| !agree(*a, *b))
+        .unwrap_or((at(left, 0), at(right, 0)))
 }
 
 /// Whether `left - right` simplifies or expands to 0 (expansion only for

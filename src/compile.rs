@@ -25,8 +25,13 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::symbolic::data::{DataRef, Mismatch, join};
 use crate::symbolic::expr::{self, Constant, Expr, Func, Node};
 use crate::symbolic::num::Num;
+
+mod rows;
+
+pub use rows::{CHUNK, DataProgram, DataWork, Evaluated, compile_rows};
 
 /// One instruction. Operands are register slots; the destination is implicit
 /// (instruction `i` writes slot `Tape::first_op_slot() + i`).
@@ -119,11 +124,12 @@ impl Op {
     }
 
     /// The instruction for a built-in function of `args`, which has the
-    /// function's arity (callers of `expr::call` check it), so at least one.
-    fn call(func: Func, args: &[u32]) -> Op {
+    /// function's arity (callers of `expr::call` check it), so at least one;
+    /// `None` for the reductions, which are not instructions.
+    fn call(func: Func, args: &[u32]) -> Option<Op> {
         let a = args[0];
         let b = || args.get(1).copied().unwrap_or(a);
-        match func {
+        Some(match func {
             Func::Sin => Op::Sin(a),
             Func::Cos => Op::Cos(a),
             Func::Tan => Op::Tan(a),
@@ -143,7 +149,8 @@ impl Op {
             Func::Sigmoid => Op::Sigmoid(a),
             Func::Min => Op::Min(a, b()),
             Func::Max => Op::Max(a, b()),
-        }
+            Func::Sum | Func::Mean => return None,
+        })
     }
 }
 
@@ -420,6 +427,11 @@ pub fn compile(outputs: &[Expr], params: &[&str]) -> Result<Tape> {
         .iter()
         .map(|e| builder.lower(*e))
         .collect::<Result<Vec<Id>>>()?;
+    if !builder.columns.is_empty() {
+        return Err(Error::internal(
+            "an expression with data must be compiled with compile_rows",
+        ));
+    }
     Ok(builder.finish(&ids))
 }
 
@@ -435,8 +447,8 @@ fn fuse_multiply_adds(values: &mut [Value], live: &mut [bool], outputs: &[Id]) {
         uses[*id as usize] += 1;
     }
     for (id, value) in values.iter().enumerate() {
-        if let (true, Value::Op(op)) = (live[id], value) {
-            op.for_each_operand(|a| uses[a as usize] += 1);
+        if live[id] {
+            value.for_each_operand(|a| uses[a as usize] += 1);
         }
     }
     for id in 0..values.len() {
@@ -475,6 +487,21 @@ enum Value {
     Const(f64),
     /// Operands are `Id`s.
     Op(Op),
+    /// A data column (an index into `Builder::columns`): one value per row.
+    Column(u32),
+    /// `sum` or `mean` over the rows of the operand (an `Id`).
+    Reduce(Func, Id),
+}
+
+impl Value {
+    /// Calls `f` on each operand (`Id`), in order.
+    fn for_each_operand(self, mut f: impl FnMut(Id)) {
+        match self {
+            Value::Op(op) => op.for_each_operand(f),
+            Value::Reduce(_, a) => f(a),
+            Value::Param | Value::Const(_) | Value::Column(_) => {}
+        }
+    }
 }
 
 /// Integer powers up to this are unrolled into multiplications.
@@ -484,9 +511,17 @@ struct Builder<'a> {
     params: &'a [&'a str],
     /// In creation order, which is an evaluation order: operands first.
     values: Vec<Value>,
+    /// The rows of each value: `None` for a number, the data's length for
+    /// a value with one number per row.
+    lengths: Vec<Option<usize>>,
+    /// The first two lengths that met in one instruction.
+    mismatch: Option<Mismatch>,
+    /// The data columns met, in order.
+    columns: Vec<DataRef>,
     by_expr: HashMap<Expr, Id>,
     by_const: HashMap<u64, Id>,
     by_op: HashMap<Op, Id>,
+    by_reduce: HashMap<(Func, Id), Id>,
 }
 
 impl<'a> Builder<'a> {
@@ -494,9 +529,13 @@ impl<'a> Builder<'a> {
         Builder {
             params,
             values: vec![Value::Param; params.len()],
+            lengths: vec![None; params.len()],
+            mismatch: None,
+            columns: Vec::new(),
             by_expr: HashMap::new(),
             by_const: HashMap::new(),
             by_op: HashMap::new(),
+            by_reduce: HashMap::new(),
         }
     }
 
@@ -512,6 +551,7 @@ impl<'a> Builder<'a> {
             Node::Const(Constant::Pi) => self.constant(std::f64::consts::PI),
             Node::Const(Constant::E) => self.constant(std::f64::consts::E),
             Node::Var(name) => self.param(name)?,
+            Node::Data(data) => self.column(data),
             Node::Add(terms) => self.sum(terms)?,
             // Invariant (canonical form): a product has two or more factors,
             // the number, if any, first.
@@ -531,7 +571,10 @@ impl<'a> Builder<'a> {
                     .iter()
                     .map(|a| self.lower(*a))
                     .collect::<Result<Vec<Id>>>()?;
-                self.op(Op::call(*func, &args))
+                match Op::call(*func, &args) {
+                    Some(op) => self.op(op),
+                    None => self.reduce(*func, args[0]),
+                }
             }
             Node::Apply(name, _) => {
                 return Err(Error::new(
@@ -578,8 +621,48 @@ impl<'a> Builder<'a> {
     }
 
     fn push(&mut self, value: Value) -> Id {
+        let mut length = None;
+        match value {
+            Value::Column(c) => length = Some(self.columns[c as usize].len()),
+            Value::Op(op) => {
+                op.for_each_operand(|a| match join(length, self.lengths[a as usize]) {
+                    Ok(l) => length = l,
+                    Err(m) => {
+                        self.mismatch.get_or_insert(m);
+                    }
+                })
+            }
+            _ => {}
+        }
         self.values.push(value);
+        self.lengths.push(length);
         (self.values.len() - 1) as Id
+    }
+
+    /// The column of a data vector, loaded once per vector.
+    fn column(&mut self, data: &DataRef) -> Id {
+        let index = match self.columns.iter().position(|c| c == data) {
+            Some(i) => i,
+            None => {
+                self.columns.push(data.clone());
+                self.columns.len() - 1
+            }
+        };
+        self.push(Value::Column(index as u32))
+    }
+
+    /// `sum(a)` or `mean(a)`; of a number (a value without rows), the
+    /// number itself.
+    fn reduce(&mut self, func: Func, a: Id) -> Id {
+        if self.lengths[a as usize].is_none() {
+            return a;
+        }
+        if let Some(id) = self.by_reduce.get(&(func, a)) {
+            return *id;
+        }
+        let id = self.push(Value::Reduce(func, a));
+        self.by_reduce.insert((func, a), id);
+        id
     }
 
     /// The value of `op`: folded when its operands are constants, shared
@@ -761,19 +844,25 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Keeps what the outputs need, fuses multiply-adds, and assigns slots:
-    /// parameters, then constants, then instructions, in creation order.
-    fn finish(mut self, outputs: &[Id]) -> Tape {
+    /// What the outputs need, with multiply-adds fused.
+    fn live_fused(&mut self, outputs: &[Id]) -> Vec<bool> {
         let mut live = vec![false; self.values.len()];
         for id in outputs {
             live[*id as usize] = true;
         }
         for id in (0..self.values.len()).rev() {
-            if let (true, Value::Op(op)) = (live[id], self.values[id]) {
-                op.for_each_operand(|a| live[a as usize] = true);
+            if live[id] {
+                self.values[id].for_each_operand(|a| live[a as usize] = true);
             }
         }
         fuse_multiply_adds(&mut self.values, &mut live, outputs);
+        live
+    }
+
+    /// Keeps what the outputs need, fuses multiply-adds, and assigns slots:
+    /// parameters, then constants, then instructions, in creation order.
+    fn finish(mut self, outputs: &[Id]) -> Tape {
+        let live = self.live_fused(outputs);
         let n_params = self.params.len();
         let mut slot = vec![0u32; self.values.len()];
         let mut constants = Vec::new();
@@ -858,7 +947,10 @@ mod tests {
 
     #[test]
     fn every_unary_function_computes_func_apply() {
-        for func in Func::ALL.into_iter().filter(|f| f.arity() == 1) {
+        for func in Func::ALL
+            .into_iter()
+            .filter(|f| f.arity() == 1 && !f.is_reduction())
+        {
             let tape = one(call(func, vec![x()]), &["x"]);
             assert_eq!(tape.ops().len(), 1, "{func:?}");
             for v in POINTS {

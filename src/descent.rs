@@ -16,13 +16,15 @@
 mod method;
 #[cfg(test)]
 mod reference_tests;
+mod rows;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use method::{METHOD_NAMES, Method};
+pub use method::{Hessian, METHOD_NAMES, Method};
+pub use rows::{Batches, DataObjective, run_rows};
 
 use crate::compile::Tape;
 use crate::symbolic::print::format_number;
@@ -392,7 +394,8 @@ pub fn run<'a>(
     let expected_entries = (config.steps / every).saturating_add(2);
     let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
     let mut recent = Recent::new(n);
-    let mut optimizer = Optimizer::new(&config.method, config.sense, n, objective.hessian);
+    let hessian = objective.hessian.map(Hessian::Tape);
+    let mut optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
     // The point lives in the workspace's parameter slots, where the
     // optimizer updates it and the tape reads it (see `Tape::eval_in_place`).
     let mut work = tape.workspace();

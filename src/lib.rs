@@ -4,8 +4,9 @@
 //!
 //! ```text
 //! source --parse--> syntax tree (spans) --session--> symbolic expressions
-//!   --differentiate/simplify--> --compile--> flat tape --descent--> runs
-//!   --report--> human text or JSON Lines
+//!   --differentiate/simplify--> --compile--> flat tape (or, for data, a
+//!   program over rows in chunks) --descent--> runs --report--> human text
+//!   or JSON Lines
 //! ```
 //!
 //! See README.md, section Architecture, for one line per module and the
@@ -13,6 +14,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod data;
 pub mod descent;
 pub mod error;
 pub mod lower;

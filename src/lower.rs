@@ -15,9 +15,10 @@ use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::session::Session;
+use crate::symbolic::data::{DataRef, Mismatch, data_len};
 use crate::symbolic::diff::{differentiate, differentiate_n};
 use crate::symbolic::expr::{self, Constant, Func};
-use crate::symbolic::print::to_latex;
+use crate::symbolic::print::{format_number, to_latex};
 use crate::symbolic::rewrite::{check_budget, substitute};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num};
@@ -45,8 +46,8 @@ pub struct Lowerer<'a> {
 }
 
 /// Names that are special forms or built-ins, for completion and messages.
-pub const SPECIAL_FORMS: [&str; 7] = [
-    "diff", "grad", "hessian", "simplify", "expand", "latex", "sqrt",
+pub const SPECIAL_FORMS: [&str; 8] = [
+    "diff", "grad", "hessian", "simplify", "expand", "latex", "sqrt", "load",
 ];
 
 impl<'a> Lowerer<'a> {
@@ -90,9 +91,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Lowers `e`, which must be a number or symbolic expression.
+    /// Lowers `e`, which must be a number or symbolic expression (a list of
+    /// numbers is a data vector).
     pub fn scalar(&mut self, e: &syntax::Expr) -> Result<Expr> {
-        match self.value(e)? {
+        match as_data(self.value(e)?) {
             Value::Scalar(x) => Ok(x),
             Value::Function(f) => Err(Error::name(
                 format!(
@@ -144,7 +146,9 @@ impl<'a> Lowerer<'a> {
                     _ => None,
                 })
                 .collect();
-            return Ok(Value::Scalar(expr::add(scalars)));
+            let sum = expr::add(scalars);
+            check_lengths(sum, "add", e.span)?;
+            return Ok(Value::Scalar(sum));
         }
         // Tuples and other values: pairwise, with the usual errors.
         let mut values = values.into_iter();
@@ -166,6 +170,15 @@ impl<'a> Lowerer<'a> {
         let a = self.value(left)?;
         let b = self.value(right)?;
         combine(op, a, b, span)
+    }
+
+    /// `sum(v)`, `min(X, Y)`, ...: a built-in call, element by element on
+    /// data.
+    fn builtin_call(&mut self, func: Func, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        let values = self.scalar_args(func.name(), args, func.arity(), span)?;
+        let result = expr::call(func, values);
+        check_lengths(result, func.name(), span)?;
+        Ok(Value::Scalar(result))
     }
 
     // ------------------------------------------------------------ names
@@ -264,8 +277,13 @@ impl<'a> Lowerer<'a> {
             _ => {}
         }
         if let Some(func) = builtin(name) {
-            let values = self.scalar_args(name, args, func.arity(), span)?;
-            return Ok(Value::Scalar(expr::call(func, values)));
+            return self.builtin_call(func, args, span);
+        }
+        if name == "load" {
+            return Err(Error::name(
+                "load takes a file name in quotes, on a line by itself: load(\"file.csv\")",
+                span,
+            ));
         }
         let mut error = Error::name(format!("unknown function '{name}'"), callee.span);
         let mut known: Vec<String> = Func::ALL.iter().map(|f| f.name().to_string()).collect();
@@ -612,8 +630,12 @@ pub fn apply_function(f: &FunctionValue, args: &[Expr]) -> Result<Value> {
 /// `a op b` on values: scalars, and the few tuple operations that make
 /// sense (`+`, `-` of equal lengths, scaling).
 fn combine(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
-    match (a, b) {
-        (Value::Scalar(a), Value::Scalar(b)) => Ok(Value::Scalar(scalar_op(op, a, b))),
+    match (as_data(a), as_data(b)) {
+        (Value::Scalar(a), Value::Scalar(b)) => {
+            let result = scalar_op(op, a, b);
+            check_lengths(result, op_verb(op), span)?;
+            Ok(Value::Scalar(result))
+        }
         (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
             if xs.len() != ys.len() {
                 return Err(Error::name(
@@ -645,6 +667,41 @@ fn combine(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
                 a.describe(),
                 b.describe()
             ),
+            span,
+        )),
+    }
+}
+
+/// A list of numbers as a data vector (printed as the list); any other
+/// value as it is.
+pub fn as_data(value: Value) -> Value {
+    let Value::List(items) = &value else {
+        return value;
+    };
+    let numbers: Option<Vec<f64>> = items
+        .iter()
+        .map(|item| match item {
+            Value::Scalar(e) => e.as_num().map(Num::to_f64),
+            _ => None,
+        })
+        .collect();
+    match numbers {
+        Some(numbers) if !numbers.is_empty() => {
+            let text: Vec<String> = numbers.iter().map(|x| format_number(*x)).collect();
+            let name = format!("[{}]", text.join(", "));
+            Value::Scalar(Expr::data(DataRef::literal(&name, numbers)))
+        }
+        _ => value,
+    }
+}
+
+/// An error naming both lengths when vectors of different lengths meet in
+/// `e`. Cheap when `e` has no data at its top.
+fn check_lengths(e: Expr, verb: &str, span: Span) -> Result<()> {
+    match data_len(e) {
+        Ok(_) => Ok(()),
+        Err(Mismatch(a, b)) => Err(Error::name(
+            format!("cannot {verb} vectors of different lengths ({a} and {b})"),
             span,
         )),
     }

@@ -75,7 +75,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         }
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
-        Outcome::Vector(v) => format!("{}\n", tuple_text(v.iter().map(|x| format_number(*x)))),
+        Outcome::Vector(v) => format!("{}\n", long_vector_text(v, "(", ")")),
         Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
         Outcome::Matrix(rows) => matrix_text(
             rows.iter()
@@ -91,6 +91,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Check(c) => check_text(c),
         Outcome::Descent(d) => descent_text(d, style),
         Outcome::Compare(c) => compare_text(c, style),
+        Outcome::Several(all) => all.iter().map(|o| human(o, style)).collect(),
     }
 }
 
@@ -109,18 +110,27 @@ fn tuple_text(items: impl Iterator<Item = String>) -> String {
 fn shown_text(value: &Shown) -> String {
     match value {
         Shown::Number(x) => format_number(*x),
-        Shown::Vector(v) => format!(
-            "[{}]",
-            v.iter()
-                .map(|x| format_number(*x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Shown::Vector(v) => long_vector_text(v, "[", "]"),
         Shown::List(items) => format!(
             "[{}]",
             items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")
         ),
     }
+}
+
+/// Vectors longer than this show their first 8 and last 3 values only
+/// (data can have a million rows); JSON always has them all.
+const VECTOR_SHOWN: usize = 12;
+
+/// `(1, 2, 3)`, or `(1, 2, ..., 999, 1000) (1000 values)` for long data.
+pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
+    let numbers = |xs: &[f64]| xs.iter().map(|x| format_number(*x)).collect::<Vec<_>>();
+    if v.len() <= VECTOR_SHOWN {
+        return format!("{open}{}{close}", numbers(v).join(", "));
+    }
+    let head = numbers(&v[..8]).join(", ");
+    let tail = numbers(&v[v.len() - 3..]).join(", ");
+    format!("{open}{head}, ..., {tail}{close} ({} values)", v.len())
 }
 
 fn shown_inner(value: &Shown) -> String {
@@ -481,6 +491,9 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> S
     if over != "lr" {
         fixed.push(format!("lr {}", format_number(d.settings[0].1)));
     }
+    for (k, v) in d.settings.iter().filter(|(k, _)| is_batch_setting(k)) {
+        fixed.push(format!("{k} {}", format_number(*v)));
+    }
     fixed.push(format!("{} steps at most", d.max_steps));
     format!(
         "{}\n  {}\n  {}\n",
@@ -553,6 +566,7 @@ fn method_text(d: &DescentOutcome) -> String {
     let extra: Vec<String> = d.settings[1..]
         .iter()
         .filter(|(k, v)| !defaults.iter().any(|(dk, dv)| dk == k && dv == v))
+        .filter(|(k, _)| !is_batch_setting(k))
         .map(|(k, v)| format!("{k}={}", format_number(*v)))
         .collect();
     if extra.is_empty() {
@@ -560,6 +574,11 @@ fn method_text(d: &DescentOutcome) -> String {
     } else {
         format!("{}({})", d.method, extra.join(", "))
     }
+}
+
+/// `batch` and `seed`: settings of the run's minibatches, not of the method.
+fn is_batch_setting(key: &str) -> bool {
+    key == "batch" || key == "seed"
 }
 
 fn pad_right(s: &str, width: usize) -> String {
@@ -595,6 +614,7 @@ pub fn json(outcome: &Outcome) -> Json {
         Outcome::Str(s) => json!({"kind": "string", "value": s}),
         Outcome::Check(c) => check_json(c),
         Outcome::Descent(d) => descent_json(d),
+        Outcome::Several(all) => Json::Array(all.iter().map(json).collect()),
         Outcome::Compare(c) => json!({
             "kind": "compare",
             "over": c.over,

@@ -8,11 +8,12 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::check::check;
-use crate::compile::compile;
+use crate::compile::{Evaluated, compile};
 use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
 use crate::parse::parse_program;
+use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_budget, substitute};
 use crate::symbolic::simplify::simplify;
 use crate::symbolic::{Expr, Node};
@@ -60,7 +61,9 @@ impl Session {
                 return Err(Error::interrupted());
             }
             let outcome = self.run_statement(stmt)?;
-            if let Some(outcome) = outcome {
+            if let Some(Outcome::Several(outcomes)) = &outcome {
+                outcomes.iter().for_each(&mut *emit);
+            } else if let Some(outcome) = outcome {
                 emit(&outcome);
                 if is_interrupted_run(&outcome) {
                     return Err(Error::interrupted());
@@ -78,6 +81,7 @@ impl Session {
                 self.define_function(name, params, body)?
             }
             StmtKind::DefineValue { name, value } => self.define_value(name, value)?,
+            StmtKind::Expr(e) if load_path(e).is_some() => self.load(e)?,
             StmtKind::Expr(e) => {
                 let outcome = self.show(e)?;
                 self.keep_as_ans(&outcome);
@@ -218,6 +222,7 @@ impl Session {
         lowerer.defining = Some(&name.name);
         let lowered = lowerer.scalar(body)?;
         self.check_no_cycle(&name.name, lowered, body.span)?;
+        self.check_data_lengths(lowered, &param_names, body.span)?;
         let function = UserFunction {
             params: param_names,
             body: lowered,
@@ -228,9 +233,41 @@ impl Session {
         Ok(Outcome::Function {
             name: name.name.clone(),
             params: params.iter().map(|p| p.name.clone()).collect(),
-            body: lowered,
+            body: self.with_data_shown(lowered)?,
             defined: true,
         })
+    }
+
+    /// `body` with the names of data vectors as data (for display: they
+    /// print in their own place, `w*X`).
+    fn with_data_shown(&self, body: Expr) -> Result<Expr> {
+        if !crate::symbolic::data::any_data() {
+            return Ok(body);
+        }
+        let map: HashMap<Rc<str>, Expr> = free_vars(body)
+            .into_iter()
+            .filter_map(|v| match self.values.get(&*v) {
+                Some(Value::Scalar(e)) if e.as_data().is_some() => Some((v, *e)),
+                _ => None,
+            })
+            .collect();
+        substitute(body, &map)
+    }
+
+    /// Vectors of different lengths in a body are an error when it is
+    /// defined (with the data defined now), not only when it is used.
+    fn check_data_lengths(&self, body: Expr, params: &[Rc<str>], span: Span) -> Result<()> {
+        if !crate::symbolic::data::any_data() {
+            return Ok(());
+        }
+        let resolved = self.resolve(body, params).map_err(|e| e.at(span))?;
+        match crate::symbolic::data::data_len(resolved) {
+            Err(crate::symbolic::data::Mismatch(a, b)) => Err(Error::name(
+                format!("this combines vectors of different lengths ({a} and {b})"),
+                span,
+            )),
+            Ok(_) => Ok(()),
+        }
     }
 
     /// A definition that would make a function call itself, directly or
@@ -277,6 +314,15 @@ impl Session {
         check_definable(name)?;
         let lowered = Lowerer::new(self, Mode::Now, Vec::new()).value(value)?;
         let lowered = self.close_value(lowered, name, value.span)?;
+        let lowered = match crate::lower::as_data(lowered) {
+            Value::Scalar(e) => {
+                match crate::data::as_vector(&name.name, e).map_err(|e| e.at(value.span))? {
+                    Some(vector) => Value::Scalar(vector),
+                    None => Value::Scalar(e),
+                }
+            }
+            other => other,
+        };
         if let Value::Function(f) = lowered {
             return self.define_function_value(name, f);
         }
@@ -433,6 +479,27 @@ impl Session {
         }
     }
 
+    /// `load("file.csv")`: one data vector per column, all or none.
+    fn load(&mut self, e: &syntax::Expr) -> Result<Outcome> {
+        let Some(path) = load_path(e) else {
+            return Err(Error::internal("load without a path"));
+        };
+        let columns = crate::data::load_csv(path).map_err(|err| err.at(e.span))?;
+        let mut outcomes = Vec::new();
+        for (name, values) in columns {
+            let data = crate::symbolic::data::DataRef::new(&name, values.clone());
+            self.functions.remove(&name);
+            self.values
+                .insert(name.clone(), Value::Scalar(Expr::data(data)));
+            self.remember(&name);
+            outcomes.push(Outcome::Define {
+                name,
+                value: Shown::Vector(values),
+            });
+        }
+        Ok(Outcome::Several(outcomes))
+    }
+
     fn check(&mut self, left: &syntax::Expr, right: &syntax::Expr) -> Result<Outcome> {
         let mut lowerer = Lowerer::new(self, Mode::Now, Vec::new());
         let a = lowerer.scalar(left)?;
@@ -457,27 +524,41 @@ impl Session {
                 d.function.span,
             ));
         }
-        let options = self.descent_options(d, f.params.len())?;
+        let param_names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+        let rows = crate::data::minimizable(body, &f.name, &param_names)
+            .map_err(|e| e.at(d.function.span))?;
+        let mut options = self.descent_options(d, f.params.len())?;
+        let batches = self.batches(d, &rows)?;
+        if let Some(b) = batches {
+            options.extra = vec![
+                ("batch".into(), b.size as f64),
+                ("seed".into(), b.seed as f64),
+            ];
+        }
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
         let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
         let mut outputs = vec![body];
         outputs.extend(&gradient);
-        let tape = compile(&outputs, &names)?;
-        let hessian = if options.methods.iter().any(Method::needs_hessian) {
+        let hessian_exprs = if options.methods.iter().any(Method::needs_hessian) {
             let rows: Vec<Vec<Expr>> = gradient
                 .iter()
                 .map(|g| crate::lower::gradient(*g, &f.params))
                 .collect::<Result<_>>()?;
-            Some(compile(&rows.concat(), &names)?)
+            Some(rows.concat())
         } else {
             None
         };
+        let compiled = Compiled::new(&outputs, hessian_exprs.as_deref(), &names, !rows.is_empty())
+            .map_err(|e| e.at(d.function.span))?;
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
         // Before the runs: after a Ctrl-C the symbolic passes would refuse
         // to work, and the interrupted comparison would lose its report.
-        let theory = match options.over {
-            Some(_) => constant_hessian(&gradient, &f.params)?.and_then(|h| theory::quadratic(&h)),
-            None => None,
+        // The theory is that of full-batch steps.
+        let theory = match (options.over, batches) {
+            (Some(_), None) => {
+                constant_hessian(&gradient, &f.params)?.and_then(|h| theory::quadratic(&h))
+            }
+            _ => None,
         };
         let mut runs = Vec::new();
         for (start, lr, method) in options.combinations() {
@@ -488,11 +569,7 @@ impl Session {
                 tol: options.tol,
                 method: method.clone(),
             };
-            let objective = match &hessian {
-                Some(h) => Objective::with_hessian(&tape, h),
-                None => Objective::new(&tape),
-            };
-            let run = descent::run(objective, &start, &config, &INTERRUPT);
+            let run = compiled.run(&start, &config, batches);
             let mut settings = vec![("lr".to_string(), lr)];
             settings.extend(
                 method
@@ -500,6 +577,7 @@ impl Session {
                     .into_iter()
                     .map(|(k, v)| (k.to_string(), v)),
             );
+            settings.extend(options.extra.iter().cloned());
             let interrupted = run.status == descent::Status::Interrupted;
             runs.push(DescentOutcome {
                 function: d.function.name.clone(),
@@ -570,14 +648,6 @@ impl Session {
             None => (vec![Method::Gd], false),
             Some(list) => (self.methods(list)?, list.is_list),
         };
-        for (clause, what) in [(&d.batch, "batch"), (&d.seed, "seed")] {
-            if let Some(e) = clause {
-                return Err(Error::name(
-                    format!("'{what}' needs data, which is not available yet"),
-                    e.span,
-                ));
-            }
-        }
         if d.plot.is_some() {
             return Err(Error::name("plots are not available yet", d.function.span));
         }
@@ -609,7 +679,62 @@ impl Session {
             steps,
             tol,
             every,
+            extra: Vec::new(),
         })
+    }
+
+    /// `batch N` and `seed S`: minibatches of N rows (at most the rows
+    /// there are), shuffled from seed S (`data::DEFAULT_SEED` when absent).
+    fn batches(&self, d: &Descent, rows: &[usize]) -> Result<Option<descent::Batches>> {
+        let number = |e: &syntax::Expr, what: &str, min: u64| -> Result<u64> {
+            let v = Lowerer::new(self, Mode::Now, Vec::new()).scalar(e)?;
+            let x = constant_value(v)
+                .ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
+            whole(x, what, e.span, min)
+        };
+        let Some(batch) = &d.batch else {
+            if let Some(seed) = &d.seed {
+                return Err(Error::name(
+                    "'seed' picks the minibatches, so it needs 'batch N' too",
+                    seed.span,
+                ));
+            }
+            return Ok(None);
+        };
+        let size = number(batch, "batch", 1)?;
+        let n_rows = match rows {
+            [] => {
+                return Err(Error::name(
+                    format!(
+                        "'batch' takes rows of data, but {} uses no data",
+                        d.function.name
+                    ),
+                    batch.span,
+                ));
+            }
+            [n] => *n,
+            _ => {
+                return Err(Error::name(
+                    format!(
+                        "'batch' needs data of one length, but {} uses data of lengths {}",
+                        d.function.name,
+                        rows.iter()
+                            .map(usize::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    batch.span,
+                ));
+            }
+        };
+        let seed = match &d.seed {
+            Some(seed) => number(seed, "seed", 0)?,
+            None => crate::data::DEFAULT_SEED,
+        };
+        Ok(Some(descent::Batches {
+            size: (size as usize).min(n_rows.max(1)),
+            seed,
+        }))
     }
 
     fn methods(&self, list: &syntax::Methods) -> Result<Vec<Method>> {
@@ -631,7 +756,7 @@ impl Session {
 
     /// The starting points, and whether they were written as a list.
     fn starts(&self, from: &syntax::Expr, n: usize, name: &str) -> Result<(Vec<Vec<f64>>, bool)> {
-        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(from)?;
+        let value = data_as_list(Lowerer::new(self, Mode::Now, Vec::new()).value(from)?);
         let (items, listed) = match value {
             Value::List(items) => (items, true),
             other => (vec![other], false),
@@ -654,7 +779,7 @@ impl Session {
         let Some(lr) = lr else {
             return Ok((vec![0.1], false));
         };
-        let value = Lowerer::new(self, Mode::Now, Vec::new()).value(lr)?;
+        let value = data_as_list(Lowerer::new(self, Mode::Now, Vec::new()).value(lr)?);
         let (items, listed) = match value {
             Value::List(items) => (items, true),
             other => (vec![other], false),
@@ -691,6 +816,59 @@ struct DescentOptions {
     steps: u64,
     tol: f64,
     every: Option<u64>,
+    /// Settings shown after the method's: `batch` and `seed`.
+    extra: Vec<(String, f64)>,
+}
+
+/// A loss compiled for descent: a tape, or a program over data rows.
+enum Compiled {
+    Tape(crate::compile::Tape, Option<crate::compile::Tape>),
+    Rows(
+        crate::compile::DataProgram,
+        Option<crate::compile::DataProgram>,
+    ),
+}
+
+impl Compiled {
+    fn new(
+        outputs: &[Expr],
+        hessian: Option<&[Expr]>,
+        names: &[&str],
+        data: bool,
+    ) -> Result<Compiled> {
+        use crate::compile::compile_rows;
+        Ok(if data {
+            let h = hessian.map(|h| compile_rows(h, names)).transpose()?;
+            Compiled::Rows(compile_rows(outputs, names)?, h)
+        } else {
+            let h = hessian.map(|h| compile(h, names)).transpose()?;
+            Compiled::Tape(compile(outputs, names)?, h)
+        })
+    }
+
+    fn run(
+        &self,
+        start: &[f64],
+        config: &Config,
+        batches: Option<descent::Batches>,
+    ) -> descent::Run {
+        match self {
+            Compiled::Tape(tape, hessian) => {
+                let objective = match hessian {
+                    Some(h) => Objective::with_hessian(tape, h),
+                    None => Objective::new(tape),
+                };
+                descent::run(objective, start, config, &INTERRUPT)
+            }
+            Compiled::Rows(program, hessian) => {
+                let objective = descent::DataObjective {
+                    program,
+                    hessian: hessian.as_ref(),
+                };
+                descent::run_rows(objective, start, config, batches, &INTERRUPT)
+            }
+        }
+    }
 }
 
 impl DescentOptions {
@@ -715,7 +893,12 @@ fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<
     for g in gradient {
         let row: Option<Vec<f64>> = crate::lower::gradient(*g, params)?
             .into_iter()
-            .map(|e| e.as_num().map(crate::symbolic::Num::to_f64))
+            // A number, or over data a closed expression (2mean(X^2)).
+            .map(|e| match e.as_num() {
+                Some(n) => Some(n.to_f64()),
+                None if has_data(e) => constant_value(e),
+                None => None,
+            })
             .collect();
         match row {
             Some(row) => rows.push(row),
@@ -788,11 +971,24 @@ pub fn constant_value(e: Expr) -> Option<f64> {
     if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
         return None;
     }
+    if has_data(e) {
+        return match crate::data::evaluate(e) {
+            Ok(Some(Evaluated::Number(x))) => Some(x),
+            _ => None,
+        };
+    }
     let tape = compile(&[e], &[]).ok()?;
     tape.eval_once(&[]).first().copied()
 }
 
 fn scalar_outcome(e: Expr) -> Result<Outcome> {
+    if has_data(e) {
+        return Ok(match crate::data::evaluate(e)? {
+            Some(Evaluated::Number(x)) => Outcome::Number(x),
+            Some(Evaluated::Vector(v)) => Outcome::Vector(v),
+            None => Outcome::Expr(e),
+        });
+    }
     Ok(match constant_value(e) {
         Some(x) => Outcome::Number(x),
         None => Outcome::Expr(e),
@@ -838,6 +1034,9 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
         constant_value(*e).ok_or_else(|| Error::name("a value must be made of numbers", span))
     };
     match value {
+        Value::Scalar(e) if e.as_data().is_some() => Ok(Shown::Vector(
+            e.as_data().map_or(Vec::new(), |d| d.values().to_vec()),
+        )),
         Value::Scalar(e) => Ok(Shown::Number(number(e)?)),
         Value::Tuple(items) => Ok(Shown::Vector(
             items.iter().map(number).collect::<Result<_>>()?,
@@ -861,6 +1060,37 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
             format!("{} cannot be stored as a value", other.describe()),
             span,
         )),
+    }
+}
+
+/// A defined list of numbers (stored as a data vector) as the list it was,
+/// for `from` and `lr`.
+fn data_as_list(value: Value) -> Value {
+    match &value {
+        Value::Scalar(e) => match e.as_data() {
+            Some(data) => Value::List(
+                data.values()
+                    .iter()
+                    .map(|x| Value::Scalar(Expr::float(*x)))
+                    .collect(),
+            ),
+            None => value,
+        },
+        _ => value,
+    }
+}
+
+/// The path of a `load("...")` statement.
+fn load_path(e: &syntax::Expr) -> Option<&str> {
+    let syntax::ExprKind::Call { callee, args } = &e.kind else {
+        return None;
+    };
+    match (&callee.kind, args.as_slice()) {
+        (syntax::ExprKind::Name(name), [arg]) if name == "load" => match &arg.kind {
+            syntax::ExprKind::String(path) => Some(path),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

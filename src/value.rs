@@ -90,6 +90,9 @@ pub enum Outcome {
     Check(CheckOutcome),
     Descent(Box<DescentOutcome>),
     Compare(Box<CompareOutcome>),
+    /// What one statement defined several of (`load` defines a vector per
+    /// column): reported one by one.
+    Several(Vec<Outcome>),
 }
 
 /// One descent run with everything a report shows about it.

@@ -25,7 +25,7 @@ use gd::syntax::StmtKind;
 
 /// A random expression in x and y, as a plain tree.
 #[derive(Clone, Debug)]
-enum Tree {
+pub(crate) enum Tree {
     Int(i32),
     Frac(i32, u8),
     X,
@@ -60,7 +60,7 @@ const ANALYTIC: [Func; 13] = [
 ];
 const KINKED: [Func; 3] = [Func::Abs, Func::Sign, Func::Step];
 
-fn tree(analytic_only: bool) -> impl Strategy<Value = Tree> {
+pub(crate) fn tree(analytic_only: bool) -> impl Strategy<Value = Tree> {
     let leaf = prop_oneof![
         (-5i32..=5).prop_map(Tree::Int),
         (-9i32..=9, 2u8..=7).prop_map(|(p, q)| Tree::Frac(p, q)),
@@ -188,6 +188,8 @@ impl Field for f64 {
                     0.5
                 }
             }
+            // A reduction of a number (no data) is the number.
+            Func::Sum | Func::Mean => x,
             Func::Min | Func::Max => f64::NAN,
         }
     }
@@ -273,7 +275,7 @@ impl Tree {
         }
     }
 
-    fn build(&self) -> Expr {
+    pub(crate) fn build(&self) -> Expr {
         match self {
             Tree::Int(n) => Expr::int(*n as i64),
             Tree::Frac(p, q) => Expr::num(Num::ratio(*p as i128, *q as i128)),

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod data;
 mod golden;
 mod oracle;
 mod properties;

@@ -21,7 +21,7 @@
 //! 1e-9 relative.
 
 use super::Culprit;
-use crate::compile::{Tape, Workspace};
+use crate::compile::{DataProgram, DataWork, Tape, Workspace};
 use crate::symbolic::print::format_number;
 use crate::syntax::Sense;
 
@@ -350,10 +350,26 @@ pub(super) struct Optimizer<'a> {
     newton: Option<Newton<'a>>,
 }
 
+/// Where Newton's method gets the Hessian: a tape of its n*n entries, or
+/// a program over data (evaluated on the rows of the current minibatch).
+#[derive(Copy, Clone, Debug)]
+pub enum Hessian<'a> {
+    Tape(&'a Tape),
+    Rows(&'a DataProgram),
+}
+
+/// A Hessian source with its registers.
+enum HessianEval<'a> {
+    Tape(&'a Tape, Workspace),
+    Rows(&'a DataProgram, DataWork),
+}
+
 /// Newton's method's tape and scratch space.
 struct Newton<'a> {
-    tape: &'a Tape,
-    work: Workspace,
+    source: HessianEval<'a>,
+    /// The rows of the current minibatch (see `Optimizer::use_rows`).
+    rows: Vec<u32>,
+    batched: bool,
     /// The Hessian at x, row-major, then its elimination in place.
     matrix: Vec<f64>,
     /// The gradient, then the Newton direction `H^-1 g`.
@@ -369,7 +385,7 @@ impl<'a> Optimizer<'a> {
         method: &Method,
         sense: Sense,
         n_params: usize,
-        hessian: Option<&'a Tape>,
+        hessian: Option<Hessian<'a>>,
     ) -> Optimizer<'a> {
         let sign = match sense {
             Sense::Minimize => 1.0,
@@ -388,9 +404,13 @@ impl<'a> Optimizer<'a> {
             _ => vec![],
         };
         let newton = match (method, hessian) {
-            (Method::Newton, Some(tape)) => Some(Newton {
-                tape,
-                work: tape.workspace(),
+            (Method::Newton, Some(hessian)) => Some(Newton {
+                source: match hessian {
+                    Hessian::Tape(tape) => HessianEval::Tape(tape, tape.workspace()),
+                    Hessian::Rows(program) => HessianEval::Rows(program, program.workspace()),
+                },
+                rows: Vec::new(),
+                batched: false,
                 matrix: vec![0.0; n_params * n_params],
                 direction: vec![0.0; n_params],
             }),
@@ -404,6 +424,16 @@ impl<'a> Optimizer<'a> {
             first,
             second,
             newton,
+        }
+    }
+
+    /// The rows of the minibatch the next update's gradient comes from, so
+    /// that Newton's Hessian is taken on the same rows.
+    pub(super) fn use_rows(&mut self, rows: &[u32]) {
+        if let Some(newton) = &mut self.newton {
+            newton.rows.clear();
+            newton.rows.extend_from_slice(rows);
+            newton.batched = true;
         }
     }
 
@@ -497,7 +527,13 @@ impl Newton<'_> {
     /// singular.
     fn update(&mut self, x: &mut [f64], grad: &[f64], lr: f64) -> Result<(), (Culprit, f64)> {
         let n = x.len();
-        self.tape.eval(x, &mut self.work, &mut self.matrix);
+        match &mut self.source {
+            HessianEval::Tape(tape, work) => tape.eval(x, work, &mut self.matrix),
+            HessianEval::Rows(program, work) => {
+                let rows = self.batched.then_some(self.rows.as_slice());
+                program.eval(x, rows, work, &mut self.matrix);
+            }
+        }
         if let Some(k) = self.matrix.iter().position(|h| !h.is_finite()) {
             return Err((Culprit::Hessian(k / n, k % n), self.matrix[k]));
         }

@@ -130,6 +130,11 @@ pub fn vars_text(session: &Session) -> String {
 fn value_text(value: &Value) -> String {
     let join = |items: Vec<String>| items.join(", ");
     match value {
+        // A data vector (a defined list of numbers, or a column of a file).
+        Value::Scalar(e) if e.as_data().is_some() => {
+            let values = e.as_data().map(|d| d.values().to_vec()).unwrap_or_default();
+            gd::report::long_vector_text(&values, "[", "]")
+        }
         Value::Scalar(e) => match constant_value(*e) {
             Some(x) => format_number(x),
             None => to_text(*e),

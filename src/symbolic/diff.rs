@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use super::data::{data_len, has_data};
 use super::expr::{Expr, Func, Node, add, call, div, mul, neg, pow, sub};
 use super::num::Num;
 use super::rewrite::{check_budget, depends_on};
@@ -40,8 +41,8 @@ impl Differentiator<'_> {
         check_budget()?;
         let node = e.node();
         let out = match &*node {
-            // d c = 0
-            Node::Num(_) | Node::Const(_) => Expr::zero(),
+            // d c = 0; data are constants
+            Node::Num(_) | Node::Const(_) | Node::Data(_) => Expr::zero(),
             // d x = 1, d y = 0
             Node::Var(name) => Expr::int(i64::from(**name == *self.var)),
             // d (a + b + ...) = da + db + ...
@@ -109,6 +110,7 @@ impl Differentiator<'_> {
         let du = self.d(u)?;
         let outer = match func {
             Func::Min | Func::Max => return self.min_max(func, args, du),
+            Func::Sum | Func::Mean => return Ok(reduction(func, u, du)),
             // d sign = d step = 0 (almost everywhere, as in PyTorch)
             Func::Sign | Func::Step => return Ok(Expr::zero()),
             _ if du.is_num(Num::ZERO) => return Ok(Expr::zero()),
@@ -160,6 +162,19 @@ impl Differentiator<'_> {
             mul([call(Func::Step, vec![a_wins]), da]),
             mul([call(Func::Step, vec![b_wins]), db]),
         ]))
+    }
+}
+
+/// d mean(u) = mean(du) and d sum(u) = sum(du) (both are linear). When du
+/// has no data left, the mean of it is itself, and the sum of it is n times
+/// itself, n being the rows of u.
+fn reduction(func: Func, u: Expr, du: Expr) -> Expr {
+    if has_data(du) {
+        return call(func, vec![du]);
+    }
+    match (func, data_len(u)) {
+        (Func::Sum, Ok(Some(n))) => mul([Expr::int(n as i64), du]),
+        _ => du,
     }
 }
 

@@ -17,6 +17,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+pub use super::data::DataRef;
 use super::num::Num;
 
 /// A handle to a canonical expression node. Valid only on the thread that
@@ -53,10 +54,14 @@ pub enum Func {
     Sigmoid,
     Min,
     Max,
+    /// `sum(v)`: the sum over the rows of the data in `v` (see `data`).
+    Sum,
+    /// `mean(v)`: the mean over the rows of the data in `v`.
+    Mean,
 }
 
 impl Func {
-    pub const ALL: [Func; 19] = [
+    pub const ALL: [Func; 21] = [
         Func::Sin,
         Func::Cos,
         Func::Tan,
@@ -76,6 +81,8 @@ impl Func {
         Func::Sigmoid,
         Func::Min,
         Func::Max,
+        Func::Sum,
+        Func::Mean,
     ];
 
     pub fn name(self) -> &'static str {
@@ -99,6 +106,8 @@ impl Func {
             Func::Sigmoid => "sigmoid",
             Func::Min => "min",
             Func::Max => "max",
+            Func::Sum => "sum",
+            Func::Mean => "mean",
         }
     }
 
@@ -109,8 +118,14 @@ impl Func {
         }
     }
 
+    /// Whether this reduces data to a number (`sum`, `mean`).
+    pub fn is_reduction(self) -> bool {
+        matches!(self, Func::Sum | Func::Mean)
+    }
+
     /// The function's value at a number (IEEE semantics: nan outside the
-    /// domain, inf at poles).
+    /// domain, inf at poles). A reduction of one number is that number: a
+    /// value without data is one row.
     pub fn apply(self, args: &[f64]) -> f64 {
         let x = args.first().copied().unwrap_or(f64::NAN);
         match self {
@@ -133,6 +148,7 @@ impl Func {
             Func::Sigmoid => sigmoid(x),
             Func::Min => min_max(x, args.get(1).copied(), f64::min),
             Func::Max => min_max(x, args.get(1).copied(), f64::max),
+            Func::Sum | Func::Mean => x,
         }
     }
 }
@@ -187,6 +203,8 @@ pub enum Node {
     Num(Num),
     Const(Constant),
     Var(Rc<str>),
+    /// A data vector: a constant with one value per row (see `data`).
+    Data(DataRef),
     /// Two or more terms, sorted by `order`, no two alike, no zero.
     Add(Box<[Expr]>),
     /// Two or more factors, sorted by `order`, at most one number (first),
@@ -280,6 +298,18 @@ impl Expr {
         self.as_num() == Some(n)
     }
 
+    /// The data vector `data` as an expression.
+    pub fn data(data: DataRef) -> Expr {
+        intern(Node::Data(data))
+    }
+
+    pub fn as_data(self) -> Option<DataRef> {
+        match &*self.node() {
+            Node::Data(d) => Some(d.clone()),
+            _ => None,
+        }
+    }
+
     pub fn as_var(self) -> Option<Rc<str>> {
         match &*self.node() {
             Node::Var(name) => Some(name.clone()),
@@ -304,6 +334,7 @@ pub fn order(a: Expr, b: Expr) -> Ordering {
             .then_with(|| is_float(*x).cmp(&is_float(*y))),
         (Node::Const(x), Node::Const(y)) => x.cmp(y),
         (Node::Var(x), Node::Var(y)) => x.cmp(y),
+        (Node::Data(x), Node::Data(y)) => x.order(y),
         (Node::Add(x), Node::Add(y)) | (Node::Mul(x), Node::Mul(y)) => order_slices(x, y),
         (Node::Pow(b1, e1), Node::Pow(b2, e2)) => order(*b1, *b2).then_with(|| order(*e1, *e2)),
         (Node::Call(f, x), Node::Call(g, y)) => f.cmp(g).then_with(|| order_slices(x, y)),
@@ -321,11 +352,12 @@ fn rank(node: &Node) -> u8 {
         Node::Num(_) => 0,
         Node::Const(_) => 1,
         Node::Var(_) => 2,
-        Node::Pow(..) => 3,
-        Node::Mul(_) => 4,
-        Node::Add(_) => 5,
-        Node::Call(..) => 6,
-        Node::Apply(..) => 7,
+        Node::Data(_) => 3,
+        Node::Pow(..) => 4,
+        Node::Mul(_) => 5,
+        Node::Add(_) => 6,
+        Node::Call(..) => 7,
+        Node::Apply(..) => 8,
     }
 }
 
@@ -574,7 +606,52 @@ pub fn call(func: Func, args: Vec<Expr>) -> Expr {
     if let Some(value) = fold_call(func, &args) {
         return value;
     }
+    if func.is_reduction()
+        && let Some((coefficient, rest)) = numeric_content(args[0])
+    {
+        // sum(2v) = 2sum(v): numbers come out of reductions, as a student
+        // writes them.
+        return mul([Expr::num(coefficient), call(func, vec![rest])]);
+    }
     intern(Node::Call(func, args.into()))
+}
+
+/// `2x` as `(2, x)`, `2a - 4b` as `(2, a - 2b)`: the number that divides
+/// every term (an integer greater than one, or -1 times one when every
+/// term is negative), when there is one.
+fn numeric_content(e: Expr) -> Option<(Num, Expr)> {
+    let terms: Vec<Expr> = match &*e.node() {
+        Node::Add(terms) => terms.to_vec(),
+        _ => vec![e],
+    };
+    let coefficients: Vec<Num> = terms.iter().map(|t| split_coefficient(*t).0).collect();
+    let mut gcd: i64 = 0;
+    for c in &coefficients {
+        match c.as_integer() {
+            Some(k) => gcd = integer_gcd(gcd, k.unsigned_abs() as i64),
+            None if terms.len() == 1 && c.is_finite() && !c.is_one() => {
+                return Some((*c, split_coefficient(e).1));
+            }
+            None => return None,
+        }
+    }
+    let all_negative = coefficients.iter().all(|c| c.is_negative());
+    let content = if all_negative { -gcd } else { gcd };
+    if content == 1 || content == 0 {
+        return None;
+    }
+    let scale = Expr::num(Num::int(content).recip());
+    Some((
+        Num::int(content),
+        add(terms.iter().map(|t| mul([scale, *t]))),
+    ))
+}
+
+fn integer_gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 fn fold_call(func: Func, args: &[Expr]) -> Option<Expr> {
@@ -602,6 +679,8 @@ fn fold_call(func: Func, args: &[Expr]) -> Option<Expr> {
         Func::Log2 => exact_log(n, 2),
         Func::Log10 => exact_log(n, 10),
         Func::Sigmoid if n.is_zero() => Some(Expr::num(Num::HALF)),
+        // A number is one row.
+        Func::Sum | Func::Mean => Some(Expr::num(n)),
         Func::Abs => Some(Expr::num(n.abs())),
         Func::Sign | Func::Step => Some(Expr::float(func.apply(&[n.to_f64()]))),
         Func::Min | Func::Max => {
@@ -637,7 +716,7 @@ pub fn apply(name: &str, args: Vec<Expr>) -> Expr {
 /// The one place that knows how to put each kind of node back together.
 pub fn rebuild(node: &Node, children: Vec<Expr>) -> Expr {
     match node {
-        Node::Num(_) | Node::Const(_) | Node::Var(_) => intern(node.clone()),
+        Node::Num(_) | Node::Const(_) | Node::Var(_) | Node::Data(_) => intern(node.clone()),
         Node::Add(_) => add(children),
         Node::Mul(_) => mul(children),
         Node::Pow(..) => pow(children[0], children[1]),
@@ -649,7 +728,7 @@ pub fn rebuild(node: &Node, children: Vec<Expr>) -> Expr {
 /// The children of a node, in order.
 pub fn children(node: &Node) -> Vec<Expr> {
     match node {
-        Node::Num(_) | Node::Const(_) | Node::Var(_) => Vec::new(),
+        Node::Num(_) | Node::Const(_) | Node::Var(_) | Node::Data(_) => Vec::new(),
         Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) | Node::Apply(_, xs) => xs.to_vec(),
         Node::Pow(b, e) => vec![*b, *e],
     }

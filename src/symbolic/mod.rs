@@ -5,6 +5,7 @@
 //! Invariant: nothing here knows about spans, the user's session or output
 //! streams; printing produces strings, it never writes them.
 
+pub mod data;
 pub mod diff;
 pub mod expr;
 pub mod num;

@@ -151,6 +151,8 @@ enum Group {
     Numeric,
     /// Powers of variables, alphabetically.
     Variable,
+    /// Data vectors and their powers, alphabetically: `w*X`.
+    Data,
     /// Calls and their powers.
     Call,
     /// Other powers: `(x + 1)^2`, `sqrt(2x)`.
@@ -187,6 +189,7 @@ impl Layout {
         match &*node {
             Node::Const(c) => Rc::new(D::Const(*c)),
             Node::Var(name) => Rc::new(D::Var(name.clone())),
+            Node::Data(data) => Rc::new(D::Var(data.name().into())),
             Node::Add(_) => {
                 let terms = self.sorted_terms(e);
                 Rc::new(D::Sum(terms.iter().map(|t| self.signed(*t)).collect()))
@@ -329,6 +332,7 @@ impl Layout {
         }
         let within = match a.group {
             Group::Variable => a.base.as_var().cmp(&b.base.as_var()),
+            Group::Data => self.cmp_bases(a.base, b.base),
             Group::Power | Group::Sum => self.cmp_bases(a.base, b.base),
             Group::Numeric | Group::Call => Ordering::Equal,
         };
@@ -407,6 +411,7 @@ fn factor_key(base: Expr, exponent_is_one: bool, factor: Expr) -> FactorKey {
     let group = match &*base.node() {
         Node::Num(_) | Node::Const(_) => Group::Numeric,
         Node::Var(_) => Group::Variable,
+        Node::Data(_) => Group::Data,
         Node::Call(..) | Node::Apply(..) => Group::Call,
         Node::Add(_) if exponent_is_one => Group::Sum,
         _ => Group::Power,
@@ -666,6 +671,8 @@ fn name_lead(name: &str) -> Lead {
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
         (Some('e' | 'E'), Some(c)) if c.is_ascii_digit() => Lead::ExponentLetter,
+        // A data vector written as a list, `[1, 2]`: nothing glues onto it.
+        (Some('['), _) => Lead::Digit,
         _ => Lead::Letter,
     }
 }
@@ -1092,7 +1099,13 @@ fn operator_command(func: Func) -> Option<&'static str> {
         Func::Log10 => "\\log_{10}",
         Func::Min => "\\min",
         Func::Max => "\\max",
-        Func::Exp | Func::Abs | Func::Sign | Func::Step | Func::Sigmoid => return None,
+        Func::Exp
+        | Func::Abs
+        | Func::Sign
+        | Func::Step
+        | Func::Sigmoid
+        | Func::Sum
+        | Func::Mean => return None,
     })
 }
 
@@ -1194,6 +1207,10 @@ fn write_sexpr(out: &mut String, e: Expr) {
         }
         Node::Var(name) => {
             out.push_str(name);
+            return;
+        }
+        Node::Data(data) => {
+            out.push_str(data.name());
             return;
         }
         Node::Add(terms) => ("+", terms),

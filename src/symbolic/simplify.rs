@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use super::expr::{Expr, Func, Node, add, mul, pow, split_coefficient, split_power};
+use super::expr::{Expr, Func, Node, add, call, mul, pow, split_coefficient, split_power};
 use super::num::Num;
 use super::rewrite::{check_budget, map_bottom_up, tree_size};
 use crate::error::Result;
@@ -61,6 +61,11 @@ fn simplify_node(e: Expr) -> Expr {
                 }
             }
         }
+        Node::Mul(factors) if negated_reduction(factors).is_some() => {
+            if let Some(inside) = negated_reduction(factors) {
+                consider_with(inside, 0);
+            }
+        }
         Node::Mul(_) | Node::Pow(..) if tree_size(e) < EXPAND_TRY_LIMIT => {
             if let Ok(expanded) = expand_node(e) {
                 consider_with(expanded, 0);
@@ -69,6 +74,25 @@ fn simplify_node(e: Expr) -> Expr {
         _ => {}
     }
     best
+}
+
+/// -mean(a - b) = mean(b - a), and the same for sum: the minus moves
+/// inside a reduction of a sum.
+fn negated_reduction(factors: &[Expr]) -> Option<Expr> {
+    let [minus_one, reduction] = factors else {
+        return None;
+    };
+    if !minus_one.is_num(Num::MINUS_ONE) {
+        return None;
+    }
+    match &*reduction.node() {
+        Node::Call(func, args)
+            if func.is_reduction() && matches!(*args[0].node(), Node::Add(_)) =>
+        {
+            Some(call(*func, vec![mul([Expr::int(-1), args[0]])]))
+        }
+        _ => None,
+    }
 }
 
 // ------------------------------------------------------------ expand

@@ -1,0 +1,254 @@
+//! The descent loop on a loss over data: the same optimizers, trace, status
+//! and verdict as `run`, on a program compiled over rows (see
+//! `compile::rows`), with minibatches when asked.
+//!
+//! Each step evaluates the loss and its gradient on all rows at the current
+//! point: that is the trace entry (so `f`, the gradient norm, `tol` and the
+//! verdict mean the same with and without batches). With `batch N`, the
+//! update then uses the gradient on the next minibatch from the `Sampler`
+//! (Newton's method takes its Hessian on the same rows).
+//!
+//! Invariant: as in `run`, everything is allocated before the first update.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::method::{Hessian, Optimizer};
+use super::{
+    Config, Divergence, Recent, Run, Status, Trace, Verdict, convergence_threshold, euclidean_norm,
+    find_divergence, judge, rate, trace_every,
+};
+use crate::compile::DataProgram;
+use crate::data::Sampler;
+
+/// A loss over data: a program with outputs `[f, df/dp1, ..., df/dpn]` and,
+/// for Newton's method, one of the n*n second derivatives.
+#[derive(Copy, Clone, Debug)]
+pub struct DataObjective<'a> {
+    pub program: &'a DataProgram,
+    pub hessian: Option<&'a DataProgram>,
+}
+
+/// Minibatches: `size` rows per step (at most the rows there are), drawn
+/// by a sampler seeded with `seed`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Batches {
+    pub size: usize,
+    pub seed: u64,
+}
+
+/// Runs the descent from `start` on a loss over data; `batches` makes it
+/// stochastic. Every program must read data of one length when batched.
+///
+/// # Panics
+/// When the programs do not have `start.len()` parameters and the right
+/// number of outputs, or the method needs the Hessian and there is none.
+pub fn run_rows(
+    objective: DataObjective<'_>,
+    start: &[f64],
+    config: &Config,
+    batches: Option<Batches>,
+    interrupt: &AtomicBool,
+) -> Run {
+    let program = objective.program;
+    let n = start.len();
+    assert_eq!(program.n_params(), n, "one start coordinate per parameter");
+    assert_eq!(program.n_outputs(), n + 1, "outputs are [f, gradient]");
+    let n_rows = program.row_counts().into_iter().max().unwrap_or(0);
+    let every = trace_every(config.steps);
+    let check_interrupt_mask = interrupt_mask(program.row_ops().max(1) * n_rows.max(1));
+    let threshold = convergence_threshold(config.tol);
+    let expected_entries = (config.steps / every).saturating_add(2);
+    let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
+    let mut recent = Recent::new(n);
+    let hessian = objective.hessian.map(Hessian::Rows);
+    let mut optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
+    let mut sampler = batches.map(|b| Sampler::new(n_rows, b.size.clamp(1, n_rows.max(1)), b.seed));
+    let mut work = program.workspace();
+    let mut x = start.to_vec();
+    let mut out = vec![0.0; n + 1];
+    let mut batch_out = vec![0.0; n + 1];
+    let mut next_traced = 0u64;
+    let mut converged_at = None;
+    let mut reason = None;
+    let mut k = 0u64;
+    let status = loop {
+        program.eval(&x, None, &mut work, &mut out);
+        let (f, grad) = (out[0], &out[1..]);
+        let norm = euclidean_norm(grad);
+        recent.push(&x, norm);
+        if k == next_traced {
+            trace.push(k, &x, f, grad);
+            next_traced = next_traced.saturating_add(every);
+        }
+        if let Some((culprit, number)) = find_divergence(&x, f, grad) {
+            reason = Some(Divergence {
+                step: k,
+                culprit,
+                number,
+                point: x.clone(),
+            });
+            break Status::Diverged;
+        }
+        if converged_at.is_none() && norm < threshold {
+            converged_at = Some(k);
+        }
+        if config.tol > 0.0 && norm < config.tol {
+            break Status::Converged;
+        }
+        if k == config.steps {
+            break Status::MaxSteps;
+        }
+        if k & check_interrupt_mask == 0 && interrupt.load(Ordering::Relaxed) {
+            break Status::Interrupted;
+        }
+        let step_gradient = match &mut sampler {
+            None => grad,
+            Some(sampler) => {
+                let rows = sampler.next_batch();
+                program.eval(&x, Some(rows), &mut work, &mut batch_out);
+                optimizer.use_rows(rows);
+                &batch_out[1..]
+            }
+        };
+        if let Err((culprit, number)) = optimizer.update(&mut x, step_gradient, config.lr) {
+            reason = Some(Divergence {
+                step: k,
+                culprit,
+                number,
+                point: x.clone(),
+            });
+            break Status::Diverged;
+        }
+        k += 1;
+    };
+    let (f, grad) = (out[0], out[1..].to_vec());
+    if trace.steps.last() != Some(&k) {
+        trace.push(k, &x, f, &grad);
+    }
+    let mut run = Run {
+        trace,
+        trace_every: every,
+        status,
+        reason,
+        steps: k,
+        x,
+        f,
+        grad_norm: euclidean_norm(&grad),
+        grad,
+        verdict: Verdict::Converging,
+        rate: rate(&recent),
+        converged_at,
+    };
+    run.verdict = judge(&run, config, &recent);
+    run
+}
+
+/// Read the interrupt flag about every million row instructions (at least
+/// every step of a big data set, at most every 4096 steps).
+fn interrupt_mask(work_per_step: usize) -> u64 {
+    let per_check = (1u64 << 20) / (work_per_step as u64 + 1);
+    let every = match per_check.checked_ilog2() {
+        Some(log) => 1u64 << log,
+        None => 1,
+    };
+    every.min(super::INTERRUPT_EVERY) - 1
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::compile::{compile, compile_rows};
+    use crate::descent::{Method, run};
+    use crate::lower::gradient;
+    use crate::symbolic::Expr;
+    use crate::symbolic::data::DataRef;
+    use crate::symbolic::expr::{Func, add, call, mul, pow, sub};
+    use crate::syntax::Sense;
+
+    /// `[f, gradient]` of `body` over the parameter w.
+    fn outputs(body: Expr) -> Vec<Expr> {
+        let params: Vec<Rc<str>> = vec!["w".into()];
+        let mut out = vec![body];
+        out.extend(gradient(body, &params).expect("small"));
+        out
+    }
+
+    /// mean((w*X - Y)^2) over three rows, as data and written out by hand.
+    fn losses() -> (Expr, Expr) {
+        let (xs, ys) = ([1.0, 2.0, 3.0], [2.0, 4.5, 5.0]);
+        let w = Expr::var("w");
+        let x = Expr::data(DataRef::new("X", xs.to_vec()));
+        let y = Expr::data(DataRef::new("Y", ys.to_vec()));
+        let over_data = call(Func::Mean, vec![pow(sub(mul([w, x]), y), Expr::int(2))]);
+        let terms = xs.iter().zip(ys).map(|(xi, yi)| {
+            let residual = sub(mul([Expr::float(*xi), w]), Expr::float(yi));
+            pow(residual, Expr::int(2))
+        });
+        let written_out = mul([Expr::num(crate::symbolic::Num::Rat(1, 3)), add(terms)]);
+        (over_data, written_out)
+    }
+
+    #[test]
+    fn full_batch_runs_match_the_tape_for_every_method() {
+        let (over_data, written_out) = losses();
+        let program = compile_rows(&outputs(over_data), &["w"]).expect("compiles");
+        let tape = compile(&outputs(written_out), &["w"]).expect("compiles");
+        let hessian_of = |body: Expr| gradient(outputs(body)[1], &["w".into()]).expect("small");
+        let h_rows = compile_rows(&hessian_of(over_data), &["w"]).expect("compiles");
+        let h_tape = compile(&hessian_of(written_out), &["w"]).expect("compiles");
+        let stop = AtomicBool::new(false);
+        for name in crate::descent::METHOD_NAMES {
+            let method = Method::from_spec(name, &[]).expect("a method");
+            let config = Config {
+                sense: Sense::Minimize,
+                lr: 0.05,
+                steps: 30,
+                tol: 0.0,
+                method,
+            };
+            let objective = DataObjective {
+                program: &program,
+                hessian: Some(&h_rows),
+            };
+            let by_rows = run_rows(objective, &[0.5], &config, None, &stop);
+            let by_tape = run(
+                crate::descent::Objective::with_hessian(&tape, &h_tape),
+                &[0.5],
+                &config,
+                &stop,
+            );
+            assert_eq!(by_rows.steps, by_tape.steps, "{name}");
+            for (a, b) in by_rows.trace.iter().zip(by_tape.trace.iter()) {
+                let close = |p: f64, q: f64| (p - q).abs() <= 1e-12 * p.abs().max(1.0);
+                assert!(
+                    close(a.x[0], b.x[0]) && close(a.f, b.f),
+                    "{name}: {a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_of_every_row_is_full_batch_descent_up_to_order() {
+        let (over_data, _) = losses();
+        let program = compile_rows(&outputs(over_data), &["w"]).expect("compiles");
+        let config = Config {
+            sense: Sense::Minimize,
+            lr: 0.05,
+            steps: 20,
+            tol: 0.0,
+            method: Method::Gd,
+        };
+        let objective = DataObjective {
+            program: &program,
+            hessian: None,
+        };
+        let stop = AtomicBool::new(false);
+        let full = run_rows(objective, &[0.5], &config, None, &stop);
+        let batches = Some(Batches { size: 3, seed: 9 });
+        let shuffled = run_rows(objective, &[0.5], &config, batches, &stop);
+        assert!((full.x[0] - shuffled.x[0]).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,244 @@
+//! Data in expressions: a data vector is a leaf (`Node::Data`) holding its
+//! values, a constant with one value per row, and `sum` / `mean` reduce an
+//! expression over its rows to a number.
+//!
+//! An expression's length is the number of rows of the data it uses outside
+//! reductions: `2X + 1` has X's length, `mean(X) + w` none (it is a
+//! number). Two vectors of different lengths cannot meet in one operation.
+//!
+//! Invariant: a `DataRef` is identified by its id (one per definition or
+//! file column), never by comparing values, so interning a million-row
+//! vector costs nothing.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+
+use super::expr::{Expr, Func, Node, children};
+
+/// A named data vector: the values of one definition (`X = [1, 2, 3]`) or
+/// one column of a file. Printed as its name.
+#[derive(Clone, Debug)]
+pub struct DataRef {
+    name: Rc<str>,
+    id: u64,
+    values: Rc<[f64]>,
+}
+
+static NEXT_DATA_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// Lists written in expressions, by the bits of their values.
+    static LITERALS: std::cell::RefCell<HashMap<Vec<u64>, DataRef>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+impl DataRef {
+    /// A new vector (with an id of its own) called `name`.
+    pub fn new(name: &str, values: Vec<f64>) -> DataRef {
+        DataRef {
+            name: name.into(),
+            id: NEXT_DATA_ID.fetch_add(1, AtomicOrdering::Relaxed),
+            values: values.into(),
+        }
+    }
+
+    /// A list written in an expression, `[1, 2, 3]`, named by its text:
+    /// the same list gives the same vector (so a printed expression parses
+    /// back to the same handle).
+    pub fn literal(text: &str, values: Vec<f64>) -> DataRef {
+        LITERALS.with(|cache| {
+            let key: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+            cache
+                .borrow_mut()
+                .entry(key)
+                .or_insert_with(|| DataRef::new(text, values))
+                .clone()
+        })
+    }
+
+    /// How it prints: the name of the definition, or the literal list.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn values(&self) -> &Rc<[f64]> {
+        &self.values
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// By name, then by age: deterministic for a given script.
+    pub fn order(&self, other: &DataRef) -> Ordering {
+        self.name
+            .cmp(&other.name)
+            .then_with(|| self.id.cmp(&other.id))
+    }
+}
+
+impl PartialEq for DataRef {
+    fn eq(&self, other: &DataRef) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for DataRef {}
+
+impl Hash for DataRef {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+/// Two data lengths that met in one operation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch(pub usize, pub usize);
+
+/// Whether any data vector was ever made (in this process): passes that
+/// only matter for data can be skipped when none was.
+pub fn any_data() -> bool {
+    NEXT_DATA_ID.load(AtomicOrdering::Relaxed) > 1
+}
+
+/// The number of rows `e` has outside reductions: `None` for a number (or
+/// an expression without data), or the two lengths that clash.
+pub fn data_len(e: Expr) -> Result<Option<usize>, Mismatch> {
+    if !any_data() {
+        // No data vector was ever made: nothing to walk.
+        return Ok(None);
+    }
+    let mut memo = HashMap::new();
+    len_rec(e, &mut memo)
+}
+
+fn len_rec(
+    e: Expr,
+    memo: &mut HashMap<Expr, Result<Option<usize>, Mismatch>>,
+) -> Result<Option<usize>, Mismatch> {
+    if let Some(done) = memo.get(&e) {
+        return *done;
+    }
+    let node = e.node();
+    let out = match &*node {
+        Node::Data(d) => Ok(Some(d.len())),
+        // A reduction is a number, once what it reduces is consistent.
+        Node::Call(f, args) if f.is_reduction() => len_rec(args[0], memo).map(|_| None),
+        _ => children(&node)
+            .into_iter()
+            .try_fold(None, |acc, kid| join(acc, len_rec(kid, memo)?)),
+    };
+    memo.insert(e, out);
+    out
+}
+
+/// The common length of two operands.
+pub fn join(a: Option<usize>, b: Option<usize>) -> Result<Option<usize>, Mismatch> {
+    match (a, b) {
+        (Some(x), Some(y)) if x != y => Err(Mismatch(x, y)),
+        (Some(x), _) | (_, Some(x)) => Ok(Some(x)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Whether `e` uses data anywhere (also inside reductions).
+pub fn has_data(e: Expr) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        let node = e.node();
+        if matches!(&*node, Node::Data(_)) {
+            return true;
+        }
+        stack.extend(children(&node));
+    }
+    false
+}
+
+/// The distinct lengths of the data vectors `e` uses, anywhere.
+pub fn row_counts(e: Expr) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    let mut counts = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        let node = e.node();
+        if let Node::Data(d) = &*node
+            && !counts.contains(&d.len())
+        {
+            counts.push(d.len());
+        }
+        stack.extend(children(&node));
+    }
+    counts.sort_unstable();
+    counts
+}
+
+/// `sum(v)` or `mean(v)`.
+pub fn reduce(func: Func, v: Expr) -> Expr {
+    super::expr::call(func, vec![v])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::symbolic::expr::{add, mul};
+
+    fn data(name: &str, n: usize) -> Expr {
+        Expr::data(DataRef::new(name, vec![1.0; n]))
+    }
+
+    #[test]
+    fn lengths_come_from_data_outside_reductions() {
+        let (x, y, z) = (data("X", 5), data("Y", 5), data("Z", 3));
+        let w = Expr::var("w");
+        assert_eq!(data_len(add([mul([w, x]), y])), Ok(Some(5)));
+        assert_eq!(data_len(reduce(Func::Mean, x)), Ok(None));
+        assert_eq!(data_len(add([reduce(Func::Mean, z), x])), Ok(Some(5)));
+        assert_eq!(data_len(add([x, z])), Err(Mismatch(5, 3)));
+        assert_eq!(data_len(w), Ok(None));
+        assert!(has_data(reduce(Func::Sum, z)) && !has_data(w));
+    }
+
+    #[test]
+    fn numbers_come_out_of_reductions() {
+        let (x, w) = (data("X", 4), Expr::var("w"));
+        let two_x = mul([Expr::int(2), x]);
+        assert_eq!(
+            reduce(Func::Mean, two_x),
+            mul([Expr::int(2), reduce(Func::Mean, x)])
+        );
+        // 2wX - 4X = 2(wX - 2X)
+        let sum = add([mul([Expr::int(2), w, x]), mul([Expr::int(-4), x])]);
+        let inner = add([mul([w, x]), mul([Expr::int(-2), x])]);
+        assert_eq!(
+            reduce(Func::Sum, sum),
+            mul([Expr::int(2), reduce(Func::Sum, inner)])
+        );
+        assert_eq!(reduce(Func::Sum, Expr::int(3)), Expr::int(3));
+    }
+
+    #[test]
+    fn data_are_equal_by_identity() {
+        let a = DataRef::new("X", vec![1.0, 2.0]);
+        let b = DataRef::new("X", vec![1.0, 2.0]);
+        assert_ne!(a, b);
+        assert_eq!(Expr::data(a.clone()), Expr::data(a));
+    }
+}

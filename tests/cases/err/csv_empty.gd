@@ -1,0 +1,2 @@
+# An empty file has no header.
+load("tests/cases/data/empty.csv")

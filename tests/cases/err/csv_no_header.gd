@@ -1,0 +1,2 @@
+# The first row must name the columns.
+load("tests/cases/data/no_header.csv")

@@ -1,0 +1,2 @@
+# A row with fewer values than the header names columns.
+load("tests/cases/data/ragged.csv")

@@ -1,0 +1,2 @@
+# Text in a number column.
+load("tests/cases/data/text.csv")
