@@ -76,6 +76,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
         Outcome::Vector(v) => format!("{}\n", long_vector_text(v, "(", ")")),
+        Outcome::Data(v) => format!("{}\n", long_vector_text(v, "[", "]")),
         Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
         Outcome::Matrix(rows) => matrix_text(
             rows.iter()
@@ -603,7 +604,7 @@ pub fn json(outcome: &Outcome) -> Json {
         }
         Outcome::Number(x) => json!({"kind": "number", "value": number(*x)}),
         Outcome::Expr(e) => json!({"kind": "expr", "text": to_text(*e), "latex": to_latex(*e)}),
-        Outcome::Vector(v) => json!({"kind": "vector", "value": numbers(v)}),
+        Outcome::Vector(v) | Outcome::Data(v) => json!({"kind": "vector", "value": numbers(v)}),
         Outcome::Exprs(v) => json!({"kind": "exprs", "text": texts(v)}),
         Outcome::Matrix(rows) => {
             json!({"kind": "matrix", "value": rows.iter().map(|r| numbers(r)).collect::<Vec<_>>()})

@@ -429,6 +429,10 @@ impl Session {
             Outcome::Number(x) => Value::Scalar(Expr::float(*x)),
             Outcome::Expr(e) => Value::Scalar(*e),
             Outcome::Vector(v) => Value::Tuple(exprs(v)),
+            Outcome::Data(v) => Value::Scalar(Expr::data(crate::symbolic::data::DataRef::new(
+                "ans",
+                v.clone(),
+            ))),
             Outcome::Exprs(v) => Value::Tuple(v.clone()),
             Outcome::Matrix(rows) => Value::Matrix(rows.iter().map(|r| exprs(r)).collect()),
             Outcome::ExprsMatrix(rows) => Value::Matrix(rows.clone()),
@@ -467,7 +471,7 @@ impl Session {
             }
             Value::Matrix(rows) => matrix_outcome(rows),
             Value::List(_) => match shown(&value, e.span)? {
-                Shown::Vector(v) => Ok(Outcome::Vector(v)),
+                Shown::Vector(v) => Ok(Outcome::Data(v)),
                 other => Ok(Outcome::List(other)),
             },
             Value::Str(s) => Ok(Outcome::Str(s)),
@@ -985,7 +989,7 @@ fn scalar_outcome(e: Expr) -> Result<Outcome> {
     if has_data(e) {
         return Ok(match crate::data::evaluate(e)? {
             Some(Evaluated::Number(x)) => Outcome::Number(x),
-            Some(Evaluated::Vector(v)) => Outcome::Vector(v),
+            Some(Evaluated::Vector(v)) => Outcome::Data(v),
             None => Outcome::Expr(e),
         });
     }

@@ -81,6 +81,8 @@ pub enum Outcome {
     Number(f64),
     Expr(Expr),
     Vector(Vec<f64>),
+    /// A data vector (`[1, 2, 3]`, `2X + 1`), shown in brackets as typed.
+    Data(Vec<f64>),
     /// A bare list that is not all numbers (`[(0, 0), (1, 1)]`).
     List(Shown),
     Exprs(Vec<Expr>),

@@ -371,6 +371,12 @@ impl Layout {
                 degree: 1.0,
                 powers: vec![(name.clone(), 1.0)],
             },
+            // Data count towards the degree but sort after the variables,
+            // so a model reads as written: `w*X + b - Y`.
+            Node::Data(_) => Mono {
+                degree: 1.0,
+                powers: Vec::new(),
+            },
             Node::Pow(base, exponent) => match exponent.as_num().map(Num::to_f64) {
                 Some(k) if k.is_finite() => {
                     let m = self.mono(*base);
@@ -461,7 +467,7 @@ fn scale(m: &Mono, k: f64) -> Mono {
         .filter(|(_, e)| *e != 0.0)
         .collect();
     Mono {
-        degree: powers.iter().map(|(_, e)| e).sum(),
+        degree: m.degree * k,
         powers,
     }
 }
@@ -500,8 +506,9 @@ fn merge(a: &Mono, b: &Mono) -> Mono {
             powers.push(next);
         }
     }
+    // Not the sum of `powers`: data add degree without a name.
     Mono {
-        degree: powers.iter().map(|(_, e)| e).sum(),
+        degree: a.degree + b.degree,
         powers,
     }
 }
