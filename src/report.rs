@@ -271,6 +271,11 @@ fn cell(x: f64) -> String {
         return format_number(x);
     }
     let rounded: f64 = format!("{x:.5e}").parse().unwrap_or(x);
+    // Six digits and a run of zeros mislead (`-66076900000000`): large
+    // numbers show their exponent, as small ones do.
+    if rounded.abs() >= 1e7 {
+        return format!("{rounded:e}");
+    }
     format_number(rounded)
 }
 
