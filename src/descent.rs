@@ -1,7 +1,9 @@
 //! The descent loop: runs an optimizer (`method`: torch.optim's update rules
 //! and Newton's) on a compiled tape whose outputs are `[f, df/dp1, ...,
 //! df/dpn]`, records the trace, and judges the run (status, verdict, rate)
-//! exactly as LANGUAGE.md section 4 defines them.
+//! exactly as LANGUAGE.md section 4 defines them. The one loop, `descend`,
+//! also serves losses over data (`rows`): it is generic over `Evaluate`,
+//! the way to get the value and gradient at the point.
 //!
 //! Invariant: memory is bounded by the trace limit, whatever the number of
 //! steps. Everything is allocated before the first update: the loop itself
@@ -26,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use method::{Hessian, METHOD_NAMES, Method};
 pub use rows::{Batches, DataObjective, run_rows};
 
-use crate::compile::Tape;
+use crate::compile::{Tape, Workspace};
 use crate::symbolic::print::format_number;
 use crate::syntax::Sense;
 use method::Optimizer;
@@ -151,6 +153,16 @@ pub struct Divergence {
 }
 
 impl Divergence {
+    /// The culprit and number found at `step`, at `point`.
+    fn found(step: u64, (culprit, number): (Culprit, f64), point: &[f64]) -> Divergence {
+        Divergence {
+            step,
+            culprit,
+            number,
+            point: point.to_vec(),
+        }
+    }
+
     /// In words, naming coordinates by `params` (falling back to
     /// "coordinate i", 1-based): "at step 12, y went beyond 1e100 (y = 2e100)",
     /// "at step 3, the Hessian is singular at (x, y) = (0, 0)".
@@ -388,41 +400,101 @@ pub fn run<'a>(
         assert_eq!(hessian.n_params(), n, "the Hessian has the same parameters");
         assert_eq!(hessian.n_outputs(), n * n, "the Hessian has n*n outputs");
     }
-    let every = trace_every(config.steps);
     let check_interrupt_mask = interrupt_every(objective) - 1;
-    let threshold = convergence_threshold(config.tol);
-    let expected_entries = (config.steps / every).saturating_add(2);
-    let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
-    let mut recent = Recent::new(n);
     let hessian = objective.hessian.map(Hessian::Tape);
-    let mut optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
+    let optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
     // The point lives in the workspace's parameter slots, where the
     // optimizer updates it and the tape reads it (see `Tape::eval_in_place`).
     let mut work = tape.workspace();
     tape.point_mut(&mut work).copy_from_slice(start);
+    let mut at = TapeAt { tape, work };
+    descend(&mut at, optimizer, config, check_interrupt_mask, interrupt)
+}
+
+/// Where the descent loop gets the value and gradient at its point: the
+/// tape evaluated in place (`run`), or the program over data rows
+/// (`run_rows`). `descend` is generic over it, so each gets a loop of its
+/// own with these calls inlined, not called through a vtable.
+trait Evaluate {
+    /// Writes `[f, df/dp1, ..., df/dpn]` at the current point to `out`.
+    fn eval(&mut self, out: &mut [f64]);
+
+    /// The current point.
+    fn point(&self) -> &[f64];
+
+    /// Moves the point by one update of `optimizer`; `grad` is what `eval`
+    /// just wrote after f. On error the culprit says why.
+    fn update(
+        &mut self,
+        optimizer: &mut Optimizer<'_>,
+        grad: &[f64],
+        lr: f64,
+    ) -> Result<(), (Culprit, f64)>;
+}
+
+/// A tape and its workspace, whose parameter slots hold the point.
+struct TapeAt<'a> {
+    tape: &'a Tape,
+    work: Workspace,
+}
+
+impl Evaluate for TapeAt<'_> {
+    #[inline]
+    fn eval(&mut self, out: &mut [f64]) {
+        self.tape.eval_in_place(&mut self.work);
+        self.tape.read_outputs(&self.work, out);
+    }
+
+    #[inline]
+    fn point(&self) -> &[f64] {
+        self.tape.point(&self.work)
+    }
+
+    #[inline]
+    fn update(
+        &mut self,
+        optimizer: &mut Optimizer<'_>,
+        grad: &[f64],
+        lr: f64,
+    ) -> Result<(), (Culprit, f64)> {
+        optimizer.update(self.tape.point_mut(&mut self.work), grad, lr)
+    }
+}
+
+/// The descent loop of `run` and `run_rows`, from the point `at` holds:
+/// evaluate, trace, check for divergence and convergence, poll the
+/// interrupt flag (when `k & check_interrupt_mask` is 0), update; then the
+/// last trace entry and the verdict.
+fn descend<E: Evaluate>(
+    at: &mut E,
+    mut optimizer: Optimizer<'_>,
+    config: &Config,
+    check_interrupt_mask: u64,
+    interrupt: &AtomicBool,
+) -> Run {
+    let n = at.point().len();
+    let every = trace_every(config.steps);
+    let threshold = convergence_threshold(config.tol);
+    let expected_entries = (config.steps / every).saturating_add(2);
+    let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
+    let mut recent = Recent::new(n);
     let mut out = vec![0.0; n + 1];
     let mut next_traced = 0u64;
     let mut converged_at = None;
     let mut reason = None;
     let mut k = 0u64;
-    tape.eval_in_place(&mut work);
     let status = loop {
-        tape.read_outputs(&work, &mut out);
+        at.eval(&mut out);
         let (f, grad) = (out[0], &out[1..]);
-        let x = tape.point(&work);
+        let x = at.point();
         let norm = euclidean_norm(grad);
         recent.push(x, norm);
         if k == next_traced {
             trace.push(k, x, f, grad);
             next_traced = next_traced.saturating_add(every);
         }
-        if let Some((culprit, number)) = find_divergence(x, f, grad) {
-            reason = Some(Divergence {
-                step: k,
-                culprit,
-                number,
-                point: x.to_vec(),
-            });
+        if let Some(found) = find_divergence(x, f, grad) {
+            reason = Some(Divergence::found(k, found, x));
             break Status::Diverged;
         }
         if converged_at.is_none() && norm < threshold {
@@ -437,20 +509,13 @@ pub fn run<'a>(
         if k & check_interrupt_mask == 0 && interrupt.load(Ordering::Relaxed) {
             break Status::Interrupted;
         }
-        let x = tape.point_mut(&mut work);
-        if let Err((culprit, number)) = optimizer.update(x, grad, config.lr) {
-            reason = Some(Divergence {
-                step: k,
-                culprit,
-                number,
-                point: x.to_vec(),
-            });
+        if let Err(found) = at.update(&mut optimizer, grad, config.lr) {
+            reason = Some(Divergence::found(k, found, at.point()));
             break Status::Diverged;
         }
         k += 1;
-        tape.eval_in_place(&mut work);
     };
-    let x = tape.point(&work).to_vec();
+    let x = at.point().to_vec();
     let (f, grad) = (out[0], out[1..].to_vec());
     if trace.steps.last() != Some(&k) {
         trace.push(k, &x, f, &grad);

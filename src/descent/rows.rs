@@ -8,16 +8,16 @@
 //! update then uses the gradient on the next minibatch from the `Sampler`
 //! (Newton's method takes its Hessian on the same rows).
 //!
+//! The loop itself is `descend`, shared with `run`; this file says how to
+//! evaluate on rows and step on a minibatch (`RowsAt`).
+//!
 //! Invariant: as in `run`, everything is allocated before the first update.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use super::method::{Hessian, Optimizer};
-use super::{
-    Config, Divergence, Recent, Run, Status, Trace, Verdict, convergence_threshold, euclidean_norm,
-    find_divergence, judge, rate, trace_every,
-};
-use crate::compile::DataProgram;
+use super::{Config, Culprit, Evaluate, Run, descend};
+use crate::compile::{DataProgram, DataWork};
 use crate::data::Sampler;
 
 /// A loss over data: a program with outputs `[f, df/dp1, ..., df/dpn]` and,
@@ -54,93 +54,62 @@ pub fn run_rows(
     assert_eq!(program.n_params(), n, "one start coordinate per parameter");
     assert_eq!(program.n_outputs(), n + 1, "outputs are [f, gradient]");
     let n_rows = program.row_counts().into_iter().max().unwrap_or(0);
-    let every = trace_every(config.steps);
     let check_interrupt_mask = interrupt_mask(program.row_ops().max(1) * n_rows.max(1));
-    let threshold = convergence_threshold(config.tol);
-    let expected_entries = (config.steps / every).saturating_add(2);
-    let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
-    let mut recent = Recent::new(n);
     let hessian = objective.hessian.map(Hessian::Rows);
-    let mut optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
-    let mut sampler = batches.map(|b| Sampler::new(n_rows, b.size.clamp(1, n_rows.max(1)), b.seed));
-    let mut work = program.workspace();
-    let mut x = start.to_vec();
-    let mut out = vec![0.0; n + 1];
-    let mut batch_out = vec![0.0; n + 1];
-    let mut next_traced = 0u64;
-    let mut converged_at = None;
-    let mut reason = None;
-    let mut k = 0u64;
-    let status = loop {
-        program.eval(&x, None, &mut work, &mut out);
-        let (f, grad) = (out[0], &out[1..]);
-        let norm = euclidean_norm(grad);
-        recent.push(&x, norm);
-        if k == next_traced {
-            trace.push(k, &x, f, grad);
-            next_traced = next_traced.saturating_add(every);
-        }
-        if let Some((culprit, number)) = find_divergence(&x, f, grad) {
-            reason = Some(Divergence {
-                step: k,
-                culprit,
-                number,
-                point: x.clone(),
-            });
-            break Status::Diverged;
-        }
-        if converged_at.is_none() && norm < threshold {
-            converged_at = Some(k);
-        }
-        if config.tol > 0.0 && norm < config.tol {
-            break Status::Converged;
-        }
-        if k == config.steps {
-            break Status::MaxSteps;
-        }
-        if k & check_interrupt_mask == 0 && interrupt.load(Ordering::Relaxed) {
-            break Status::Interrupted;
-        }
-        let step_gradient = match &mut sampler {
+    let optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
+    let mut at = RowsAt {
+        program,
+        work: program.workspace(),
+        x: start.to_vec(),
+        sampler: batches.map(|b| Sampler::new(n_rows, b.size.clamp(1, n_rows.max(1)), b.seed)),
+        batch_out: vec![0.0; n + 1],
+    };
+    descend(&mut at, optimizer, config, check_interrupt_mask, interrupt)
+}
+
+/// A program over data at the point `x`, and the minibatches if any.
+struct RowsAt<'a> {
+    program: &'a DataProgram,
+    work: DataWork,
+    x: Vec<f64>,
+    sampler: Option<Sampler>,
+    /// `[f, gradient]` on the current minibatch.
+    batch_out: Vec<f64>,
+}
+
+impl Evaluate for RowsAt<'_> {
+    /// On all rows, batched or not.
+    #[inline]
+    fn eval(&mut self, out: &mut [f64]) {
+        self.program.eval(&self.x, None, &mut self.work, out);
+    }
+
+    #[inline]
+    fn point(&self) -> &[f64] {
+        &self.x
+    }
+
+    /// With batches, the update uses the gradient on the next minibatch
+    /// (and Newton's method its Hessian on the same rows), not `grad`.
+    #[inline]
+    fn update(
+        &mut self,
+        optimizer: &mut Optimizer<'_>,
+        grad: &[f64],
+        lr: f64,
+    ) -> Result<(), (Culprit, f64)> {
+        let step_gradient = match &mut self.sampler {
             None => grad,
             Some(sampler) => {
                 let rows = sampler.next_batch();
-                program.eval(&x, Some(rows), &mut work, &mut batch_out);
+                self.program
+                    .eval(&self.x, Some(rows), &mut self.work, &mut self.batch_out);
                 optimizer.use_rows(rows);
-                &batch_out[1..]
+                &self.batch_out[1..]
             }
         };
-        if let Err((culprit, number)) = optimizer.update(&mut x, step_gradient, config.lr) {
-            reason = Some(Divergence {
-                step: k,
-                culprit,
-                number,
-                point: x.clone(),
-            });
-            break Status::Diverged;
-        }
-        k += 1;
-    };
-    let (f, grad) = (out[0], out[1..].to_vec());
-    if trace.steps.last() != Some(&k) {
-        trace.push(k, &x, f, &grad);
+        optimizer.update(&mut self.x, step_gradient, lr)
     }
-    let mut run = Run {
-        trace,
-        trace_every: every,
-        status,
-        reason,
-        steps: k,
-        x,
-        f,
-        grad_norm: euclidean_norm(&grad),
-        grad,
-        verdict: Verdict::Converging,
-        rate: rate(&recent),
-        converged_at,
-    };
-    run.verdict = judge(&run, config, &recent);
-    run
 }
 
 /// Read the interrupt flag about every million row instructions (at least

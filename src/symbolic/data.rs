@@ -17,6 +17,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::expr::{Expr, Func, Node, children};
+use super::rewrite::any_node;
 
 /// A named data vector: the values of one definition (`X = [1, 2, 3]`) or
 /// one column of a file. Printed as its name.
@@ -154,38 +155,20 @@ pub fn join(a: Option<usize>, b: Option<usize>) -> Result<Option<usize>, Mismatc
 
 /// Whether `e` uses data anywhere (also inside reductions).
 pub fn has_data(e: Expr) -> bool {
-    let mut seen = std::collections::HashSet::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        if !seen.insert(e) {
-            continue;
-        }
-        let node = e.node();
-        if matches!(&*node, Node::Data(_)) {
-            return true;
-        }
-        stack.extend(children(&node));
-    }
-    false
+    any_node(e, |node| matches!(node, Node::Data(_)))
 }
 
 /// The distinct lengths of the data vectors `e` uses, anywhere.
 pub fn row_counts(e: Expr) -> Vec<usize> {
-    let mut seen = std::collections::HashSet::new();
     let mut counts = Vec::new();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        if !seen.insert(e) {
-            continue;
-        }
-        let node = e.node();
-        if let Node::Data(d) = &*node
+    any_node(e, |node| {
+        if let Node::Data(d) = node
             && !counts.contains(&d.len())
         {
             counts.push(d.len());
         }
-        stack.extend(children(&node));
-    }
+        false
+    });
     counts.sort_unstable();
     counts
 }

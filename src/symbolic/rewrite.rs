@@ -119,6 +119,17 @@ pub fn applied_functions(e: Expr) -> BTreeSet<Rc<str>> {
 /// The names `pick` finds in the nodes of `e`, each node visited once.
 fn collect_names(e: Expr, pick: fn(&Node) -> Option<Rc<str>>) -> BTreeSet<Rc<str>> {
     let mut out = BTreeSet::new();
+    any_node(e, |node| {
+        out.extend(pick(node));
+        false
+    });
+    out
+}
+
+/// Whether `stop` holds for a node of `e`: visits each distinct node once,
+/// in no promised order, until `stop` returns true. Passes that only look
+/// (free variables, data, row counts) walk with it.
+pub fn any_node(e: Expr, mut stop: impl FnMut(&Node) -> bool) -> bool {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
@@ -126,10 +137,12 @@ fn collect_names(e: Expr, pick: fn(&Node) -> Option<Rc<str>>) -> BTreeSet<Rc<str
             continue;
         }
         let node = e.node();
-        out.extend(pick(&node));
+        if stop(&node) {
+            return true;
+        }
         stack.extend(children(&node));
     }
-    out
+    false
 }
 
 /// The size of `e` written out as a tree (shared parts counted each time
