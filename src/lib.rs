@@ -17,6 +17,7 @@ pub mod descent;
 pub mod error;
 pub mod lower;
 pub mod parse;
+pub mod plot;
 pub mod report;
 pub mod session;
 pub mod symbolic;

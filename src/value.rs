@@ -90,6 +90,17 @@ pub enum Outcome {
     Check(CheckOutcome),
     Descent(Box<DescentOutcome>),
     Compare(Box<CompareOutcome>),
+    /// `plot ...`, or the pictures of `minimize ... plot`.
+    Plot(Box<PlotOutcome>),
+}
+
+/// A figure, for the terminal or for a file.
+#[derive(Clone, Debug)]
+pub struct PlotOutcome {
+    pub figure: crate::plot::figure::Figure,
+    /// The SVG file it is written to (`to "file.svg"`), with the span of
+    /// that string for errors; `None` draws it in the terminal.
+    pub file: Option<(String, crate::syntax::Span)>,
 }
 
 /// One descent run with everything a report shows about it.

@@ -6,5 +6,6 @@ mod cli;
 mod common;
 mod golden;
 mod oracle;
+mod plots;
 mod properties;
 mod readme;

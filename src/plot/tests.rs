@@ -1,0 +1,168 @@
+//! Figure data: ranges, levels, the log-scale decision, the panels of each
+//! kind of figure.
+
+use super::*;
+use crate::compile::compile;
+use crate::descent::{self, Config, Method, Objective};
+use crate::session::Session;
+use crate::symbolic::Expr;
+
+/// The body of a one-parameter function defined in gd, and its tape.
+fn function_1d(source: &str) -> (Expr, Tape) {
+    let mut session = Session::new();
+    session.run_source(source, &mut |_| {}).expect("defines f");
+    let body = session.function("f").expect("f is defined").body;
+    let tape = compile(&[body], &["x"]).expect("compiles");
+    (body, tape)
+}
+
+fn quadratic_1d() -> (Expr, Tape) {
+    function_1d("f(x) = (x - 3)^2")
+}
+
+fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Tape) -> Subject<'a> {
+    Subject {
+        name: "f",
+        params,
+        body,
+        tape,
+    }
+}
+
+/// A run of gd on (x - 3)^2 from 0, as the session would report it.
+fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
+    let (body, _) = quadratic_1d();
+    let grad = crate::lower::gradient(body, &["x".into()]).expect("differentiates");
+    let tape = compile(&[body, grad[0]], &["x"]).expect("compiles");
+    let config = Config {
+        sense: Sense::Minimize,
+        lr,
+        steps,
+        tol: 0.0,
+        method: Method::Gd,
+    };
+    let flag = std::sync::atomic::AtomicBool::new(false);
+    let run = descent::run(Objective::new(&tape), &[0.0], &config, &flag);
+    DescentOutcome {
+        function: "f".into(),
+        params: vec!["x".into()],
+        body,
+        gradient: grad,
+        sense: Sense::Minimize,
+        method: "gd".into(),
+        settings: vec![("lr".into(), lr)],
+        start: vec![0.0],
+        max_steps: steps,
+        every: None,
+        run,
+    }
+}
+
+#[test]
+fn default_range_is_centred_on_the_grid_minimum() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    assert_eq!(
+        default_ranges(&subject(body, &params, &tape)),
+        vec![(-2.0, 8.0)]
+    );
+}
+
+#[test]
+fn default_range_without_an_inner_minimum_is_the_search_box() {
+    let (body, tape) = function_1d("f(x) = x");
+    let params = vec!["x".to_string()];
+    assert_eq!(
+        default_ranges(&subject(body, &params, &tape)),
+        vec![(-10.0, 10.0)]
+    );
+}
+
+#[test]
+fn levels_ascend_from_the_lowest_to_the_highest_value() {
+    let values: Vec<f64> = (0..1000).map(|i| (i as f64 / 10.0).powi(2)).collect();
+    let l = levels(&values);
+    assert_eq!(l.first(), Some(&0.0));
+    assert_eq!(l.last(), Some(&(99.9f64 * 99.9)));
+    assert!(l.windows(2).all(|w| w[0] < w[1]), "{l:?}");
+    assert_eq!(l.len(), N_BANDS + 1);
+    // Quantiles: the first inner level is near the 1/8 quantile, 12.5^2.
+    assert_eq!(l[1], 160.0);
+}
+
+#[test]
+fn levels_of_a_constant_are_one_band() {
+    assert_eq!(levels(&[2.0, 2.0, f64::NAN]), vec![2.0, 3.0]);
+}
+
+#[test]
+fn log_scale_only_for_nonnegative_values_over_two_decades() {
+    assert!(log_scale([9.0, 1.0, 0.01].into_iter()));
+    assert!(
+        log_scale([9.0, 0.01, 0.0].into_iter()),
+        "zeros sit on the edge"
+    );
+    assert!(
+        !log_scale([9.0, 0.0, 0.0].into_iter()),
+        "one positive value"
+    );
+    assert!(
+        !log_scale([9.0, 1.0, 0.1].into_iter()),
+        "two decades or less"
+    );
+    assert!(
+        !log_scale([9.0, -1.0, 0.01].into_iter()),
+        "a negative value"
+    );
+    assert!(!log_scale([0.0, 0.0].into_iter()));
+}
+
+#[test]
+fn a_spike_does_not_flatten_a_curve() {
+    let mut values: Vec<f64> = (0..100).map(|i| i as f64 / 100.0).collect();
+    values[50] = 1e12;
+    let (lo, hi) = curve_extent(&values).expect("a range");
+    assert!(lo < 0.0 && hi < 2.0, "{lo} {hi}");
+}
+
+#[test]
+fn a_single_run_of_one_parameter_has_path_x_and_value_panels() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    let runs = vec![run_1d(0.1, 20)];
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, None);
+    let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
+    assert_eq!(shape, vec![1, 2]);
+    let path_panel = &figure.rows[0][0];
+    let path = &path_panel.series[1];
+    assert_eq!(path.kind, SeriesKind::Path);
+    assert_eq!(path.points.len(), 21, "one point per trace entry");
+    assert_eq!(path.points[0], (0.0, 9.0));
+    // The range holds the path and the minimum at 3, with a margin.
+    assert!(path_panel.x_range.0 < 0.0 && path_panel.x_range.1 > 3.0);
+    let value_panel = &figure.rows[1][1];
+    assert!(value_panel.log_y, "9 down to about 1e-3 spans decades");
+    assert_eq!(value_panel.series[0].points.len(), 21);
+}
+
+#[test]
+fn a_learning_rate_comparison_has_a_panel_per_rate() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    let runs: Vec<DescentOutcome> = [0.01, 0.1, 0.5, 1.1]
+        .iter()
+        .map(|&lr| run_1d(lr, 20))
+        .collect();
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, Some("lr"));
+    let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
+    assert_eq!(shape, vec![2, 2, 1]);
+    assert_eq!(figure.rows[1][1].title, "lr 1.1: diverged");
+    // The diverging run's panel is wide enough for its whole path.
+    let wide = &figure.rows[1][1];
+    assert!(wide.x_range.0 < -112.0, "{:?}", wide.x_range);
+    let values = &figure.rows[2][0];
+    assert_eq!(values.series.len(), 4);
+    assert_eq!(values.series[2].label, "lr 0.5");
+    // lr 0.5 reaches exactly 0: drawn on the bottom edge of the log axis.
+    assert_eq!(values.series[2].points[1].1, values.y_range.0);
+}
