@@ -18,7 +18,7 @@ use crate::symbolic::Expr;
 use crate::symbolic::print::{format_number, to_text};
 use crate::syntax::Sense;
 use crate::value::DescentOutcome;
-use figure::{Contour, Figure, Panel, Series, SeriesKind};
+use figure::{Contour, Figure, Panel, Series, SeriesKind, round_significant};
 
 /// Points of a sampled curve.
 const CURVE_SAMPLES: usize = 401;
@@ -88,10 +88,15 @@ fn linspace((lo, hi): (f64, f64), n: usize) -> impl Iterator<Item = f64> {
 
 /// The ranges `plot NAME` uses without `from A to B`: each parameter from
 /// 5 below to 5 above the lowest value found on a coarse grid over
-/// [-10, 10] (one or two parameters), or all of [-10, 10] for a parameter
-/// whose lowest grid value lies on the edge (no minimum inside).
+/// [-10, 10] (one or two parameters), or, when that lies on the grid's
+/// edge, the highest value (a function with a maximum inside); else all of
+/// [-10, 10] for a parameter whose point lies on the edge.
 pub fn default_ranges(subject: &Subject) -> Vec<(f64, f64)> {
-    quick_minimum(subject)
+    let mut centre = quick_minimum(subject, 1.0);
+    if centre.iter().all(Option::is_none) {
+        centre = quick_minimum(subject, -1.0);
+    }
+    centre
         .into_iter()
         .map(|m| match m {
             Some(c) => (c - HALF_WIDTH, c + HALF_WIDTH),
@@ -100,9 +105,10 @@ pub fn default_ranges(subject: &Subject) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The lowest finite value on a coarse grid over the search box, per
-/// coordinate; `None` for a coordinate on the box's edge.
-fn quick_minimum(subject: &Subject) -> Vec<Option<f64>> {
+/// Where `sign` times the function is lowest on a coarse grid over the
+/// search box (its minimum for 1, its maximum for -1), per coordinate;
+/// `None` for a coordinate on the box's edge.
+fn quick_minimum(subject: &Subject, sign: f64) -> Vec<Option<f64>> {
     let n_params = subject.params.len();
     let per_axis = if n_params == 1 {
         SEARCH_POINTS_1D
@@ -122,7 +128,7 @@ fn quick_minimum(subject: &Subject) -> Vec<Option<f64>> {
             rest /= per_axis;
             point[k] = axis[index[k]];
         }
-        let v = sampler.value(&point);
+        let v = sign * sampler.value(&point);
         if v.is_finite() && best.as_ref().is_none_or(|(b, _)| v < *b) {
             best = Some((v, index.clone()));
         }
@@ -172,10 +178,14 @@ fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
 }
 
 /// Ranges of descent paths over one or two parameters: all their points,
-/// and the minimum found by the quick search when it lies inside the
-/// search box, with a margin.
+/// and the minimum (maximum, when maximizing) found by the quick search
+/// when it lies inside the search box, with a margin.
 fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Vec<(f64, f64)> {
-    let minimum = quick_minimum(subject);
+    let sign = match runs.first().map(|d| d.sense) {
+        Some(Sense::Maximize) => -1.0,
+        _ => 1.0,
+    };
+    let minimum = quick_minimum(subject, sign);
     (0..subject.params.len())
         .map(|k| {
             let coords = runs
@@ -281,7 +291,7 @@ fn levels(values: &[f64]) -> Vec<f64> {
     for k in 1..N_BANDS {
         let q = sorted[k * sorted.len() / N_BANDS];
         let prev = levels[levels.len() - 1];
-        let level = (2..=4)
+        let level = (2..=4usize)
             .map(|digits| round_significant(q, digits))
             .find(|&r| r > prev && r < hi)
             .unwrap_or(q);
@@ -291,14 +301,6 @@ fn levels(values: &[f64]) -> Vec<f64> {
     }
     levels.push(hi);
     levels
-}
-
-fn round_significant(x: f64, digits: i32) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
-    (x * scale).round() / scale
 }
 
 // ================================================================ descent

@@ -117,6 +117,17 @@ impl Panel {
     }
 }
 
+/// `x` rounded to `digits` significant digits, as the nearest double to
+/// that decimal (so that it prints short).
+pub fn round_significant(x: f64, digits: usize) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    format!("{x:.*e}", digits.saturating_sub(1))
+        .parse()
+        .unwrap_or(x)
+}
+
 /// The runs of consecutive drawable points of a series: a line is broken
 /// where the function is undefined or leaves the panel.
 pub fn segments(panel: &Panel, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {

@@ -14,7 +14,7 @@
 //! Invariant: returns a string; it never writes to a stream, and writes no
 //! ANSI code when colour is off.
 
-use super::figure::{Figure, Panel, SeriesKind, segments};
+use super::figure::{Figure, Panel, SeriesKind, round_significant, segments};
 
 /// RGB colour.
 pub type Rgb = (u8, u8, u8);
@@ -33,7 +33,7 @@ pub const RUN_COLORS: [Rgb; 8] = [
 ];
 
 /// Marker characters of runs in plain text (none is a level character).
-pub const RUN_MARKERS: [char; 8] = ['o', 'x', '@', '%', '&', '$', '~', '^'];
+pub const RUN_MARKERS: [char; 8] = ['o', 'x', '@', '&', '$', '~', '^', 'v'];
 
 /// Level colours, low to high (viridis), shared with the SVG renderer.
 pub const LEVEL_COLORS: [Rgb; 8] = [
@@ -47,8 +47,9 @@ pub const LEVEL_COLORS: [Rgb; 8] = [
     (253, 231, 37),
 ];
 
-/// Level characters in plain text, low (blank) to high (dense).
-const LEVEL_CHARS: [char; 8] = [' ', '.', ':', '-', '=', '+', '*', '#'];
+/// Level characters in plain text, low to high (dense); where the
+/// function is undefined, blank.
+const LEVEL_CHARS: [char; 8] = ['.', ':', '-', '=', '+', '*', '#', '%'];
 
 const START: char = 'S';
 const END: char = 'E';
@@ -280,6 +281,14 @@ impl Canvas {
     }
 }
 
+/// A run's colour, lightened: terminals are often dark, and the levels of
+/// a map behind it are darkened.
+fn run_color(run: usize) -> Rgb {
+    let (r, g, b) = RUN_COLORS[run % RUN_COLORS.len()];
+    let light = |c: u8| (c as f64 * 0.75 + 255.0 * 0.25) as u8;
+    (light(r), light(g), light(b))
+}
+
 /// Levels behind braille dots are darkened so the dots stay readable.
 fn dim((r, g, b): Rgb) -> Rgb {
     let d = |c: u8| (c as f64 * 0.55) as u8;
@@ -378,7 +387,7 @@ fn draw_series(panel: &Panel, canvas: &mut Canvas) {
     for series in &panel.series {
         let color = match series.kind {
             SeriesKind::Curve => CURVE_COLOR,
-            _ => RUN_COLORS[series.run % RUN_COLORS.len()],
+            _ => run_color(series.run),
         };
         for part in segments(panel, &series.points) {
             let dots: Vec<(f64, f64)> = part.iter().map(|p| axes.to_dots(panel, *p)).collect();
@@ -447,15 +456,13 @@ pub fn short(x: f64) -> String {
     }
     let r = round_significant(x, 3);
     if (1e-3..1e5).contains(&r.abs()) {
-        format!("{r}")
-    } else {
-        format!("{r:e}")
+        return format!("{r}");
     }
-}
-
-fn round_significant(x: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
-    (x * scale).round() / scale
+    // 1.20e5 -> 1.2e5, 1.00e5 -> 1e5
+    let text = format!("{x:.2e}");
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+    format!("{mantissa}e{exponent}")
 }
 
 /// Tick labels for each canvas row: the top, the middle and the bottom
@@ -513,7 +520,7 @@ fn legend_lines(panel: &Panel, width: usize, color: bool) -> Vec<Vec<Cell>> {
         if s.kind == SeriesKind::Curve || s.label.is_empty() {
             continue;
         }
-        let c = RUN_COLORS[s.run % RUN_COLORS.len()];
+        let c = run_color(s.run);
         let mut item = vec![Cell {
             ch: RUN_MARKERS[s.run % RUN_MARKERS.len()],
             fg: Some(c),
@@ -551,6 +558,9 @@ fn legend_lines(panel: &Panel, width: usize, color: bool) -> Vec<Vec<Cell>> {
             );
             item.extend(styled(&range, None, false));
             levels.push(item);
+        }
+        if map.values.iter().any(|v| !v.is_finite()) {
+            levels.push(styled("[  ] undefined", None, false));
         }
         lines.extend(wrap(levels, width));
     }
@@ -614,7 +624,7 @@ mod tests {
         assert!(!text.contains('\x1b'));
         assert!(text.lines().all(|l| l.chars().count() <= 50), "{text}");
         // Each run's marker, start and end, the level characters.
-        for needle in ["x run", "S start", "E end", "[  ] 0..1.5", "[..] 1.5..3"] {
+        for needle in ["x run", "S start", "E end", "[..] 0..1.5", "[::] 1.5..3"] {
             assert!(text.contains(needle), "{needle} in\n{text}");
         }
     }
@@ -622,7 +632,7 @@ mod tests {
     #[test]
     fn colour_uses_ansi_codes() {
         let text = render(&figure(), 50, true);
-        assert!(text.contains("\x1b[1;38;2;31;119;180m"), "the run's colour");
+        assert!(text.contains("\x1b[1;38;2;87;153;198m"), "the run's colour");
     }
 
     #[test]
@@ -632,5 +642,9 @@ mod tests {
         assert_eq!(short(-0.30000000000000004), "-0.3");
         assert_eq!(short(123456.0), "1.23e5");
         assert_eq!(short(0.000123), "1.23e-4");
+        assert_eq!(short(1.840000000000001e249), "1.84e249");
+        assert_eq!(short(-6.92e187), "-6.92e187");
+        assert_eq!(short(100000.0), "1e5");
+        assert_eq!(short(12345.0), "12300");
     }
 }

@@ -79,6 +79,16 @@ fn default_range_without_an_inner_minimum_is_the_search_box() {
 }
 
 #[test]
+fn default_range_of_a_concave_function_is_centred_on_its_maximum() {
+    let (body, tape) = function_1d("f(x) = 4 - (x - 1)^2");
+    let params = vec!["x".to_string()];
+    assert_eq!(
+        default_ranges(&subject(body, &params, &tape)),
+        vec![(-4.0, 6.0)]
+    );
+}
+
+#[test]
 fn levels_ascend_from_the_lowest_to_the_highest_value() {
     let values: Vec<f64> = (0..1000).map(|i| (i as f64 / 10.0).powi(2)).collect();
     let l = levels(&values);
