@@ -28,17 +28,17 @@ fn number(node: roxmltree::Node, attribute: &str) -> f64 {
     node.attribute(attribute).unwrap().parse().unwrap()
 }
 
-/// The first chart's frame: its y axis (a vertical line) and x axis (a
-/// horizontal one), drawn by plotters as two-point polylines.
+/// A chart's frame: its y axis (a vertical line) and x axis (a horizontal
+/// one from the same corner), drawn by plotters as two-point polylines.
 struct Frame {
     left: f64,
+    right: f64,
     top: f64,
     bottom: f64,
 }
 
-fn first_frame(doc: &roxmltree::Document) -> Frame {
-    let axis = doc
-        .descendants()
+fn segments(doc: &roxmltree::Document) -> Vec<((f64, f64), (f64, f64))> {
+    doc.descendants()
         .filter(|n| n.has_tag_name("polyline"))
         .filter_map(|n| {
             let points: Vec<(f64, f64)> = n
@@ -49,15 +49,32 @@ fn first_frame(doc: &roxmltree::Document) -> Frame {
                     (x.parse().unwrap(), y.parse().unwrap())
                 })
                 .collect();
-            (points.len() == 2 && points[0].0 == points[1].0 && (points[1].1 - points[0].1) > 100.0)
-                .then(|| Frame {
-                    left: points[0].0,
-                    top: points[0].1,
-                    bottom: points[1].1,
-                })
+            (points.len() == 2).then(|| (points[0], points[1]))
         })
-        .next();
-    axis.expect("a y axis")
+        .collect()
+}
+
+/// Every chart's frame, in drawing order (rows top to bottom, panels left
+/// to right).
+fn frames(doc: &roxmltree::Document) -> Vec<Frame> {
+    let lines = segments(doc);
+    lines
+        .iter()
+        .filter(|(a, b)| a.0 == b.0 && b.1 - a.1 > 100.0)
+        .filter_map(|&(top, bottom)| {
+            // The x axis starts a pixel off the y axis's end.
+            let near = |a: f64, b: f64| (a - b).abs() <= 1.5;
+            let x_axis = lines.iter().find(|(a, b)| {
+                a.1 == b.1 && near(a.1, bottom.1) && near(a.0, bottom.0) && b.0 - a.0 > 100.0
+            })?;
+            Some(Frame {
+                left: top.0,
+                right: x_axis.1.0,
+                top: top.1,
+                bottom: bottom.1,
+            })
+        })
+        .collect()
 }
 
 /// An affine map from data to pixels fitted on the tick labels of one
@@ -83,8 +100,9 @@ impl Scale {
     }
 }
 
-/// The tick labels of the first chart: y labels are right-aligned left of
-/// its y axis, x labels centred just under its x axis.
+/// The tick labels of a chart: y labels are right-aligned left of its y
+/// axis, x labels centred just under its x axis. The x scale is checked
+/// to be linear; the y scale is left to the caller (it may be a log axis).
 fn scales(doc: &roxmltree::Document, frame: &Frame) -> (Scale, Scale) {
     let mut xs = Vec::new();
     let mut ys = Vec::new();
@@ -94,22 +112,18 @@ fn scales(doc: &roxmltree::Document, frame: &Frame) -> (Scale, Scale) {
         };
         let (x, y) = (number(t, "x"), number(t, "y"));
         let anchor = t.attribute("text-anchor");
-        if anchor == Some("end") && x < frame.left && y >= frame.top && y <= frame.bottom {
+        let beside = x < frame.left && x > frame.left - 80.0;
+        if anchor == Some("end") && beside && y >= frame.top && y <= frame.bottom {
             ys.push((value, y));
         }
-        if anchor == Some("middle")
-            && y > frame.bottom
-            && y < frame.bottom + 20.0
-            && x >= frame.left
-        {
+        let under = y > frame.bottom && y < frame.bottom + 20.0;
+        if anchor == Some("middle") && under && x >= frame.left && x <= frame.right {
             xs.push((value, x));
         }
     }
     let x = Scale { ticks: xs };
-    let y = Scale { ticks: ys };
     x.check();
-    y.check();
-    (x, y)
+    (x, Scale { ticks: ys })
 }
 
 /// The filled circles of a colour inside the first chart, in drawing order.
@@ -117,7 +131,12 @@ fn points(doc: &roxmltree::Document, frame: &Frame, fill: &str) -> Vec<(f64, f64
     doc.descendants()
         .filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(fill))
         .map(|n| (number(n, "cx"), number(n, "cy")))
-        .filter(|&(x, y)| x >= frame.left - 5.0 && y >= frame.top - 5.0 && y <= frame.bottom + 5.0)
+        .filter(|&(x, y)| {
+            x >= frame.left - 5.0
+                && x <= frame.right + 5.0
+                && y >= frame.top - 5.0
+                && y <= frame.bottom + 5.0
+        })
         .collect()
 }
 
@@ -174,14 +193,38 @@ fn a_path_on_a_curve_has_a_point_per_step_where_the_axes_say() {
     assert_eq!(kinds, ["function", "minimize", "plot"]);
     assert_eq!(objects[2]["file"], svg.display().to_string());
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let frame = first_frame(&doc);
-    let (sx, sy) = scales(&doc, &frame);
+    let frame = &frames(&doc)[0];
+    let (sx, sy) = scales(&doc, frame);
+    sy.check();
     let expected: Vec<(f64, f64)> = trace(&objects)
         .iter()
         .map(|(x, f)| (sx.pixel(x[0]), sy.pixel(*f)))
         .collect();
     assert_eq!(expected.len(), 13);
-    assert_points_at(&points(&doc, &frame, RUN_0), &expected);
+    assert_points_at(&points(&doc, frame, RUN_0), &expected);
+    // Below: x per step, and the value per step on a log axis (its tick
+    // labels are powers of ten spaced evenly).
+    let all = frames(&doc);
+    assert_eq!(all.len(), 3, "path, x per step, f per step");
+    let (sx, sy) = scales(&doc, &all[1]);
+    sy.check();
+    let expected: Vec<(f64, f64)> = trace(&objects)
+        .iter()
+        .enumerate()
+        .map(|(k, (x, _))| (sx.pixel(k as f64), sy.pixel(x[0])))
+        .collect();
+    assert_points_at(&points(&doc, &all[1], RUN_0), &expected);
+    let (sx, sy) = scales(&doc, &all[2]);
+    let log = Scale {
+        ticks: sy.ticks.iter().map(|&(v, p)| (v.log10(), p)).collect(),
+    };
+    log.check();
+    let expected: Vec<(f64, f64)> = trace(&objects)
+        .iter()
+        .enumerate()
+        .map(|(k, (_, f))| (sx.pixel(k as f64), log.pixel(f.log10())))
+        .collect();
+    assert_points_at(&points(&doc, &all[2], RUN_0), &expected);
     let words = texts(&doc);
     for label in [
         "x",
@@ -206,14 +249,15 @@ fn a_path_on_a_contour_map_has_a_point_per_step_and_a_key() {
     );
     let (objects, text) = run(&source, &svg);
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let frame = first_frame(&doc);
-    let (sx, sy) = scales(&doc, &frame);
+    let frame = &frames(&doc)[0];
+    let (sx, sy) = scales(&doc, frame);
+    sy.check();
     let expected: Vec<(f64, f64)> = trace(&objects)
         .iter()
         .map(|(x, _)| (sx.pixel(x[0]), sy.pixel(x[1])))
         .collect();
     assert_eq!(expected.len(), 16);
-    assert_points_at(&points(&doc, &frame, RUN_0), &expected);
+    assert_points_at(&points(&doc, frame, RUN_0), &expected);
     let words = texts(&doc);
     for label in ["x", "y", "levels", "gd, lr 0.05", "start", "end"] {
         assert!(words.iter().any(|w| w == label), "'{label}' in {words:?}");

@@ -128,6 +128,12 @@ pub fn round_significant(x: f64, digits: usize) -> f64 {
         .unwrap_or(x)
 }
 
+/// A tick value that is zero but for rounding (-7.7e171 on an axis 1e188
+/// wide) is zero.
+pub fn snap(v: f64, span: f64) -> f64 {
+    if v.abs() < span.abs() * 1e-9 { 0.0 } else { v }
+}
+
 /// The runs of consecutive drawable points of a series: a line is broken
 /// where the function is undefined or leaves the panel.
 pub fn segments(panel: &Panel, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {

@@ -15,7 +15,7 @@ use std::error::Error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::figure::{Figure, Panel, Series, SeriesKind, segments};
+use super::figure::{Figure, Panel, Series, SeriesKind, segments, snap};
 use super::terminal::{LEVEL_COLORS, RUN_COLORS, Rgb, short};
 
 /// Width of the document in pixels.
@@ -102,12 +102,17 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
     }
     let mut chart = builder.build_cartesian_2d(panel.x_range.0..panel.x_range.1, y0..y1)?;
     let log = panel.log_y;
-    let y_format = move |v: &f64| short(if log { 10f64.powf(*v) } else { *v });
+    let x_span = panel.x_range.1 - panel.x_range.0;
+    let x_format = move |v: &f64| short(snap(*v, x_span));
+    let y_format = move |v: &f64| {
+        let v = snap(*v, y1 - y0);
+        short(if log { 10f64.powf(v) } else { v })
+    };
     chart
         .configure_mesh()
         .x_desc(&panel.x_label)
         .y_desc(&panel.y_label)
-        .x_label_formatter(&|v| short(*v))
+        .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .axis_desc_style(("sans-serif", 15))
         .draw()?;

@@ -14,7 +14,7 @@
 //! Invariant: returns a string; it never writes to a stream, and writes no
 //! ANSI code when colour is off.
 
-use super::figure::{Figure, Panel, SeriesKind, round_significant, segments};
+use super::figure::{Figure, Panel, SeriesKind, round_significant, segments, snap};
 
 /// RGB colour.
 pub type Rgb = (u8, u8, u8);
@@ -479,7 +479,7 @@ fn y_tick_labels(panel: &Panel, rows: usize) -> Vec<String> {
             } else {
                 r as f64 / (rows - 1) as f64
             };
-            let v = hi - (hi - lo) * t;
+            let v = snap(hi - (hi - lo) * t, hi - lo);
             short(if panel.log_y { 10f64.powf(v) } else { v })
         })
         .collect()
