@@ -159,7 +159,7 @@ fn extent(values: impl Iterator<Item = f64>, margin: f64) -> Option<(f64, f64)> 
 }
 
 /// The y range of sampled curve values: all of them, unless a few spikes
-/// (a pole) would flatten the rest, in which case the middle 96% of the
+/// (a pole) would flatten the rest, in which case the middle 90% of the
 /// values with room around them.
 fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
@@ -168,9 +168,9 @@ fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
     if n < 10 {
         return extent(sorted.into_iter(), 0.05);
     }
-    let (lo, hi) = (sorted[n / 50], sorted[n - 1 - n / 50]);
+    let (lo, hi) = (sorted[n / 20], sorted[n - 1 - n / 20]);
     let full = sorted[n - 1] - sorted[0];
-    if hi > lo && full > 10.0 * (hi - lo) {
+    if hi > lo && full > 5.0 * (hi - lo) {
         let span = hi - lo;
         return Some((lo - span * 0.5, hi + span * 0.5));
     }

@@ -59,10 +59,11 @@ const CURVE_COLOR: Rgb = (170, 170, 170);
 /// many panels share its row.
 fn canvas_rows(panel: &Panel, per_row: usize) -> usize {
     let main = panel.map.is_some() || panel.series.iter().any(|s| s.kind == SeriesKind::Curve);
+    // Odd, so that the middle row's label is the middle of the range.
     match (main, per_row) {
-        (true, 1) => 16,
-        (true, _) => 10,
-        (false, _) => 8,
+        (true, 1) => 15,
+        (true, _) => 11,
+        (false, _) => 9,
     }
 }
 
