@@ -67,32 +67,17 @@ fn canvas_rows(panel: &Panel, per_row: usize) -> usize {
     }
 }
 
+/// Columns between panels of one row.
+const GAP: usize = 3;
+
 /// The figure as text `width` columns wide (40 at least), ending in a
 /// newline.
 pub fn render(figure: &Figure, width: usize, color: bool) -> String {
     let width = width.max(40);
     let mut lines: Vec<Vec<Cell>> = vec![styled(&figure.title, None, true)];
-    for row in &figure.rows {
+    for row in figure.rows.iter().filter(|r| !r.is_empty()) {
         lines.push(Vec::new());
-        let gap = 3;
-        let each = (width - gap * (row.len() - 1)) / row.len();
-        let blocks: Vec<Vec<Vec<Cell>>> = row
-            .iter()
-            .map(|p| panel_lines(p, each, canvas_rows(p, row.len()), color))
-            .collect();
-        let height = blocks.iter().map(Vec::len).max().unwrap_or(0);
-        for i in 0..height {
-            let mut line = Vec::new();
-            for (k, block) in blocks.iter().enumerate() {
-                if k > 0 {
-                    line.extend(std::iter::repeat_n(Cell::blank(), gap));
-                }
-                let mut part = block.get(i).cloned().unwrap_or_default();
-                part.resize(each, Cell::blank());
-                line.extend(part);
-            }
-            lines.push(line);
-        }
+        lines.extend(row_lines(row, width, color));
     }
     let mut out = String::new();
     for line in &lines {
@@ -100,6 +85,30 @@ pub fn render(figure: &Figure, width: usize, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The panels of a row side by side, each as wide as the others.
+fn row_lines(row: &[Panel], width: usize, color: bool) -> Vec<Vec<Cell>> {
+    let each = (width - GAP * (row.len() - 1)) / row.len();
+    let blocks: Vec<Vec<Vec<Cell>>> = row
+        .iter()
+        .map(|p| panel_lines(p, each, canvas_rows(p, row.len()), color))
+        .collect();
+    let height = blocks.iter().map(Vec::len).max().unwrap_or(0);
+    (0..height)
+        .map(|i| {
+            let mut line = Vec::new();
+            for (k, block) in blocks.iter().enumerate() {
+                if k > 0 {
+                    line.extend(std::iter::repeat_n(Cell::blank(), GAP));
+                }
+                let mut part = block.get(i).cloned().unwrap_or_default();
+                part.resize(each, Cell::blank());
+                line.extend(part);
+            }
+            line
+        })
+        .collect()
 }
 
 // ================================================================ cells
