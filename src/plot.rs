@@ -278,7 +278,7 @@ fn contour_panel(
 /// Band boundaries at the quantiles of the values (so that each filled
 /// level covers about the same area, whatever the function's scale),
 /// rounded to few significant digits for the legend.
-fn levels(values: &[f64]) -> Vec<f64> {
+pub(crate) fn levels(values: &[f64]) -> Vec<f64> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {

@@ -106,14 +106,14 @@ impl Panel {
         (self.y_scaled(self.y_range.0), self.y_scaled(self.y_range.1))
     }
 
-    /// Whether a point can be drawn: finite and inside the ranges (with a
-    /// hair of tolerance for rounding).
+    /// Whether a point can be drawn: finite and inside the ranges as drawn
+    /// (with a hair of tolerance for rounding; on a log axis, positive).
     pub fn contains(&self, (x, y): (f64, f64)) -> bool {
         let inside = |v: f64, (lo, hi): (f64, f64)| {
             let slack = (hi - lo) * 1e-9;
             v.is_finite() && v >= lo - slack && v <= hi + slack
         };
-        inside(x, self.x_range) && inside(y, self.y_range)
+        inside(x, self.x_range) && inside(self.y_scaled(y), self.y_scaled_range())
     }
 }
 
@@ -184,6 +184,25 @@ mod tests {
         assert_eq!(c.nearest(1.0, 0.0), 1.0);
         assert_eq!(c.nearest(0.0, 1.0), 2.0);
         assert_eq!(c.nearest(0.9, 0.8), 3.0);
+    }
+
+    #[test]
+    fn a_log_axis_holds_positive_values_only() {
+        // Found by the renderers' property test: 0 was "inside" (1e66,
+        // 1e133) within the slack, its log -inf, and the line to it endless.
+        let panel = Panel {
+            title: String::new(),
+            x_label: String::new(),
+            y_label: String::new(),
+            x_range: (0.0, 10.0),
+            y_range: (1e66, 1e133),
+            log_y: true,
+            map: None,
+            series: Vec::new(),
+        };
+        assert!(!panel.contains((1.0, 0.0)));
+        assert!(!panel.contains((1.0, 1e60)));
+        assert!(panel.contains((1.0, 1e100)));
     }
 
     #[test]

@@ -236,7 +236,13 @@ impl Canvas {
     }
 
     fn line(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), color: Rgb) {
-        let n = (x1 - x0).abs().max((y1 - y0).abs()).ceil().max(1.0) as usize;
+        let length = (x1 - x0).abs().max((y1 - y0).abs()).ceil().max(1.0);
+        // Points inside the canvas are never further apart than its size;
+        // anything else (infinitely far) is not drawn.
+        if length > (2 * self.cols + 4 * self.rows) as f64 {
+            return;
+        }
+        let n = length as usize;
         for k in 0..=n {
             let t = k as f64 / n as f64;
             let x = x0 + (x1 - x0) * t;

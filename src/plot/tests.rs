@@ -176,3 +176,98 @@ fn a_learning_rate_comparison_has_a_panel_per_rate() {
     // lr 0.5 reaches exactly 0: drawn on the bottom edge of the log axis.
     assert_eq!(values.series[2].points[1].1, values.y_range.0);
 }
+
+// ---------------------------------------------------------------- renderers never fail
+
+mod renderers {
+    use proptest::prelude::*;
+
+    use crate::plot::figure::{Contour, Figure, Panel, Series, SeriesKind};
+    use crate::plot::{svg, terminal};
+
+    /// Numbers as runs produce them, with the awkward ones often.
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => -10.0f64..10.0,
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(0.0),
+            1 => -1e200f64..1e200,
+            1 => -1e-200f64..1e-200,
+        ]
+    }
+
+    /// A range with low < high, of any scale.
+    fn range() -> impl Strategy<Value = (f64, f64)> {
+        (-1e150f64..1e150, 1e-150f64..1e150).prop_map(|(lo, span)| (lo, lo + span))
+    }
+
+    fn series() -> impl Strategy<Value = Series> {
+        (
+            prop::collection::vec((number(), number()), 0..40),
+            0usize..12,
+            prop_oneof![
+                Just(SeriesKind::Curve),
+                Just(SeriesKind::Path),
+                Just(SeriesKind::Steps)
+            ],
+        )
+            .prop_map(|(points, run, kind)| Series {
+                label: format!("run {run}"),
+                kind,
+                points,
+                run,
+            })
+    }
+
+    fn panel() -> impl Strategy<Value = Panel> {
+        (
+            range(),
+            range(),
+            prop::collection::vec(series(), 0..4),
+            prop::option::of(prop::collection::vec(number(), 4)),
+            prop::option::of((-100.0f64..100.0, 0.01f64..100.0)),
+        )
+            .prop_map(|(x_range, y_range, series, grid, decades)| Panel {
+                title: "t".into(),
+                x_label: "x".into(),
+                y_label: "y".into(),
+                x_range,
+                // A log axis spans positive values only.
+                y_range: match decades {
+                    Some((lo, span)) => (10f64.powf(lo), 10f64.powf(lo + span)),
+                    None => y_range,
+                },
+                log_y: decades.is_some(),
+                map: grid.map(|values| Contour {
+                    nx: 2,
+                    ny: 2,
+                    levels: super::levels(&values),
+                    values,
+                }),
+                series,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x706c6f74),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_figure_renders_within_the_width(
+            rows in prop::collection::vec(prop::collection::vec(panel(), 1..3), 1..3),
+            width in 40usize..160,
+        ) {
+            let figure = Figure { title: "f".into(), rows };
+            let text = terminal::render(&figure, width, false);
+            for line in text.lines() {
+                prop_assert!(line.chars().count() <= width, "{line}");
+            }
+            let document = svg::render(&figure).expect("renders");
+            prop_assert!(roxmltree::Document::parse(&document).is_ok());
+        }
+    }
+}
