@@ -151,11 +151,17 @@ fn extent(values: impl Iterator<Item = f64>, margin: f64) -> Option<(f64, f64)> 
             Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
         })?;
     let span = hi - lo;
-    if span <= f64::EPSILON * lo.abs().max(hi.abs()).max(1e-300) {
+    let widened = if span <= f64::EPSILON * lo.abs().max(hi.abs()).max(1e-300) {
         let half = (lo.abs() * 0.1).max(0.5);
-        return Some((lo - half, hi + half));
-    }
-    Some((lo - span * margin, hi + span * margin))
+        (lo - half, hi + half)
+    } else {
+        (lo - span * margin, hi + span * margin)
+    };
+    // Near the largest doubles the margin, or the span itself, would
+    // overflow: keep within half of them (points beyond are clipped).
+    let limit = f64::MAX / 4.0;
+    let (a, b) = (widened.0.max(-limit), widened.1.min(limit));
+    (a < b).then_some((a, b))
 }
 
 /// The y range of sampled curve values: all of them, unless a few spikes

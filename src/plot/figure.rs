@@ -106,6 +106,12 @@ impl Panel {
         (self.y_scaled(self.y_range.0), self.y_scaled(self.y_range.1))
     }
 
+    /// Whether the axes can be drawn: low below high, and the span finite.
+    pub fn has_axes(&self) -> bool {
+        let ok = |(lo, hi): (f64, f64)| lo < hi && (hi - lo).is_finite();
+        ok(self.x_range) && ok(self.y_scaled_range())
+    }
+
     /// Whether a point can be drawn: finite and inside the ranges as drawn
     /// (with a hair of tolerance for rounding; on a log axis, positive).
     pub fn contains(&self, (x, y): (f64, f64)) -> bool {

@@ -80,6 +80,9 @@ impl Session {
                 )
                 .with_hint("swap the two ends"));
             }
+            if !(hi - lo).is_finite() {
+                return Err(Error::name("this range is too wide to draw", span));
+            }
             ranges.push((lo, hi));
         }
         Ok(ranges)

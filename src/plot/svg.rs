@@ -83,6 +83,12 @@ fn level_color(band: usize) -> RGBColor {
 }
 
 fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
+    if !panel.has_axes() {
+        // Values beyond what a double holds: say so rather than draw.
+        let note = format!("{}: values too large to draw", panel.title);
+        area.draw(&Text::new(note, (20, 20), ("sans-serif", 14)))?;
+        return Ok(());
+    }
     let area = match &panel.map {
         Some(_) => {
             let (plot, key) = area.split_horizontally(area.dim_in_pixel().0 - KEY_WIDTH);

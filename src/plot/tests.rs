@@ -197,9 +197,13 @@ mod renderers {
         ]
     }
 
-    /// A range with low < high, of any scale.
+    /// A range with low < high, of any scale, up to the largest doubles.
     fn range() -> impl Strategy<Value = (f64, f64)> {
-        (-1e150f64..1e150, 1e-150f64..1e150).prop_map(|(lo, span)| (lo, lo + span))
+        prop_oneof![
+            4 => (-1e150f64..1e150, 1e-150f64..1e150).prop_map(|(lo, span)| (lo, lo + span)),
+            1 => Just((-1.7e308, 1.7e308)),
+            1 => Just((1.0, 1.0000000000000002)),
+        ]
     }
 
     fn series() -> impl Strategy<Value = Series> {
@@ -270,4 +274,11 @@ mod renderers {
             prop_assert!(roxmltree::Document::parse(&document).is_ok());
         }
     }
+}
+
+#[test]
+fn extents_near_the_largest_doubles_stay_finite() {
+    let (lo, hi) = extent([-1.7e308, 1.7e308].into_iter(), 0.1).expect("a range");
+    assert!(lo.is_finite() && hi.is_finite() && lo < hi);
+    assert_eq!(extent([f64::NAN, f64::INFINITY].into_iter(), 0.1), None);
 }
