@@ -6,6 +6,7 @@
 //! source --parse--> syntax tree (spans) --session--> symbolic expressions
 //!   --differentiate/simplify--> --compile--> flat tape --descent--> runs
 //!   --report--> human text or JSON Lines
+//!   (plot: figure data --plot::terminal / plot::svg--> braille text, SVG)
 //! ```
 //!
 //! See README.md, section Architecture, for one line per module and the
