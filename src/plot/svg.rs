@@ -125,6 +125,26 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
     if let Some(map) = &panel.map {
         chart.draw_series(level_rects(panel, map))?;
     }
+    let any_path = draw_all_series(&mut chart, panel)?;
+    if any_path {
+        legend_marks(&mut chart)?;
+    }
+    if !any_path && panel.series.iter().all(|s| s.label.is_empty()) {
+        return Ok(());
+    }
+    chart
+        .configure_series_labels()
+        .position(legend_corner(panel))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 13))
+        .draw()?;
+    Ok(())
+}
+
+/// The curve, paths and values per step, each labelled once for the
+/// legend; whether there was a path.
+fn draw_all_series(chart: &mut Chart, panel: &Panel) -> Result<bool, Box<dyn Error>> {
     let scaled = |p: &(f64, f64)| (p.0, panel.y_scaled(p.1));
     let mut any_path = false;
     for series in &panel.series {
@@ -147,24 +167,11 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
             }
         }
         if series.kind != SeriesKind::Curve {
-            draw_points(&mut chart, panel, series, color)?;
+            draw_points(chart, panel, series, color)?;
         }
         any_path |= series.kind == SeriesKind::Path;
     }
-    if any_path {
-        legend_marks(&mut chart)?;
-    }
-    if !any_path && panel.series.iter().all(|s| s.label.is_empty()) {
-        return Ok(());
-    }
-    chart
-        .configure_series_labels()
-        .position(legend_corner(panel))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(("sans-serif", 13))
-        .draw()?;
-    Ok(())
+    Ok(any_path)
 }
 
 /// The corner of the panel with the fewest points of its series, for the
@@ -256,7 +263,7 @@ fn legend_marks(chart: &mut Chart) -> Result<(), Box<dyn Error>> {
 /// in a row merged (a few hundred rectangles rather than ten thousand).
 fn level_rects(panel: &Panel, map: &super::figure::Contour) -> Vec<Rectangle<(f64, f64)>> {
     let (x0, x1) = panel.x_range;
-    let (y0, y1) = panel.y_range;
+    let (y0, y1) = panel.y_scaled_range();
     let dx = (x1 - x0) / (map.nx - 1) as f64;
     let dy = (y1 - y0) / (map.ny - 1) as f64;
     let x_at = |i: f64| (x0 + dx * i).clamp(x0, x1);
