@@ -7,6 +7,7 @@
 //!   --differentiate/simplify--> --compile--> flat tape (or, for data, a
 //!   program over rows in chunks) --descent--> runs --report--> human text
 //!   or JSON Lines
+//!   (plot: figure data --plot::terminal / plot::svg--> braille text, SVG)
 //! ```
 //!
 //! See README.md, section Architecture, for one line per module and the
@@ -19,6 +20,7 @@ pub mod descent;
 pub mod error;
 pub mod lower;
 pub mod parse;
+pub mod plot;
 pub mod report;
 pub mod session;
 pub mod symbolic;

@@ -12,7 +12,7 @@ use crate::descent::{Run, Status, Verdict};
 use crate::symbolic::Expr;
 use crate::symbolic::print::{format_number, to_latex, to_text};
 use crate::syntax::Sense;
-use crate::value::{CompareOutcome, DescentOutcome, Outcome, Shown};
+use crate::value::{CompareOutcome, DescentOutcome, Outcome, PlotOutcome, Shown};
 
 mod fit;
 
@@ -93,6 +93,19 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Descent(d) => descent_text(d, style),
         Outcome::Compare(c) => compare_text(c, style),
         Outcome::Several(all) => all.iter().map(|o| human(o, style)).collect(),
+        Outcome::Plot(p) => plot_text(p, style),
+    }
+}
+
+/// A plot drawn in the terminal (colour as `colored` decides), or where its
+/// file was written.
+fn plot_text(p: &PlotOutcome, style: &Style) -> String {
+    match &p.file {
+        Some((path, _)) => format!("plot written to {path}\n"),
+        None => {
+            let color = colored::control::SHOULD_COLORIZE.should_colorize();
+            crate::plot::terminal::render(&p.figure, style.width, color)
+        }
     }
 }
 
@@ -626,6 +639,14 @@ pub fn json(outcome: &Outcome) -> Json {
             "over": c.over,
             "runs": c.runs.iter().map(descent_json).collect::<Vec<_>>(),
         }),
+        Outcome::Plot(p) => match &p.file {
+            Some((path, _)) => json!({"kind": "plot", "file": path}),
+            // Without colour, at the default width (JSON has no terminal).
+            None => json!({
+                "kind": "plot",
+                "text": crate::plot::terminal::render(&p.figure, Style::default().width, false),
+            }),
+        },
     }
 }
 

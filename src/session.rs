@@ -13,6 +13,7 @@ use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
 use crate::parse::parse_program;
+use crate::plot::statement as plot;
 use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_budget, substitute};
 use crate::symbolic::simplify::simplify;
@@ -64,9 +65,17 @@ impl Session {
             if let Some(Outcome::Several(outcomes)) = &outcome {
                 outcomes.iter().for_each(&mut *emit);
             } else if let Some(outcome) = outcome {
+                // A plot's file is written as it is emitted (see plot::statement).
+                plot::write_file(&outcome)?;
                 emit(&outcome);
                 if is_interrupted_run(&outcome) {
                     return Err(Error::interrupted());
+                }
+                if let StmtKind::Descent(d) = &stmt.kind
+                    && let Some(pictures) = plot::descent_plot(d, &outcome)?
+                {
+                    plot::write_file(&pictures)?;
+                    emit(&pictures);
                 }
             }
         }
@@ -89,9 +98,7 @@ impl Session {
             }
             StmtKind::Check { left, right } => self.check(left, right)?,
             StmtKind::Descent(d) => self.descent(d, stmt.span)?,
-            StmtKind::Plot(p) => {
-                return Err(Error::name("plots are not available yet", p.function.span));
-            }
+            StmtKind::Plot(p) => self.plot(p)?,
         };
         Ok(Some(outcome))
     }
@@ -610,7 +617,7 @@ impl Session {
         }
     }
 
-    fn not_a_defined_function(&self, name: &Ident) -> Error {
+    pub(crate) fn not_a_defined_function(&self, name: &Ident) -> Error {
         let what = if self.values.contains_key(&name.name) {
             "is a value, not a function"
         } else {
@@ -652,9 +659,7 @@ impl Session {
             None => (vec![Method::Gd], false),
             Some(list) => (self.methods(list)?, list.is_list),
         };
-        if d.plot.is_some() {
-            return Err(Error::name("plots are not available yet", d.function.span));
-        }
+        plot::check_descent_clause(d)?;
         let (starts, starts_listed) = self.starts(&d.from, n_params, &d.function.name)?;
         let (rates, rates_listed) = self.rates(d.lr.as_ref())?;
         let listed: Vec<&'static str> = [

@@ -95,6 +95,17 @@ pub enum Outcome {
     /// What one statement defined several of (`load` defines a vector per
     /// column): reported one by one.
     Several(Vec<Outcome>),
+    /// `plot ...`, or the pictures of `minimize ... plot`.
+    Plot(Box<PlotOutcome>),
+}
+
+/// A figure, for the terminal or for a file.
+#[derive(Clone, Debug)]
+pub struct PlotOutcome {
+    pub figure: crate::plot::figure::Figure,
+    /// The SVG file it is written to (`to "file.svg"`), with the span of
+    /// that string for errors; `None` draws it in the terminal.
+    pub file: Option<(String, crate::syntax::Span)>,
 }
 
 /// One descent run with everything a report shows about it.

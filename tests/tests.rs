@@ -7,6 +7,7 @@ mod common;
 mod data;
 mod golden;
 mod oracle;
+mod plots;
 mod properties;
 mod readme;
 mod repl;

@@ -1,0 +1,502 @@
+//! Plots: the figure data of `plot NAME [from A to B]` and of
+//! `minimize ... plot` (`figure` holds the types). Functions are sampled on
+//! grids through their compiled tape; paths come from the runs' traces;
+//! ranges, contour levels and the log-scale decision are made here.
+//! Rendering is the report side: `terminal` (braille text) and `svg`
+//! (plotters), both called from `report` and `session::run_source`.
+//!
+//! Invariant: building a figure evaluates and decides, but never draws,
+//! prints or touches files.
+
+pub mod figure;
+pub mod statement;
+pub mod svg;
+pub mod terminal;
+
+use crate::compile::{Tape, Workspace};
+use crate::symbolic::Expr;
+use crate::symbolic::print::{format_number, to_text};
+use crate::syntax::Sense;
+use crate::value::DescentOutcome;
+use figure::{Contour, Figure, Panel, Series, SeriesKind, round_significant};
+
+/// Points of a sampled curve.
+const CURVE_SAMPLES: usize = 401;
+/// Grid points per axis of a contour map.
+const GRID: usize = 161;
+/// The quick search for a minimum looks in [-SEARCH_BOX, SEARCH_BOX] per
+/// parameter, on this many points per axis (one and two parameters).
+const SEARCH_BOX: f64 = 10.0;
+const SEARCH_POINTS_1D: usize = 401;
+const SEARCH_POINTS_2D: usize = 81;
+/// A default range reaches this far either side of the minimum found.
+const HALF_WIDTH: f64 = 5.0;
+/// Filled levels of a contour map.
+const N_BANDS: usize = 8;
+/// Margin around paths, as a fraction of their extent.
+const MARGIN: f64 = 0.1;
+/// Values spanning more than this ratio get a log axis.
+const LOG_RATIO: f64 = 100.0;
+
+/// The function being plotted: its name, parameters, body (for titles) and
+/// a tape over the parameters whose first output is its value.
+pub struct Subject<'a> {
+    pub name: &'a str,
+    pub params: &'a [String],
+    pub body: Expr,
+    pub tape: &'a Tape,
+}
+
+impl Subject<'_> {
+    fn signature(&self) -> String {
+        format!("{}({})", self.name, self.params.join(", "))
+    }
+
+    fn title(&self) -> String {
+        format!("{} = {}", self.signature(), to_text(self.body))
+    }
+}
+
+/// Evaluates a subject at many points without allocating per point.
+struct Sampler<'a> {
+    tape: &'a Tape,
+    work: Workspace,
+    out: Vec<f64>,
+}
+
+impl<'a> Sampler<'a> {
+    fn new(tape: &'a Tape) -> Sampler<'a> {
+        Sampler {
+            tape,
+            work: tape.workspace(),
+            out: vec![0.0; tape.n_outputs()],
+        }
+    }
+
+    fn value(&mut self, x: &[f64]) -> f64 {
+        self.tape.eval(x, &mut self.work, &mut self.out);
+        self.out[0]
+    }
+}
+
+/// `n` evenly spaced points from `lo` to `hi`, both included.
+fn linspace((lo, hi): (f64, f64), n: usize) -> impl Iterator<Item = f64> {
+    (0..n).map(move |i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
+}
+
+// ================================================================ ranges
+
+/// The ranges `plot NAME` uses without `from A to B`: each parameter from
+/// 5 below to 5 above the lowest value found on a coarse grid over
+/// [-10, 10] (one or two parameters), or, when that lies on the grid's
+/// edge, the highest value (a function with a maximum inside); else all of
+/// [-10, 10] for a parameter whose point lies on the edge.
+pub fn default_ranges(subject: &Subject) -> Vec<(f64, f64)> {
+    let mut centre = quick_minimum(subject, 1.0);
+    if centre.iter().all(Option::is_none) {
+        centre = quick_minimum(subject, -1.0);
+    }
+    centre
+        .into_iter()
+        .map(|m| match m {
+            Some(c) => (c - HALF_WIDTH, c + HALF_WIDTH),
+            None => (-SEARCH_BOX, SEARCH_BOX),
+        })
+        .collect()
+}
+
+/// Where `sign` times the function is lowest on a coarse grid over the
+/// search box (its minimum for 1, its maximum for -1), per coordinate;
+/// `None` for a coordinate on the box's edge.
+fn quick_minimum(subject: &Subject, sign: f64) -> Vec<Option<f64>> {
+    let n_params = subject.params.len();
+    let per_axis = if n_params == 1 {
+        SEARCH_POINTS_1D
+    } else {
+        SEARCH_POINTS_2D
+    };
+    let axis: Vec<f64> = linspace((-SEARCH_BOX, SEARCH_BOX), per_axis).collect();
+    let mut sampler = Sampler::new(subject.tape);
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    let mut index = vec![0usize; n_params];
+    let mut point = vec![0.0; n_params];
+    let total = per_axis.pow(n_params as u32);
+    for flat in 0..total {
+        let mut rest = flat;
+        for k in 0..n_params {
+            index[k] = rest % per_axis;
+            rest /= per_axis;
+            point[k] = axis[index[k]];
+        }
+        let v = sign * sampler.value(&point);
+        if v.is_finite() && best.as_ref().is_none_or(|(b, _)| v < *b) {
+            best = Some((v, index.clone()));
+        }
+    }
+    let Some((_, at)) = best else {
+        return vec![None; n_params];
+    };
+    at.iter()
+        .map(|&i| (i > 0 && i + 1 < per_axis).then(|| axis[i]))
+        .collect()
+}
+
+/// The smallest and largest finite values, widened by `margin` of the
+/// span each side; a single value gets a unit-wide range around it.
+fn extent(values: impl Iterator<Item = f64>, margin: f64) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold(None, |acc: Option<(f64, f64)>, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+        })?;
+    let span = hi - lo;
+    let widened = if span <= f64::EPSILON * lo.abs().max(hi.abs()).max(1e-300) {
+        let half = (lo.abs() * 0.1).max(0.5);
+        (lo - half, hi + half)
+    } else {
+        (lo - span * margin, hi + span * margin)
+    };
+    // Near the largest doubles the margin, or the span itself, would
+    // overflow: keep within half of them (points beyond are clipped).
+    let limit = f64::MAX / 4.0;
+    let (a, b) = (widened.0.max(-limit), widened.1.min(limit));
+    (a < b).then_some((a, b))
+}
+
+/// The y range of sampled curve values: all of them, unless a few spikes
+/// (a pole) would flatten the rest, in which case the middle 90% of the
+/// values with room around them.
+fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n < 10 {
+        return extent(sorted.into_iter(), 0.05);
+    }
+    let (lo, hi) = (sorted[n / 20], sorted[n - 1 - n / 20]);
+    let full = sorted[n - 1] - sorted[0];
+    if hi > lo && full > 5.0 * (hi - lo) {
+        let span = hi - lo;
+        return Some((lo - span * 0.5, hi + span * 0.5));
+    }
+    extent(sorted.into_iter(), 0.05)
+}
+
+/// Ranges of descent paths over one or two parameters: all their points,
+/// and the minimum (maximum, when maximizing) found by the quick search
+/// when it lies inside the search box, with a margin.
+fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Vec<(f64, f64)> {
+    let sign = match runs.first().map(|d| d.sense) {
+        Some(Sense::Maximize) => -1.0,
+        _ => 1.0,
+    };
+    let minimum = quick_minimum(subject, sign);
+    (0..subject.params.len())
+        .map(|k| {
+            let coords = runs
+                .iter()
+                .flat_map(|d| d.run.trace.iter().map(move |e| e.x[k]))
+                .chain(minimum[k]);
+            extent(coords, MARGIN).unwrap_or((-1.0, 1.0))
+        })
+        .collect()
+}
+
+// ================================================================ panels
+
+/// The figure of `plot NAME [from A to B]` (one or two parameters; the
+/// session checks that).
+pub fn function_figure(subject: &Subject, ranges: &[(f64, f64)]) -> Figure {
+    let mut panel = if subject.params.len() == 1 {
+        curve_panel(subject, ranges[0], Vec::new())
+    } else {
+        contour_panel(subject, ranges[0], ranges[1], Vec::new())
+    };
+    // The figure's title says it all.
+    panel.title.clear();
+    Figure {
+        title: subject.title(),
+        rows: vec![vec![panel]],
+    }
+}
+
+/// A curve over `x_range`, with paths (points `(x, f)`) on it.
+fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Panel {
+    let mut sampler = Sampler::new(subject.tape);
+    let curve: Vec<(f64, f64)> = linspace(x_range, CURVE_SAMPLES)
+        .map(|x| (x, sampler.value(&[x])))
+        .collect();
+    let ys: Vec<f64> = curve.iter().map(|p| p.1).collect();
+    let curve_range = curve_extent(&ys).unwrap_or((-1.0, 1.0));
+    let path_ys = paths.iter().flat_map(|s| s.points.iter().map(|p| p.1));
+    let y_range = extent(path_ys.chain([curve_range.0, curve_range.1]), 0.0).unwrap_or(curve_range);
+    let mut series = vec![Series {
+        label: subject.signature(),
+        kind: SeriesKind::Curve,
+        points: curve,
+        run: 0,
+    }];
+    series.extend(paths);
+    Panel {
+        title: subject.title(),
+        x_label: subject.params[0].clone(),
+        y_label: subject.signature(),
+        x_range,
+        y_range,
+        log_y: false,
+        map: None,
+        series,
+    }
+}
+
+/// A contour map over the two ranges, with paths (points `(x, y)`) on it.
+fn contour_panel(
+    subject: &Subject,
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+    paths: Vec<Series>,
+) -> Panel {
+    let mut sampler = Sampler::new(subject.tape);
+    let xs: Vec<f64> = linspace(x_range, GRID).collect();
+    let mut values = Vec::with_capacity(GRID * GRID);
+    for y in linspace(y_range, GRID) {
+        values.extend(xs.iter().map(|&x| sampler.value(&[x, y])));
+    }
+    let levels = levels(&values);
+    Panel {
+        title: subject.title(),
+        x_label: subject.params[0].clone(),
+        y_label: subject.params[1].clone(),
+        x_range,
+        y_range,
+        log_y: false,
+        map: Some(Contour {
+            nx: GRID,
+            ny: GRID,
+            values,
+            levels,
+        }),
+        series: paths,
+    }
+}
+
+/// Band boundaries at the quantiles of the values (so that each filled
+/// level covers about the same area, whatever the function's scale),
+/// rounded to few significant digits for the legend.
+pub(crate) fn levels(values: &[f64]) -> Vec<f64> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    sorted.sort_by(f64::total_cmp);
+    let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {
+        return vec![0.0, 1.0];
+    };
+    if hi <= lo {
+        return vec![lo, lo + 1.0];
+    }
+    let mut levels = vec![lo];
+    for k in 1..N_BANDS {
+        let q = sorted[k * sorted.len() / N_BANDS];
+        let prev = levels[levels.len() - 1];
+        let level = (2..=4usize)
+            .map(|digits| round_significant(q, digits))
+            .find(|&r| r > prev && r < hi)
+            .unwrap_or(q);
+        if level > prev && level < hi {
+            levels.push(level);
+        }
+    }
+    levels.push(hi);
+    levels
+}
+
+// ================================================================ descent
+
+/// The pictures of `minimize ... plot`: the path(s) on the curve or the
+/// contour map (one or two parameters), one small panel per rate for a
+/// learning-rate comparison, and the value per step (plus x per step for a
+/// single run of one parameter).
+pub fn descent_figure(subject: &Subject, runs: &[DescentOutcome], over: Option<&str>) -> Figure {
+    let n_params = subject.params.len();
+    let mut rows: Vec<Vec<Panel>> = Vec::new();
+    let labels: Vec<String> = runs.iter().map(|d| run_label(d, over)).collect();
+    if n_params <= 2 {
+        if over == Some("lr") {
+            let panels: Vec<Panel> = runs
+                .iter()
+                .enumerate()
+                .map(|(k, d)| {
+                    let mut panel = map_panel(subject, &[(k, d, String::new())]);
+                    panel.title = format!("{}: {}", labels[k], d.run.verdict.as_str());
+                    panel
+                })
+                .collect();
+            rows.extend(panels.chunks(2).map(<[Panel]>::to_vec));
+        } else {
+            let labelled: Vec<(usize, &DescentOutcome, String)> = runs
+                .iter()
+                .enumerate()
+                .map(|(k, d)| (k, d, labels[k].clone()))
+                .collect();
+            rows.push(vec![map_panel(subject, &labelled)]);
+        }
+    }
+    let mut last_row = Vec::new();
+    // A single run is named once, in the legend of its path.
+    let labels = if runs.len() == 1 {
+        vec![String::new()]
+    } else {
+        labels
+    };
+    if n_params == 1 && runs.len() == 1 {
+        let x = subject.params[0].clone();
+        last_row.push(per_step_panel(runs, &labels, x, false, |e| e.x[0]));
+    }
+    last_row.push(per_step_panel(
+        runs,
+        &labels,
+        subject.signature(),
+        true,
+        |e| e.f,
+    ));
+    rows.push(last_row);
+    Figure {
+        title: descent_title(subject, runs),
+        rows,
+    }
+}
+
+fn descent_title(subject: &Subject, runs: &[DescentOutcome]) -> String {
+    let verb = match runs.first().map(|d| d.sense) {
+        Some(Sense::Maximize) => "maximize",
+        _ => "minimize",
+    };
+    format!("{verb} {}", subject.title())
+}
+
+/// How a run is called in a legend: its rate, start or method in a
+/// comparison, its method and rate alone.
+fn run_label(d: &DescentOutcome, over: Option<&str>) -> String {
+    let lr = d.settings.first().map(|s| s.1).unwrap_or(f64::NAN);
+    match over {
+        Some("lr") => format!("lr {}", format_number(lr)),
+        Some("start") => format!("from {}", point_text(&d.start)),
+        Some(_) => d.method.clone(),
+        None => format!("{}, lr {}", d.method, format_number(lr)),
+    }
+}
+
+fn point_text(x: &[f64]) -> String {
+    let items: Vec<String> = x.iter().map(|v| format_number(*v)).collect();
+    if items.len() == 1 {
+        items[0].clone()
+    } else {
+        format!("({})", items.join(", "))
+    }
+}
+
+/// The curve (one parameter) or contour map (two) with the given runs'
+/// paths on it, over ranges that hold every path.
+fn map_panel(subject: &Subject, runs: &[(usize, &DescentOutcome, String)]) -> Panel {
+    let outcomes: Vec<&DescentOutcome> = runs.iter().map(|r| r.1).collect();
+    let ranges = path_ranges(subject, &outcomes);
+    let one = subject.params.len() == 1;
+    let paths: Vec<Series> = runs
+        .iter()
+        .map(|(k, d, label)| Series {
+            label: label.clone(),
+            kind: SeriesKind::Path,
+            points: d
+                .run
+                .trace
+                .iter()
+                .map(|e| if one { (e.x[0], e.f) } else { (e.x[0], e.x[1]) })
+                .collect(),
+            run: *k,
+        })
+        .collect();
+    let mut panel = if one {
+        curve_panel(subject, ranges[0], paths)
+    } else {
+        contour_panel(subject, ranges[0], ranges[1], paths)
+    };
+    panel.title = if runs.len() == 1 { "path" } else { "paths" }.to_string();
+    panel
+}
+
+/// A quantity per step for every run, on a log axis (when `allow_log`)
+/// when it is positive and spans more than two decades.
+fn per_step_panel(
+    runs: &[DescentOutcome],
+    labels: &[String],
+    what: String,
+    allow_log: bool,
+    quantity: impl Fn(&crate::descent::Entry) -> f64,
+) -> Panel {
+    let mut series: Vec<Series> = runs
+        .iter()
+        .enumerate()
+        .map(|(k, d)| Series {
+            label: labels[k].clone(),
+            kind: SeriesKind::Steps,
+            points: d
+                .run
+                .trace
+                .iter()
+                .map(|e| (e.step as f64, quantity(&e)))
+                .collect(),
+            run: k,
+        })
+        .collect();
+    let ys = |series: &[Series]| -> Vec<f64> {
+        series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .collect()
+    };
+    let log_y = allow_log && log_scale(ys(&series).into_iter());
+    let y_range = if log_y {
+        let positive = ys(&series).into_iter().filter(|&y| y > 0.0);
+        let (lo, hi) = extent(positive.map(f64::log10), 0.05).unwrap_or((0.0, 1.0));
+        let (lo, hi) = (10f64.powf(lo), 10f64.powf(hi));
+        // A value of exactly 0 (a minimum reached) sits on the bottom edge.
+        for s in &mut series {
+            for p in &mut s.points {
+                if p.1 == 0.0 {
+                    p.1 = lo;
+                }
+            }
+        }
+        (lo, hi)
+    } else {
+        extent(ys(&series).into_iter(), 0.05).unwrap_or((-1.0, 1.0))
+    };
+    let last_step = runs.iter().map(|d| d.run.steps).max().unwrap_or(0);
+    let x_range = (0.0, (last_step as f64).max(1.0));
+    Panel {
+        title: format!("{what} per step{}", if log_y { " (log scale)" } else { "" }),
+        x_label: "step".into(),
+        y_label: what,
+        x_range,
+        y_range,
+        log_y,
+        map: None,
+        series,
+    }
+}
+
+/// A log axis when no finite value is negative and the largest is more
+/// than `LOG_RATIO` times the smallest positive one (zeros are drawn on
+/// the bottom edge).
+fn log_scale(values: impl Iterator<Item = f64>) -> bool {
+    let finite: Vec<f64> = values.filter(|v| v.is_finite()).collect();
+    let lo = finite
+        .iter()
+        .copied()
+        .filter(|&v| v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    finite.iter().all(|&v| v >= 0.0) && lo.is_finite() && hi / lo > LOG_RATIO
+}
+
+#[cfg(test)]
+mod tests;

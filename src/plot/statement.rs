@@ -1,0 +1,253 @@
+//! The plot statements in a session: `plot NAME [from A to B] [to "file"]`
+//! and the `plot [to "file"]` clause of `minimize`/`maximize` (checked
+//! before the runs, drawn after them), and writing a figure's SVG file.
+//!
+//! Invariant: evaluating a statement only reads the file system (does the
+//! folder exist?); the file is written by `write_file`, which
+//! `Session::run_source` calls as it emits the outcome, so a failed write
+//! stops a script at that statement with its line and caret.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use crate::compile::compile;
+use crate::error::{Error, Result};
+use crate::lower::{Lowerer, Mode};
+use crate::session::{Session, constant_value};
+use crate::syntax::{self, Descent, Span, StringLit};
+use crate::value::{Body, Outcome, PlotOutcome, Value};
+
+use super::{Subject, default_ranges, descent_figure, function_figure};
+
+impl Session {
+    /// `plot NAME [from A to B] [to "file"]`.
+    pub(crate) fn plot(&self, p: &syntax::Plot) -> Result<Outcome> {
+        let file = p.file.as_ref().map(check_target).transpose()?;
+        let Some(f) = self.function(&p.function.name) else {
+            return Err(self.not_a_defined_function(&p.function));
+        };
+        let f = self.function_value(&p.function.name, f, p.function.span)?;
+        let Body::Scalar(body) = f.body else {
+            return Err(Error::internal("user functions have one value"));
+        };
+        let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
+        check_dimension(&f.name, &params, p.function.span)?;
+        let names: Vec<&str> = params.iter().map(String::as_str).collect();
+        let tape = compile(&[body], &names)?;
+        let subject = Subject {
+            name: &f.name,
+            params: &params,
+            body,
+            tape: &tape,
+        };
+        let ranges = match &p.range {
+            Some((a, b)) => self.plot_ranges(a, b, &f.name, &params)?,
+            None => default_ranges(&subject),
+        };
+        Ok(Outcome::Plot(Box::new(PlotOutcome {
+            figure: function_figure(&subject, &ranges),
+            file,
+        })))
+    }
+
+    /// `from A to B`: a number each for one parameter, a pair of tuples for
+    /// two; each low end below its high end.
+    fn plot_ranges(
+        &self,
+        a: &syntax::Expr,
+        b: &syntax::Expr,
+        name: &str,
+        params: &[String],
+    ) -> Result<Vec<(f64, f64)>> {
+        let low = self.range_end(a, name, params)?;
+        let high = self.range_end(b, name, params)?;
+        let span = Span::new(a.span.start, b.span.end);
+        let mut ranges = Vec::new();
+        for (k, (lo, hi)) in low.into_iter().zip(high).enumerate() {
+            if lo >= hi {
+                let which = if params.len() == 1 {
+                    "this one".to_string()
+                } else {
+                    format!("the range of {}", params[k])
+                };
+                return Err(Error::name(
+                    format!(
+                        "a range goes from low to high, but {which} goes from {} to {}",
+                        short_number(lo),
+                        short_number(hi)
+                    ),
+                    span,
+                )
+                .with_hint("swap the two ends"));
+            }
+            if !(hi - lo).is_finite() {
+                return Err(Error::name("this range is too wide to draw", span));
+            }
+            ranges.push((lo, hi));
+        }
+        Ok(ranges)
+    }
+
+    fn range_end(&self, e: &syntax::Expr, name: &str, params: &[String]) -> Result<Vec<f64>> {
+        let value = Lowerer::new(self, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
+        let coords = match value {
+            Value::Scalar(x) => vec![x],
+            Value::Tuple(items) => items,
+            other => {
+                return Err(Error::name(
+                    format!(
+                        "an end of a range is a number or a tuple, not {}",
+                        other.describe()
+                    ),
+                    e.span,
+                ));
+            }
+        };
+        if coords.len() != params.len() {
+            let example = if params.len() == 1 {
+                "from -5 to 5"
+            } else {
+                "from (-5, -5) to (5, 5)"
+            };
+            return Err(Error::name(
+                format!(
+                    "{name} has {} parameter{}, so each end of its range has {} coordinate{}, like {example}",
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" },
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" },
+                ),
+                e.span,
+            ));
+        }
+        coords
+            .into_iter()
+            .map(|c| match constant_value(c) {
+                Some(x) if x.is_finite() => Ok(x),
+                _ => Err(Error::name(
+                    "an end of a range must be a finite number",
+                    e.span,
+                )),
+            })
+            .collect()
+    }
+}
+
+fn short_number(x: f64) -> String {
+    crate::symbolic::print::format_number(x)
+}
+
+/// A function of one or two parameters can be plotted.
+fn check_dimension(name: &str, params: &[String], span: Span) -> Result<()> {
+    match params.len() {
+        1 | 2 => Ok(()),
+        0 => Err(Error::name(
+            format!("{name} has no parameters to plot"),
+            span,
+        )),
+        n => Err(Error::name(
+            format!(
+                "plot draws functions of one or two parameters; {name} has {n} ({})",
+                params.join(", ")
+            ),
+            span,
+        )
+        .with_hint(format!(
+            "'minimize {name} from ... plot' draws its value per step"
+        ))),
+    }
+}
+
+/// A plot file must be an `.svg` in an existing folder; the path as given
+/// (relative to the current directory) and the string's span.
+pub fn check_target(file: &StringLit) -> Result<(String, Span)> {
+    let path = Path::new(&file.value);
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+    match extension.as_deref() {
+        Some("svg") => {}
+        Some("png") => {
+            return Err(Error::name(
+                "PNG files are not available: gd writes SVG figures",
+                file.span,
+            )
+            .with_hint("write to a .svg file; rsvg-convert or a browser turns it into a PNG"));
+        }
+        _ => {
+            return Err(Error::name(
+                format!(
+                    "cannot tell how to write '{}': plots are SVG files",
+                    file.value
+                ),
+                file.span,
+            )
+            .with_hint("end the file name in .svg"));
+        }
+    }
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty())
+        && !folder.is_dir()
+    {
+        return Err(Error::name(
+            format!("the folder '{}' does not exist", folder.display()),
+            file.span,
+        )
+        .with_hint("create it first, or write to a file in an existing folder"));
+    }
+    Ok((file.value.clone(), file.span))
+}
+
+/// The `plot` clause of a descent, checked before the runs: the file, if
+/// any.
+pub fn check_descent_clause(d: &Descent) -> Result<()> {
+    if let Some(Some(file)) = &d.plot {
+        check_target(file)?;
+    }
+    Ok(())
+}
+
+/// The pictures of a finished `minimize ... plot`, or `None` when the
+/// statement has no `plot` clause.
+pub fn descent_plot(d: &Descent, outcome: &Outcome) -> Result<Option<Outcome>> {
+    let Some(clause) = &d.plot else {
+        return Ok(None);
+    };
+    let (runs, over) = match outcome {
+        Outcome::Descent(one) => (std::slice::from_ref(&**one), None),
+        Outcome::Compare(c) => (&c.runs[..], Some(c.over)),
+        _ => return Ok(None),
+    };
+    let Some(first) = runs.first() else {
+        return Ok(None);
+    };
+    let names: Vec<&str> = first.params.iter().map(String::as_str).collect();
+    let tape = compile(&[first.body], &names)?;
+    let subject = Subject {
+        name: &first.function,
+        params: &first.params,
+        body: first.body,
+        tape: &tape,
+    };
+    let file = clause.as_ref().map(check_target).transpose()?;
+    Ok(Some(Outcome::Plot(Box::new(PlotOutcome {
+        figure: descent_figure(&subject, runs, over),
+        file,
+    }))))
+}
+
+/// Writes a plot's SVG file, if it has one (other outcomes: nothing).
+pub fn write_file(outcome: &Outcome) -> Result<()> {
+    let Outcome::Plot(plot) = outcome else {
+        return Ok(());
+    };
+    let Some((path, span)) = &plot.file else {
+        return Ok(());
+    };
+    let document = super::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
+    std::fs::write(path, document).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::NotFound => "no such folder".to_string(),
+            _ => e.to_string(),
+        };
+        Error::value(format!("cannot write '{path}': {why}")).at(*span)
+    })
+}

@@ -1,0 +1,284 @@
+//! Figure data: ranges, levels, the log-scale decision, the panels of each
+//! kind of figure.
+
+use super::*;
+use crate::compile::compile;
+use crate::descent::{self, Config, Method, Objective};
+use crate::session::Session;
+use crate::symbolic::Expr;
+
+/// The body of a one-parameter function defined in gd, and its tape.
+fn function_1d(source: &str) -> (Expr, Tape) {
+    let mut session = Session::new();
+    session.run_source(source, &mut |_| {}).expect("defines f");
+    let body = session.function("f").expect("f is defined").body;
+    let tape = compile(&[body], &["x"]).expect("compiles");
+    (body, tape)
+}
+
+fn quadratic_1d() -> (Expr, Tape) {
+    function_1d("f(x) = (x - 3)^2")
+}
+
+fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Tape) -> Subject<'a> {
+    Subject {
+        name: "f",
+        params,
+        body,
+        tape,
+    }
+}
+
+/// A run of gd on (x - 3)^2 from 0, as the session would report it.
+fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
+    let (body, _) = quadratic_1d();
+    let grad = crate::lower::gradient(body, &["x".into()]).expect("differentiates");
+    let tape = compile(&[body, grad[0]], &["x"]).expect("compiles");
+    let config = Config {
+        sense: Sense::Minimize,
+        lr,
+        steps,
+        tol: 0.0,
+        method: Method::Gd,
+    };
+    let flag = std::sync::atomic::AtomicBool::new(false);
+    let run = descent::run(Objective::new(&tape), &[0.0], &config, &flag);
+    DescentOutcome {
+        function: "f".into(),
+        params: vec!["x".into()],
+        body,
+        gradient: grad,
+        sense: Sense::Minimize,
+        method: "gd".into(),
+        settings: vec![("lr".into(), lr)],
+        start: vec![0.0],
+        max_steps: steps,
+        every: None,
+        run,
+    }
+}
+
+#[test]
+fn default_range_is_centred_on_the_grid_minimum() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    assert_eq!(
+        default_ranges(&subject(body, &params, &tape)),
+        vec![(-2.0, 8.0)]
+    );
+}
+
+#[test]
+fn default_range_without_an_inner_minimum_is_the_search_box() {
+    let (body, tape) = function_1d("f(x) = x");
+    let params = vec!["x".to_string()];
+    assert_eq!(
+        default_ranges(&subject(body, &params, &tape)),
+        vec![(-10.0, 10.0)]
+    );
+}
+
+#[test]
+fn default_range_of_a_concave_function_is_centred_on_its_maximum() {
+    let (body, tape) = function_1d("f(x) = 4 - (x - 1)^2");
+    let params = vec!["x".to_string()];
+    assert_eq!(
+        default_ranges(&subject(body, &params, &tape)),
+        vec![(-4.0, 6.0)]
+    );
+}
+
+#[test]
+fn levels_ascend_from_the_lowest_to_the_highest_value() {
+    let values: Vec<f64> = (0..1000).map(|i| (i as f64 / 10.0).powi(2)).collect();
+    let l = levels(&values);
+    assert_eq!(l.first(), Some(&0.0));
+    assert_eq!(l.last(), Some(&(99.9f64 * 99.9)));
+    assert!(l.windows(2).all(|w| w[0] < w[1]), "{l:?}");
+    assert_eq!(l.len(), N_BANDS + 1);
+    // Quantiles: the first inner level is near the 1/8 quantile, 12.5^2.
+    assert_eq!(l[1], 160.0);
+}
+
+#[test]
+fn levels_of_a_constant_are_one_band() {
+    assert_eq!(levels(&[2.0, 2.0, f64::NAN]), vec![2.0, 3.0]);
+}
+
+#[test]
+fn log_scale_only_for_nonnegative_values_over_two_decades() {
+    assert!(log_scale([9.0, 1.0, 0.01].into_iter()));
+    assert!(
+        log_scale([9.0, 0.01, 0.0].into_iter()),
+        "zeros sit on the edge"
+    );
+    assert!(
+        !log_scale([9.0, 0.0, 0.0].into_iter()),
+        "one positive value"
+    );
+    assert!(
+        !log_scale([9.0, 1.0, 0.1].into_iter()),
+        "two decades or less"
+    );
+    assert!(
+        !log_scale([9.0, -1.0, 0.01].into_iter()),
+        "a negative value"
+    );
+    assert!(!log_scale([0.0, 0.0].into_iter()));
+}
+
+#[test]
+fn a_spike_does_not_flatten_a_curve() {
+    let mut values: Vec<f64> = (0..100).map(|i| i as f64 / 100.0).collect();
+    values[50] = 1e12;
+    let (lo, hi) = curve_extent(&values).expect("a range");
+    assert!(lo < 0.0 && hi < 2.0, "{lo} {hi}");
+}
+
+#[test]
+fn a_single_run_of_one_parameter_has_path_x_and_value_panels() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    let runs = vec![run_1d(0.1, 20)];
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, None);
+    let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
+    assert_eq!(shape, vec![1, 2]);
+    let path_panel = &figure.rows[0][0];
+    let path = &path_panel.series[1];
+    assert_eq!(path.kind, SeriesKind::Path);
+    assert_eq!(path.points.len(), 21, "one point per trace entry");
+    assert_eq!(path.points[0], (0.0, 9.0));
+    // The range holds the path and the minimum at 3, with a margin.
+    assert!(path_panel.x_range.0 < 0.0 && path_panel.x_range.1 > 3.0);
+    let value_panel = &figure.rows[1][1];
+    assert!(value_panel.log_y, "9 down to about 1e-3 spans decades");
+    assert_eq!(value_panel.series[0].points.len(), 21);
+}
+
+#[test]
+fn a_learning_rate_comparison_has_a_panel_per_rate() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    let runs: Vec<DescentOutcome> = [0.01, 0.1, 0.5, 1.1]
+        .iter()
+        .map(|&lr| run_1d(lr, 20))
+        .collect();
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, Some("lr"));
+    let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
+    assert_eq!(shape, vec![2, 2, 1]);
+    assert_eq!(figure.rows[1][1].title, "lr 1.1: diverged");
+    // The diverging run's panel is wide enough for its whole path.
+    let wide = &figure.rows[1][1];
+    assert!(wide.x_range.0 < -112.0, "{:?}", wide.x_range);
+    let values = &figure.rows[2][0];
+    assert_eq!(values.series.len(), 4);
+    assert_eq!(values.series[2].label, "lr 0.5");
+    // lr 0.5 reaches exactly 0: drawn on the bottom edge of the log axis.
+    assert_eq!(values.series[2].points[1].1, values.y_range.0);
+}
+
+// ---------------------------------------------------------------- renderers never fail
+
+mod renderers {
+    use proptest::prelude::*;
+
+    use crate::plot::figure::{Contour, Figure, Panel, Series, SeriesKind};
+    use crate::plot::{svg, terminal};
+
+    /// Numbers as runs produce them, with the awkward ones often.
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => -10.0f64..10.0,
+            1 => Just(f64::NAN),
+            1 => Just(f64::INFINITY),
+            1 => Just(0.0),
+            1 => -1e200f64..1e200,
+            1 => -1e-200f64..1e-200,
+        ]
+    }
+
+    /// A range with low < high, of any scale, up to the largest doubles.
+    fn range() -> impl Strategy<Value = (f64, f64)> {
+        prop_oneof![
+            4 => (-1e150f64..1e150, 1e-150f64..1e150).prop_map(|(lo, span)| (lo, lo + span)),
+            1 => Just((-1.7e308, 1.7e308)),
+            1 => Just((1.0, 1.0000000000000002)),
+        ]
+    }
+
+    fn series() -> impl Strategy<Value = Series> {
+        (
+            prop::collection::vec((number(), number()), 0..40),
+            0usize..12,
+            prop_oneof![
+                Just(SeriesKind::Curve),
+                Just(SeriesKind::Path),
+                Just(SeriesKind::Steps)
+            ],
+        )
+            .prop_map(|(points, run, kind)| Series {
+                label: format!("run {run}"),
+                kind,
+                points,
+                run,
+            })
+    }
+
+    fn panel() -> impl Strategy<Value = Panel> {
+        (
+            range(),
+            range(),
+            prop::collection::vec(series(), 0..4),
+            prop::option::of(prop::collection::vec(number(), 4)),
+            prop::option::of((-100.0f64..100.0, 0.01f64..100.0)),
+        )
+            .prop_map(|(x_range, y_range, series, grid, decades)| Panel {
+                title: "t".into(),
+                x_label: "x".into(),
+                y_label: "y".into(),
+                x_range,
+                // A log axis spans positive values only.
+                y_range: match decades {
+                    Some((lo, span)) => (10f64.powf(lo), 10f64.powf(lo + span)),
+                    None => y_range,
+                },
+                log_y: decades.is_some(),
+                map: grid.map(|values| Contour {
+                    nx: 2,
+                    ny: 2,
+                    levels: super::levels(&values),
+                    values,
+                }),
+                series,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 64,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x706c6f74),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_figure_renders_within_the_width(
+            rows in prop::collection::vec(prop::collection::vec(panel(), 1..3), 1..3),
+            width in 40usize..160,
+        ) {
+            let figure = Figure { title: "f".into(), rows };
+            let text = terminal::render(&figure, width, false);
+            for line in text.lines() {
+                prop_assert!(line.chars().count() <= width, "{line}");
+            }
+            let document = svg::render(&figure).expect("renders");
+            prop_assert!(roxmltree::Document::parse(&document).is_ok());
+        }
+    }
+}
+
+#[test]
+fn extents_near_the_largest_doubles_stay_finite() {
+    let (lo, hi) = extent([-1.7e308, 1.7e308].into_iter(), 0.1).expect("a range");
+    assert!(lo.is_finite() && hi.is_finite() && lo < hi);
+    assert_eq!(extent([f64::NAN, f64::INFINITY].into_iter(), 0.1), None);
+}

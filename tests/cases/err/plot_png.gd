@@ -1,0 +1,2 @@
+f(x) = (x - 3)^2
+minimize f from 0 plot to "f.png"
