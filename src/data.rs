@@ -59,6 +59,12 @@ fn rename(name: &str, e: Expr) -> Option<Expr> {
 /// data); an error when it leaves data unreduced, which would make it a
 /// vector, not a number.
 pub fn minimizable(body: Expr, name: &str, params: &[&str]) -> Result<Vec<usize>> {
+    reduced(body, name, params, "minimized")
+}
+
+/// As `minimizable`, for a statement that needs one number per point and
+/// says so with `verb` ("minimized", "plotted").
+pub fn reduced(body: Expr, name: &str, params: &[&str], verb: &str) -> Result<Vec<usize>> {
     let rows = row_counts(body);
     if rows.is_empty() {
         return Ok(rows);
@@ -68,7 +74,7 @@ pub fn minimizable(body: Expr, name: &str, params: &[&str]) -> Result<Vec<usize>
         Ok(Some(n)) => Err(Error::new(
             ErrorKind::Name,
             format!(
-                "{name} has a value for each of the {n} rows of its data, not one number, so it cannot be minimized"
+                "{name} has a value for each of the {n} rows of its data, not one number, so it cannot be {verb}"
             ),
         )
         .with_hint(format!(

@@ -13,8 +13,10 @@ pub mod statement;
 pub mod svg;
 pub mod terminal;
 
-use crate::compile::{Tape, Workspace};
+use crate::compile::{DataProgram, DataWork, Tape, Workspace, compile, compile_rows};
+use crate::error::Result;
 use crate::symbolic::Expr;
+use crate::symbolic::data::has_data;
 use crate::symbolic::print::{format_number, to_text};
 use crate::syntax::Sense;
 use crate::value::DescentOutcome;
@@ -39,12 +41,35 @@ const MARGIN: f64 = 0.1;
 const LOG_RATIO: f64 = 100.0;
 
 /// The function being plotted: its name, parameters, body (for titles) and
-/// a tape over the parameters whose first output is its value.
+/// its compiled value.
 pub struct Subject<'a> {
     pub name: &'a str,
     pub params: &'a [String],
     pub body: Expr,
-    pub tape: &'a Tape,
+    pub tape: &'a Compiled,
+}
+
+/// A function's value compiled over its parameters: a flat tape, or, for a
+/// loss over data, a program over the rows.
+pub enum Compiled {
+    Tape(Tape),
+    Rows(DataProgram),
+}
+
+impl Compiled {
+    pub fn new(body: Expr, params: &[&str]) -> Result<Compiled> {
+        Ok(if has_data(body) {
+            Compiled::Rows(compile_rows(&[body], params)?)
+        } else {
+            Compiled::Tape(compile(&[body], params)?)
+        })
+    }
+}
+
+/// A workspace for either kind of compiled value.
+enum Work {
+    Tape(Workspace),
+    Rows(DataWork),
 }
 
 impl Subject<'_> {
@@ -59,22 +84,31 @@ impl Subject<'_> {
 
 /// Evaluates a subject at many points without allocating per point.
 struct Sampler<'a> {
-    tape: &'a Tape,
-    work: Workspace,
+    compiled: &'a Compiled,
+    work: Work,
     out: Vec<f64>,
 }
 
 impl<'a> Sampler<'a> {
-    fn new(tape: &'a Tape) -> Sampler<'a> {
+    fn new(compiled: &'a Compiled) -> Sampler<'a> {
+        let (work, n_outputs) = match compiled {
+            Compiled::Tape(t) => (Work::Tape(t.workspace()), t.n_outputs()),
+            Compiled::Rows(p) => (Work::Rows(p.workspace()), p.n_outputs()),
+        };
         Sampler {
-            tape,
-            work: tape.workspace(),
-            out: vec![0.0; tape.n_outputs()],
+            compiled,
+            work,
+            out: vec![0.0; n_outputs],
         }
     }
 
     fn value(&mut self, x: &[f64]) -> f64 {
-        self.tape.eval(x, &mut self.work, &mut self.out);
+        match (self.compiled, &mut self.work) {
+            (Compiled::Tape(t), Work::Tape(w)) => t.eval(x, w, &mut self.out),
+            (Compiled::Rows(p), Work::Rows(w)) => p.eval(x, None, w, &mut self.out),
+            // `new` pairs each kind with its own workspace.
+            _ => return f64::NAN,
+        }
         self.out[0]
     }
 }

@@ -10,14 +10,13 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use crate::compile::compile;
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode};
 use crate::session::{Session, constant_value};
 use crate::syntax::{self, Descent, Span, StringLit};
 use crate::value::{Body, Outcome, PlotOutcome, Value};
 
-use super::{Subject, default_ranges, descent_figure, function_figure};
+use super::{Compiled, Subject, default_ranges, descent_figure, function_figure};
 
 impl Session {
     /// `plot NAME [from A to B] [to "file"]`.
@@ -33,7 +32,9 @@ impl Session {
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
         check_dimension(&f.name, &params, p.function.span)?;
         let names: Vec<&str> = params.iter().map(String::as_str).collect();
-        let tape = compile(&[body], &names)?;
+        crate::data::reduced(body, &f.name, &names, "plotted")
+            .map_err(|e| e.at(p.function.span))?;
+        let tape = Compiled::new(body, &names)?;
         let subject = Subject {
             name: &f.name,
             params: &params,
@@ -219,7 +220,7 @@ pub fn descent_plot(d: &Descent, outcome: &Outcome) -> Result<Option<Outcome>> {
         return Ok(None);
     };
     let names: Vec<&str> = first.params.iter().map(String::as_str).collect();
-    let tape = compile(&[first.body], &names)?;
+    let tape = Compiled::new(first.body, &names)?;
     let subject = Subject {
         name: &first.function,
         params: &first.params,
