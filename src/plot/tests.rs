@@ -8,19 +8,19 @@ use crate::session::Session;
 use crate::symbolic::Expr;
 
 /// The body of a one-parameter function defined in gd, and its tape.
-fn function_1d(source: &str) -> (Expr, Tape) {
+fn function_1d(source: &str) -> (Expr, Compiled) {
     let mut session = Session::new();
     session.run_source(source, &mut |_| {}).expect("defines f");
     let body = session.function("f").expect("f is defined").body;
-    let tape = compile(&[body], &["x"]).expect("compiles");
+    let tape = Compiled::new(body, &["x"]).expect("compiles");
     (body, tape)
 }
 
-fn quadratic_1d() -> (Expr, Tape) {
+fn quadratic_1d() -> (Expr, Compiled) {
     function_1d("f(x) = (x - 3)^2")
 }
 
-fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Tape) -> Subject<'a> {
+fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Compiled) -> Subject<'a> {
     Subject {
         name: "f",
         params,
