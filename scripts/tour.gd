@@ -43,3 +43,23 @@ minimize g from (0, 0) lr 0.1 steps 30 every 5
 minimize f from 0 lr 0.1 steps 100 tol 1e-6
 h(x) = 4 - (x + 1)^2       # a hill with its top at x = -1
 maximize h from 0 lr 0.1 steps 50 every 10
+
+# --- 6. Comparisons -------------------------------------------------------------
+# A list of rates, starts or methods runs once each and prints a verdict
+# table; for a quadratic, theory says which rates are stable.
+minimize g from (0, 0) lr [0.01, 0.1, 0.5, 1.1] steps 20
+minimize g from (0, 0) steps 30 using [gd, momentum(0.9), adam]
+
+# --- 7. Pictures ----------------------------------------------------------------
+# 'plot' draws a curve or a contour map; '... plot' on a descent draws its
+# path (add  to "name.svg"  to write an SVG file instead).
+minimize f from 0 lr 0.1 steps 15 plot
+
+# --- 8. Data ---------------------------------------------------------------------
+# A list of numbers is a data vector; load("file.csv") reads one per column.
+# A loss over data is one line, its gradient keeps the means, and
+# 'batch N seed S' makes the descent stochastic.
+load("scripts/data/noisy.csv")
+loss(w, b) = mean((w*x + b - y)^2)
+grad(loss)
+minimize loss from (0, 0) lr 0.01 steps 200 batch 10 seed 1 every 40
