@@ -66,15 +66,16 @@ impl Session {
                 outcomes.iter().for_each(&mut *emit);
             } else if let Some(outcome) = outcome {
                 // A plot's file is written as it is emitted (see plot::statement).
-                plot::write_file(&outcome)?;
+                let here = |e: Error| e.at(stmt.span);
+                plot::write_file(&outcome).map_err(here)?;
                 emit(&outcome);
                 if is_interrupted_run(&outcome) {
                     return Err(Error::interrupted());
                 }
                 if let StmtKind::Descent(d) = &stmt.kind
-                    && let Some(pictures) = plot::descent_plot(d, &outcome)?
+                    && let Some(pictures) = plot::descent_plot(d, &outcome).map_err(here)?
                 {
-                    plot::write_file(&pictures)?;
+                    plot::write_file(&pictures).map_err(here)?;
                     emit(&pictures);
                 }
             }
