@@ -36,6 +36,8 @@ pub struct CheckOutcome {
     pub method: CheckMethod,
     /// Where they differ (variable, value), in variable order; empty if ok.
     pub at: Vec<(String, f64)>,
+    /// Over data, the row (counted from 1) where they differ.
+    pub row: Option<usize>,
     pub left: f64,
     pub right: f64,
     /// The simplified forms, for the human report.
@@ -55,13 +57,13 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
         .collect();
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
     let data = has_data(left) || has_data(right);
-    let evaluate = |point: &[f64]| -> Result<(f64, f64)> {
+    let evaluate = |point: &[f64]| -> Result<(Option<usize>, f64, f64)> {
         if data {
             let program = compile_rows(&[left, right], &names)?;
             return Ok(first_difference(&program.eval_all(point)));
         }
         let values = compile(&[left, right], &names)?.eval_once(point);
-        Ok((values[0], values[1]))
+        Ok((None, values[0], values[1]))
     };
     let mut outcome = CheckOutcome {
         ok: true,
@@ -71,6 +73,7 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
             CheckMethod::Numeric
         },
         at: Vec::new(),
+        row: None,
         left: f64::NAN,
         right: f64::NAN,
         left_expr: left,
@@ -78,9 +81,10 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
     };
     for point in sample_points(vars.len()) {
         check_budget()?;
-        let (a, b) = evaluate(&point)?;
+        let (row, a, b) = evaluate(&point)?;
         if !agree(a, b) {
             outcome.ok = false;
+            outcome.row = row;
             outcome.method = CheckMethod::Numeric;
             outcome.at = vars.iter().cloned().zip(point).collect();
             outcome.left = a;
@@ -92,8 +96,9 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
 }
 
 /// The two sides over data: the first row where they differ (a number
-/// stands for every row), or the first row when they agree everywhere.
-fn first_difference(values: &[Evaluated]) -> (f64, f64) {
+/// stands for every row) and that row counted from 1 (`None` when both
+/// sides are numbers), or the first row when they agree everywhere.
+fn first_difference(values: &[Evaluated]) -> (Option<usize>, f64, f64) {
     let at = |v: &Evaluated, i: usize| match v {
         Evaluated::Number(x) => *x,
         Evaluated::Vector(xs) => xs.get(i).copied().unwrap_or(f64::NAN),
@@ -107,10 +112,12 @@ fn first_difference(values: &[Evaluated]) -> (f64, f64) {
         .max()
         .unwrap_or(1);
     let (left, right) = (&values[0], &values[1]);
+    let vector = values.iter().any(|v| matches!(v, Evaluated::Vector(_)));
+    let row = |i: usize| vector.then_some(i + 1);
     (0..rows)
-        .map(|i| (at(left, i), at(right, i)))
-        .find(|(a, b)| !agree(*a, *b))
-        .unwrap_or((at(left, 0), at(right, 0)))
+        .map(|i| (row(i), at(left, i), at(right, i)))
+        .find(|(_, a, b)| !agree(*a, *b))
+        .unwrap_or((row(0), at(left, 0), at(right, 0)))
 }
 
 /// Whether `left - right` simplifies or expands to 0 (expansion only for

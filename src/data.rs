@@ -15,7 +15,7 @@ use rand::seq::SliceRandom;
 use crate::compile::{Evaluated, compile_rows};
 use crate::error::{Error, ErrorKind, Result};
 use crate::symbolic::Expr;
-use crate::symbolic::data::{DataRef, Mismatch, data_len, row_counts};
+use crate::symbolic::data::{DataRef, data_len, mismatch_message, row_counts};
 use crate::symbolic::rewrite::{applied_functions, free_vars};
 
 /// The seed of minibatch sampling when `seed` is not given.
@@ -27,11 +27,8 @@ pub fn evaluate(e: Expr) -> Result<Option<Evaluated>> {
     if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
         return Ok(None);
     }
-    if let Err(Mismatch(a, b)) = data_len(e) {
-        return Err(Error::new(
-            ErrorKind::Value,
-            format!("vectors of different lengths ({a} and {b}) meet in one operation"),
-        ));
+    if let Err(m) = data_len(e) {
+        return Err(Error::new(ErrorKind::Value, mismatch_message(&[e], m)));
     }
     let program = compile_rows(&[e], &[])?;
     Ok(program.eval_all(&[]).pop())
@@ -82,10 +79,7 @@ pub fn reduced(body: Expr, name: &str, params: &[&str], verb: &str) -> Result<Ve
             params.join(", "),
             crate::symbolic::print::to_text(body)
         ))),
-        Err(Mismatch(a, b)) => Err(Error::new(
-            ErrorKind::Value,
-            format!("{name} combines vectors of different lengths ({a} and {b})"),
-        )),
+        Err(m) => Err(Error::new(ErrorKind::Value, mismatch_message(&[body], m))),
     }
 }
 
@@ -139,13 +133,14 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>> {
         .read_byte_record(&mut record)
         .map_err(|e| csv_error(path, e))?
     {
-        let line = record.position().map_or(0, csv::Position::line);
+        // Only errors need the line: found from the byte offset, once.
+        let line = || record.position().map_or(0, |p| record_line(bytes, p));
         if record.len() == 1 && record[0].trim_ascii().is_empty() {
             continue;
         }
         if record.len() != names.len() {
             return Err(bad(
-                line,
+                line(),
                 None,
                 format!(
                     "this row has {} value{}, but the header names {} columns",
@@ -160,7 +155,7 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>> {
             let value = text.parse::<f64>().map_err(|_| {
                 let shown = String::from_utf8_lossy(cell.trim_ascii());
                 bad(
-                    line,
+                    line(),
                     Some(i + 1),
                     format!("'{shown}' in column '{}' is not a number", names[i]),
                 )
@@ -176,6 +171,21 @@ pub fn parse_csv(path: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<f64>)>> {
         ));
     }
     Ok(names.into_iter().zip(columns).collect())
+}
+
+/// The line (from 1) where the record at `position` starts. The csv crate's
+/// own `Position::line` gives the line of a blank line before the record
+/// (rust-csv issue 208), so the line is counted from the byte offset,
+/// stepping over the line ends that precede the record.
+fn record_line(bytes: &[u8], position: &csv::Position) -> u64 {
+    let start = (position.byte() as usize).min(bytes.len());
+    let before = bytes[..start].iter().filter(|&&b| b == b'\n').count();
+    let blank = bytes[start..]
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count();
+    (1 + before + blank) as u64
 }
 
 /// The header's names: each a valid gd name, not a keyword, not a number,
@@ -316,6 +326,22 @@ mod tests {
         assert!(err("x,my y\n1,2\n").contains("t.csv:1:2: column name 'my y' is not a name"));
         assert!(err("x,sin\n1,2\n").contains("is a built-in function"));
         assert!(err("x,y\n").contains("no rows"));
+    }
+
+    #[test]
+    fn lines_count_blank_lines() {
+        assert_eq!(
+            err("a,b\n1,2\n\n3,x\n"),
+            "t.csv:4:2: 'x' in column 'b' is not a number"
+        );
+        assert_eq!(
+            err("a,b\r\n1,2\r\n\r\n\r\n3\r\n"),
+            "t.csv:5: this row has 1 value, but the header names 2 columns"
+        );
+        assert_eq!(
+            err("a,b\n1,x\n"),
+            "t.csv:2:2: 'x' in column 'b' is not a number"
+        );
     }
 
     #[test]

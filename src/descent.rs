@@ -138,6 +138,9 @@ pub enum Culprit {
     /// The Hessian is singular (Newton's method); the number is the pivot
     /// that was too small.
     SingularHessian,
+    /// The Hessian of a minibatch of this many rows is singular (Newton's
+    /// method with `batch`): a small leftover batch often is.
+    SingularBatchHessian(usize),
 }
 
 /// Why and where a run diverged.
@@ -192,6 +195,12 @@ impl Divergence {
             ),
             Culprit::SingularHessian => format!(
                 "at step {step}, the Hessian is singular at {}",
+                self.point_in_words(params)
+            ),
+            Culprit::SingularBatchHessian(rows) => format!(
+                "at step {step}, the Hessian of that minibatch (of {rows} row{}) is singular at {}: \
+                 use a larger batch, or a batch size that divides the number of rows",
+                if rows == 1 { "" } else { "s" },
                 self.point_in_words(params)
             ),
         }

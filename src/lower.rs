@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::session::Session;
-use crate::symbolic::data::{DataRef, Mismatch, data_len};
+use crate::symbolic::data::{DataRef, data_len, mismatch_message};
 use crate::symbolic::diff::{differentiate, differentiate_n};
 use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::{format_number, to_latex};
@@ -85,10 +85,41 @@ impl<'a> Lowerer<'a> {
                     .map(|i| self.scalar(i))
                     .collect::<Result<_>>()?,
             )),
-            ExprKind::List(items) => Ok(Value::List(
-                items.iter().map(|i| self.value(i)).collect::<Result<_>>()?,
-            )),
+            ExprKind::List(items) => self.list(items, e.span),
         }
+    }
+
+    /// `[1, 2, 3]` (data, or several `lr`) or `[(0, 0), (1, 1)]` (several
+    /// starts): never empty, nested or mixed, which no statement can use.
+    fn list(&mut self, items: &[syntax::Expr], span: Span) -> Result<Value> {
+        if items.is_empty() {
+            return Err(Error::name(
+                "this list is empty: a list needs at least one value",
+                span,
+            ));
+        }
+        let values = items
+            .iter()
+            .map(|i| self.value(i))
+            .collect::<Result<Vec<_>>>()?;
+        // The first item says what the list holds.
+        let points = matches!(values[0], Value::Tuple(_));
+        for (value, item) in values.iter().zip(items) {
+            let problem = match value {
+                Value::List(_) => "a list inside a list",
+                Value::Tuple(_) if !points => "a point among numbers",
+                Value::Scalar(_) if points => "a number among points",
+                _ => continue,
+            };
+            return Err(Error::name(
+                format!(
+                    "{problem}: a list holds numbers ([1, 2, 3], data or several lr) \
+                     or points ([(0, 0), (1, 1)], several starts), not a mix"
+                ),
+                item.span,
+            ));
+        }
+        Ok(Value::List(values))
     }
 
     /// Lowers `e`, which must be a number or symbolic expression (a list of
@@ -147,7 +178,7 @@ impl<'a> Lowerer<'a> {
                 })
                 .collect();
             let sum = expr::add(scalars);
-            check_lengths(sum, "add", e.span)?;
+            check_lengths(sum, e.span)?;
             return Ok(Value::Scalar(sum));
         }
         // Tuples and other values: pairwise, with the usual errors.
@@ -176,8 +207,17 @@ impl<'a> Lowerer<'a> {
     /// data.
     fn builtin_call(&mut self, func: Func, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let values = self.scalar_args(func.name(), args, func.arity(), span)?;
+        // `sum(e)` and `mean(e)` of an expression without data are `e`
+        // (one row); in a function body a name may later be data, so
+        // the reduction stays until the body is used.
+        if func.is_reduction()
+            && self.mode == Mode::Now
+            && !crate::symbolic::data::has_data(values[0])
+        {
+            return Ok(Value::Scalar(values[0]));
+        }
         let result = expr::call(func, values);
-        check_lengths(result, func.name(), span)?;
+        check_lengths(result, span)?;
         Ok(Value::Scalar(result))
     }
 
@@ -440,9 +480,12 @@ impl<'a> Lowerer<'a> {
         }
         let var: Rc<str> = var.into();
         self.params.push(var);
-        let lowered = self.scalar(e);
+        // Resolve before popping `var`: resolving replaces defined values,
+        // and `var` must stay a variable even where a value of that name
+        // is defined.
+        let lowered = self.scalar(e).and_then(|l| self.resolve_now(l));
         self.params.pop();
-        self.resolve_now(lowered?)
+        lowered
     }
 
     /// In a function body, references to other functions must be inlined
@@ -633,7 +676,7 @@ fn combine(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
     match (as_data(a), as_data(b)) {
         (Value::Scalar(a), Value::Scalar(b)) => {
             let result = scalar_op(op, a, b);
-            check_lengths(result, op_verb(op), span)?;
+            check_lengths(result, span)?;
             Ok(Value::Scalar(result))
         }
         (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
@@ -697,13 +740,10 @@ pub fn as_data(value: Value) -> Value {
 
 /// An error naming both lengths when vectors of different lengths meet in
 /// `e`. Cheap when `e` has no data at its top.
-fn check_lengths(e: Expr, verb: &str, span: Span) -> Result<()> {
+fn check_lengths(e: Expr, span: Span) -> Result<()> {
     match data_len(e) {
         Ok(_) => Ok(()),
-        Err(Mismatch(a, b)) => Err(Error::name(
-            format!("cannot {verb} vectors of different lengths ({a} and {b})"),
-            span,
-        )),
+        Err(m) => Err(Error::name(mismatch_message(&[e], m), span)),
     }
 }
 

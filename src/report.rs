@@ -207,10 +207,11 @@ fn check_text(c: &CheckOutcome) -> String {
     if c.ok {
         return format!("{} equal ({})\n", "✓".green().bold(), c.method.name());
     }
-    let at: Vec<String> =
+    let mut at: Vec<String> =
         c.at.iter()
             .map(|(v, x)| format!("{v} = {}", format_number(*x)))
             .collect();
+    at.extend(c.row.map(|r| format!("row {r}")));
     let at = if at.is_empty() {
         String::new()
     } else {
@@ -256,7 +257,7 @@ fn descent_header(d: &DescentOutcome, width: usize) -> String {
     let settings: Vec<String> = d
         .settings
         .iter()
-        .map(|(k, v)| format!("{k} {}", format_number(*v)))
+        .map(|(k, v)| format!("{k} {}{}", format_number(*v), all_rows_note(d, k)))
         .collect();
     let gradient = fit::truncate(&gradient_text(d), width.saturating_sub(2));
     format!(
@@ -511,7 +512,7 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> S
         fixed.push(format!("lr {}", format_number(d.settings[0].1)));
     }
     for (k, v) in d.settings.iter().filter(|(k, _)| is_batch_setting(k)) {
-        fixed.push(format!("{k} {}", format_number(*v)));
+        fixed.push(format!("{k} {}{}", format_number(*v), all_rows_note(d, k)));
     }
     fixed.push(format!("{} steps at most", d.max_steps));
     format!(
@@ -592,6 +593,14 @@ fn method_text(d: &DescentOutcome) -> String {
         d.method.clone()
     } else {
         format!("{}({})", d.method, extra.join(", "))
+    }
+}
+
+/// After `batch N` larger than the data: " (all 5 rows)".
+fn all_rows_note(d: &DescentOutcome, key: &str) -> String {
+    match (key, d.all_rows) {
+        ("batch", Some(n)) => format!(" (all {n} rows)"),
+        _ => String::new(),
     }
 }
 
@@ -699,7 +708,10 @@ fn check_json(c: &CheckOutcome) -> Json {
     object.insert("ok".into(), json!(c.ok));
     object.insert("method".into(), json!(c.method.name()));
     if !c.ok {
-        let at: Map<String, Json> = c.at.iter().map(|(v, x)| (v.clone(), number(*x))).collect();
+        let mut at: Map<String, Json> = c.at.iter().map(|(v, x)| (v.clone(), number(*x))).collect();
+        if let Some(row) = c.row {
+            at.insert("row".into(), json!(row));
+        }
         object.insert("at".into(), Json::Object(at));
         object.insert("left".into(), number(c.left));
         object.insert("right".into(), number(c.right));

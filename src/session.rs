@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::check::check;
 use crate::compile::{Evaluated, compile};
 use crate::descent::{self, Config, Method, Objective};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
 use crate::parse::parse_program;
 use crate::plot::statement as plot;
@@ -66,15 +66,16 @@ impl Session {
                 outcomes.iter().for_each(&mut *emit);
             } else if let Some(outcome) = outcome {
                 // A plot's file is written as it is emitted (see plot::statement).
-                plot::write_file(&outcome)?;
+                let here = |e: Error| e.at(stmt.span);
+                plot::write_file(&outcome).map_err(here)?;
                 emit(&outcome);
                 if is_interrupted_run(&outcome) {
                     return Err(Error::interrupted());
                 }
                 if let StmtKind::Descent(d) = &stmt.kind
-                    && let Some(pictures) = plot::descent_plot(d, &outcome)?
+                    && let Some(pictures) = plot::descent_plot(d, &outcome).map_err(here)?
                 {
-                    plot::write_file(&pictures)?;
+                    plot::write_file(&pictures).map_err(here)?;
                     emit(&pictures);
                 }
             }
@@ -85,6 +86,16 @@ impl Session {
     /// Runs one statement. `None` for a statement with nothing to show.
     pub fn run_statement(&mut self, stmt: &Stmt) -> Result<Option<Outcome>> {
         reset_budget();
+        self.run_kind(stmt).map_err(|e| match e.kind {
+            // Every error points somewhere: at least at its statement (an
+            // error found while running, like a length mismatch in data
+            // redefined since, has no finer place).
+            ErrorKind::Interrupted => e,
+            _ => e.at(stmt.span),
+        })
+    }
+
+    fn run_kind(&mut self, stmt: &Stmt) -> Result<Option<Outcome>> {
         let outcome = match &stmt.kind {
             StmtKind::DefineFunction { name, params, body } => {
                 self.define_function(name, params, body)?
@@ -134,7 +145,9 @@ impl Session {
         f: &UserFunction,
         span: Span,
     ) -> Result<FunctionValue> {
-        let body = self.resolve(f.body, &f.params).map_err(|e| e.at(span))?;
+        let body = self
+            .resolve_rec(f.body, &f.params, &mut HashMap::new(), 0, Some(name))
+            .map_err(|e| e.at(span))?;
         Ok(FunctionValue {
             name: name.to_string(),
             params: f.params.clone(),
@@ -146,7 +159,7 @@ impl Session {
     /// values by their values, recursively; `params` stay variables.
     pub fn resolve(&self, e: Expr, params: &[Rc<str>]) -> Result<Expr> {
         let mut memo = HashMap::new();
-        self.resolve_rec(e, params, &mut memo, 0)
+        self.resolve_rec(e, params, &mut memo, 0, None)
     }
 
     fn resolve_rec(
@@ -155,6 +168,7 @@ impl Session {
         params: &[Rc<str>],
         memo: &mut HashMap<Expr, Expr>,
         depth: usize,
+        owner: Option<&str>,
     ) -> Result<Expr> {
         if depth > 200 {
             return Err(Error::value("functions call each other more than 200 deep"));
@@ -168,12 +182,13 @@ impl Session {
             Node::Var(name) if !params.contains(name) => match self.values.get(&**name) {
                 Some(Value::Scalar(v)) => *v,
                 Some(other) => {
-                    return Err(Error::name(
+                    // No span: the caller's (at least the statement's).
+                    return Err(Error::new(
+                        ErrorKind::Name,
                         format!(
                             "'{name}' is {} and cannot be used in a formula",
                             other.describe()
                         ),
-                        Span::default(),
                     ));
                 }
                 None => e,
@@ -182,10 +197,21 @@ impl Session {
                 let Some(f) = self.functions.get(&**name) else {
                     return Err(Error::value(format!("'{name}' is no longer defined")));
                 };
-                let body = self.resolve_rec(f.body, &f.params, &mut HashMap::new(), depth + 1)?;
+                // Late binding: `f` may have been redefined with another
+                // number of parameters since the caller was defined.
+                if args.len() != f.params.len() {
+                    return Err(arity_changed(owner, name, args.len(), &f.params));
+                }
+                let body = self.resolve_rec(
+                    f.body,
+                    &f.params,
+                    &mut HashMap::new(),
+                    depth + 1,
+                    Some(name),
+                )?;
                 let args = args
                     .iter()
-                    .map(|a| self.resolve_rec(*a, params, memo, depth))
+                    .map(|a| self.resolve_rec(*a, params, memo, depth, owner))
                     .collect::<Result<Vec<_>>>()?;
                 let map = f.params.iter().cloned().zip(args).collect();
                 substitute(body, &map)?
@@ -194,7 +220,7 @@ impl Session {
                 let kids = crate::symbolic::expr::children(&node);
                 let new = kids
                     .iter()
-                    .map(|k| self.resolve_rec(*k, params, memo, depth))
+                    .map(|k| self.resolve_rec(*k, params, memo, depth, owner))
                     .collect::<Result<Vec<_>>>()?;
                 if new == kids {
                     e
@@ -269,8 +295,8 @@ impl Session {
         }
         let resolved = self.resolve(body, params).map_err(|e| e.at(span))?;
         match crate::symbolic::data::data_len(resolved) {
-            Err(crate::symbolic::data::Mismatch(a, b)) => Err(Error::name(
-                format!("this combines vectors of different lengths ({a} and {b})"),
+            Err(m) => Err(Error::name(
+                crate::symbolic::data::mismatch_message(&[resolved], m),
                 span,
             )),
             Ok(_) => Ok(()),
@@ -515,6 +541,12 @@ impl Session {
         let mut lowerer = Lowerer::new(self, Mode::Now, Vec::new());
         let a = lowerer.scalar(left)?;
         let b = lowerer.scalar(right)?;
+        // The two sides meet row by row: the same length rule as `a - b`.
+        let both = crate::symbolic::expr::sub(a, b);
+        if let Err(m) = crate::symbolic::data::data_len(both) {
+            let message = crate::symbolic::data::mismatch_message(&[both], m);
+            return Err(Error::name(message, left.span.to(right.span)));
+        }
         Ok(Outcome::Check(check(a, b)?))
     }
 
@@ -536,7 +568,11 @@ impl Session {
             ));
         }
         let param_names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
-        let rows = crate::data::minimizable(body, &f.name, &param_names)
+        let verb = match d.sense {
+            syntax::Sense::Minimize => "minimized",
+            syntax::Sense::Maximize => "maximized",
+        };
+        let rows = crate::data::reduced(body, &f.name, &param_names, verb)
             .map_err(|e| e.at(d.function.span))?;
         let mut options = self.descent_options(d, f.params.len())?;
         let batches = self.batches(d, &rows)?;
@@ -602,6 +638,9 @@ impl Session {
                 max_steps: options.steps,
                 every: options.every,
                 run,
+                all_rows: batches
+                    .and(rows.first().copied())
+                    .filter(|&n| batches.is_some_and(|b| n < b.size)),
             });
             if interrupted {
                 break;
@@ -711,7 +750,7 @@ impl Session {
             return Ok(None);
         };
         let size = number(batch, "batch", 1)?;
-        let n_rows = match rows {
+        match rows {
             [] => {
                 return Err(Error::name(
                     format!(
@@ -721,7 +760,7 @@ impl Session {
                     batch.span,
                 ));
             }
-            [n] => *n,
+            [_] => {}
             _ => {
                 return Err(Error::name(
                     format!(
@@ -740,8 +779,10 @@ impl Session {
             Some(seed) => number(seed, "seed", 0)?,
             None => crate::data::DEFAULT_SEED,
         };
+        // The size asked for is kept (reports show it); the sampler uses
+        // at most every row.
         Ok(Some(descent::Batches {
-            size: (size as usize).min(n_rows.max(1)),
+            size: size as usize,
             seed,
         }))
     }
@@ -961,8 +1002,16 @@ fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {
 }
 
 fn whole(x: f64, what: &str, span: Span, min: u64) -> Result<u64> {
-    if x.fract() == 0.0 && x >= min as f64 && x <= 1e15 {
+    if x.fract() == 0.0 && x >= min as f64 && x <= WHOLE_MAX {
         Ok(x as u64)
+    } else if x.fract() == 0.0 && x > WHOLE_MAX {
+        Err(Error::name(
+            format!(
+                "{what} {} is too large: at most 1e15",
+                crate::symbolic::print::format_number(x)
+            ),
+            span,
+        ))
     } else {
         Err(Error::name(
             format!("{what} must be a whole number, {min} or more"),
@@ -970,6 +1019,10 @@ fn whole(x: f64, what: &str, span: Span, min: u64) -> Result<u64> {
         ))
     }
 }
+
+/// The largest `batch` or `seed`: every whole number up to it is exact in
+/// an f64 (as JSON and the trace hold it).
+const WHOLE_MAX: f64 = 1e15;
 
 /// The number a closed expression stands for, or `None` if it has free
 /// variables.
@@ -1129,4 +1182,25 @@ fn is_interrupted_run(outcome: &Outcome) -> bool {
             .any(|r| r.run.status == descent::Status::Interrupted),
         _ => false,
     }
+}
+
+/// A call whose callee was redefined with another number of parameters.
+fn arity_changed(owner: Option<&str>, name: &str, given: usize, params: &[Rc<str>]) -> Error {
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    let caller = owner.unwrap_or("this");
+    let list: Vec<&str> = params.iter().map(|p| &**p).collect();
+    Error::new(
+        ErrorKind::Name,
+        format!(
+            "{caller} calls {name} with {given} {}, but {name} now takes {} ({})",
+            plural(given),
+            params.len(),
+            list.join(", ")
+        ),
+    )
+    .with_hint(format!(
+        "{name} was redefined after {caller} was defined: redefine {caller} to call it with {} {}",
+        params.len(),
+        plural(params.len())
+    ))
 }

@@ -126,6 +126,9 @@ pub struct DescentOutcome {
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
     pub run: Run,
+    /// With `batch`: the rows of the data, when the batch asked for is
+    /// larger (it then uses them all).
+    pub all_rows: Option<usize>,
 }
 
 /// Several runs over one varied setting.

@@ -30,7 +30,7 @@ use std::rc::Rc;
 
 use super::{Builder, Id, Op, Value, exec};
 use crate::error::{Error, ErrorKind, Result};
-use crate::symbolic::data::Mismatch;
+use crate::symbolic::data::mismatch_message;
 use crate::symbolic::expr::{Expr, Func};
 
 /// Rows per chunk: the row registers of a typical loss (a dozen or two)
@@ -161,11 +161,8 @@ pub fn compile_rows(outputs: &[Expr], params: &[&str]) -> Result<DataProgram> {
         .iter()
         .map(|e| builder.lower(*e))
         .collect::<Result<Vec<Id>>>()?;
-    if let Some(Mismatch(a, b)) = builder.mismatch {
-        return Err(Error::new(
-            ErrorKind::Value,
-            format!("data of different lengths ({a} and {b}) in one operation"),
-        ));
+    if let Some(m) = builder.mismatch {
+        return Err(Error::new(ErrorKind::Value, mismatch_message(outputs, m)));
     }
     Ok(builder.finish_rows(&ids))
 }
@@ -774,7 +771,10 @@ mod tests {
         let Err(err) = compile_rows(&[mean(add([x, z]))], &[]) else {
             panic!("lengths differ")
         };
-        assert!(err.message.contains("2 and 3"), "{}", err.message);
+        assert_eq!(
+            err.message,
+            "X has 2 values but Z has 3: vectors in one operation must have the same length"
+        );
         // ... but separate reductions may have their own lengths.
         let p = program(&[sub(mean(x), mean(z))], &[]);
         assert_eq!(p.eval_all(&[]), vec![Evaluated::Number(-0.5)]);

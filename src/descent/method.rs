@@ -538,8 +538,11 @@ impl Newton<'_> {
             return Err((Culprit::Hessian(k / n, k % n), self.matrix[k]));
         }
         self.direction.copy_from_slice(grad);
-        solve(&mut self.matrix, &mut self.direction)
-            .map_err(|pivot| (Culprit::SingularHessian, pivot))?;
+        let culprit = match self.batched {
+            true => Culprit::SingularBatchHessian(self.rows.len()),
+            false => Culprit::SingularHessian,
+        };
+        solve(&mut self.matrix, &mut self.direction).map_err(|pivot| (culprit, pivot))?;
         for (xi, di) in x.iter_mut().zip(&self.direction) {
             *xi += -lr * di;
         }

@@ -55,6 +55,7 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
         max_steps: steps,
         every: None,
         run,
+        all_rows: None,
     }
 }
 

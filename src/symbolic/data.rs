@@ -107,6 +107,37 @@ impl Hash for DataRef {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch(pub usize, pub usize);
 
+/// The one wording of a length clash found in `exprs`, naming the vectors
+/// when they are named data: "X has 3 values but Z has 2: ...".
+pub fn mismatch_message(exprs: &[Expr], Mismatch(a, b): Mismatch) -> String {
+    let name_of = |n: usize| {
+        let mut found: Option<Rc<str>> = None;
+        for e in exprs {
+            any_node(*e, |node| {
+                if let Node::Data(d) = node
+                    && d.len() == n
+                    && !d.name().starts_with('[')
+                {
+                    found = Some(d.name.clone());
+                }
+                found.is_some()
+            });
+        }
+        found
+    };
+    let values = |n: usize| if n == 1 { "value" } else { "values" };
+    let (left, right) = match (name_of(a), name_of(b)) {
+        (Some(x), Some(z)) => (format!("{x}"), format!("{z}")),
+        (Some(x), None) => (format!("{x}"), "a list".to_string()),
+        (None, Some(z)) => ("a list".to_string(), format!("{z}")),
+        (None, None) => ("one vector".to_string(), "another".to_string()),
+    };
+    format!(
+        "{left} has {a} {} but {right} has {b}: vectors in one operation must have the same length",
+        values(a)
+    )
+}
+
 /// Whether any data vector was ever made (in this process): passes that
 /// only matter for data can be skipped when none was.
 pub fn any_data() -> bool {

@@ -1,0 +1,3 @@
+# an empty list cannot be data
+X = []
+mean(X)

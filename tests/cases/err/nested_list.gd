@@ -1,0 +1,2 @@
+# a nested list
+X = [1, [2]]
