@@ -10,9 +10,10 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::lower::{Lowerer, Mode};
 use crate::session::{Session, constant_value};
+use crate::symbolic::rewrite::INTERRUPT;
 use crate::syntax::{self, Descent, Span, StringLit};
 use crate::value::{Body, Outcome, PlotOutcome, Value};
 
@@ -40,15 +41,14 @@ impl Session {
             params: &params,
             body,
             tape: &tape,
+            stop: &INTERRUPT,
         };
         let ranges = match &p.range {
             Some((a, b)) => self.plot_ranges(a, b, &f.name, &params)?,
-            None => default_ranges(&subject),
+            None => default_ranges(&subject)?,
         };
-        Ok(Outcome::Plot(Box::new(PlotOutcome {
-            figure: function_figure(&subject, &ranges),
-            file,
-        })))
+        let figure = function_figure(&subject, &ranges).map_err(|e| at_name(e, p))?;
+        Ok(Outcome::Plot(Box::new(PlotOutcome { figure, file })))
     }
 
     /// `from A to B`: a number each for one parameter, a pair of tuples for
@@ -131,6 +131,16 @@ impl Session {
                 )),
             })
             .collect()
+    }
+}
+
+/// An error about the plotted values points at the function's name (an
+/// interruption points nowhere).
+fn at_name(e: Error, p: &syntax::Plot) -> Error {
+    if e.kind == ErrorKind::Interrupted {
+        e
+    } else {
+        e.at(p.function.span)
     }
 }
 
@@ -226,10 +236,11 @@ pub fn descent_plot(d: &Descent, outcome: &Outcome) -> Result<Option<Outcome>> {
         params: &first.params,
         body: first.body,
         tape: &tape,
+        stop: &INTERRUPT,
     };
     let file = clause.as_ref().map(check_target).transpose()?;
     Ok(Some(Outcome::Plot(Box::new(PlotOutcome {
-        figure: descent_figure(&subject, runs, over),
+        figure: descent_figure(&subject, runs, over)?,
         file,
     }))))
 }
