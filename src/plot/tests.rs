@@ -337,7 +337,7 @@ mod renderers {
         #[test]
         fn any_figure_renders_within_the_width(
             rows in prop::collection::vec(prop::collection::vec(panel(), 1..3), 1..3),
-            width in 40usize..160,
+            width in 30usize..160,
         ) {
             let figure = Figure { title: "f".into(), rows };
             let text = terminal::render(&figure, width, false);
