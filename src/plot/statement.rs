@@ -24,7 +24,18 @@ impl Session {
     pub(crate) fn plot(&self, p: &syntax::Plot) -> Result<Outcome> {
         let file = p.file.as_ref().map(check_target).transpose()?;
         let Some(f) = self.function(&p.function.name) else {
-            return Err(self.not_a_defined_function(&p.function));
+            let error = self.not_a_defined_function(&p.function);
+            let name = &p.function.name;
+            // `sqrt` and `log` are built in too, though not in `builtin`.
+            let built_in =
+                crate::lower::builtin(name).is_some() || matches!(&**name, "sqrt" | "log");
+            return Err(if built_in {
+                error.with_hint(format!(
+                    "'{name}' is built in; define a function first: f(x) = {name}(x), then plot f"
+                ))
+            } else {
+                error
+            });
         };
         let f = self.function_value(&p.function.name, f, p.function.span)?;
         let Body::Scalar(body) = f.body else {
