@@ -205,14 +205,21 @@ pub fn check_target(file: &StringLit) -> Result<(String, Span)> {
             .with_hint("end the file name in .svg"));
         }
     }
-    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty())
-        && !folder.is_dir()
-    {
-        return Err(Error::name(
-            format!("the folder '{}' does not exist", folder.display()),
-            file.span,
-        )
-        .with_hint("create it first, or write to a file in an existing folder"));
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+        if folder.is_file() {
+            return Err(Error::name(
+                format!("'{}' is a file, not a folder", folder.display()),
+                file.span,
+            )
+            .with_hint("write to a file in a folder"));
+        }
+        if !folder.is_dir() {
+            return Err(Error::name(
+                format!("the folder '{}' does not exist", folder.display()),
+                file.span,
+            )
+            .with_hint("create it first, or write to a file in an existing folder"));
+        }
     }
     Ok((file.value.clone(), file.span))
 }
@@ -266,11 +273,56 @@ pub fn write_file(outcome: &Outcome) -> Result<()> {
     };
     let document = super::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
     std::fs::write(path, document).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            std::io::ErrorKind::NotFound => "no such folder".to_string(),
-            _ => e.to_string(),
-        };
-        Error::value(format!("cannot write '{path}': {why}")).at(*span)
+        Error::value(format!(
+            "cannot write '{path}': {}",
+            write_failure(&e, path)
+        ))
+        .at(*span)
     })
+}
+
+/// Why a file could not be written, in plain words (no "os error N").
+fn write_failure(e: &std::io::Error, path: &str) -> String {
+    use std::io::ErrorKind as K;
+    let folder = Path::new(path)
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match e.kind() {
+        K::PermissionDenied => "permission denied".into(),
+        // The folder was checked, but may not take new files (/proc).
+        K::NotFound if folder.is_dir() => {
+            format!("the folder '{}' does not take new files", folder.display())
+        }
+        K::NotFound => format!("the folder '{}' does not exist", folder.display()),
+        K::IsADirectory => "it is a folder".into(),
+        K::ReadOnlyFilesystem => "the file system is read-only".into(),
+        K::StorageFull => "the disk is full".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_failure;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn write_failures_are_plain_words() {
+        // /proc exists but takes no new files: not "no such folder".
+        let in_existing = write_failure(&Error::from(ErrorKind::NotFound), "src/x.svg");
+        assert_eq!(in_existing, "the folder 'src' does not take new files");
+        let missing = write_failure(&Error::from(ErrorKind::NotFound), "nowhere/x.svg");
+        assert_eq!(missing, "the folder 'nowhere' does not exist");
+        for code in [5, 28, 30, 122] {
+            let why = write_failure(&Error::from_raw_os_error(code), "x.svg");
+            assert!(!why.contains("os error") && !why.is_empty(), "{why}");
+        }
+    }
 }
