@@ -14,7 +14,9 @@ pub mod svg;
 pub mod terminal;
 
 use crate::compile::{DataProgram, DataWork, Tape, Workspace, compile, compile_rows};
-use crate::error::Result;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, Result};
 use crate::symbolic::Expr;
 use crate::symbolic::data::has_data;
 use crate::symbolic::print::{format_number, to_text};
@@ -31,6 +33,14 @@ const GRID: usize = 161;
 const SEARCH_BOX: f64 = 10.0;
 const SEARCH_POINTS_1D: usize = 401;
 const SEARCH_POINTS_2D: usize = 81;
+/// A loss over many rows is sampled on fewer points, so that a figure
+/// costs about this many row instructions (`ROW_BUDGET`, the quick search
+/// a quarter of it), but never fewer points per axis than these.
+const ROW_BUDGET: f64 = 4e7;
+const LEAST_CURVE: usize = 101;
+const LEAST_GRID: usize = 41;
+const LEAST_SEARCH_1D: usize = 101;
+const LEAST_SEARCH_2D: usize = 21;
 /// A default range reaches this far either side of the minimum found.
 const HALF_WIDTH: f64 = 5.0;
 /// Filled levels of a contour map.
@@ -47,6 +57,9 @@ pub struct Subject<'a> {
     pub params: &'a [String],
     pub body: Expr,
     pub tape: &'a Compiled,
+    /// Set by Ctrl-C (`INTERRUPT` in a session): sampling stops with the
+    /// interrupted error.
+    pub stop: &'a AtomicBool,
 }
 
 /// A function's value compiled over its parameters: a flat tape, or, for a
@@ -63,6 +76,19 @@ impl Compiled {
         } else {
             Compiled::Tape(compile(&[body], params)?)
         })
+    }
+
+    /// Points per axis for a grid over `dims` parameters: `full` for a
+    /// plain function; for a loss over data, fewer (at least `least`) so
+    /// that all of them cost about `budget` row instructions.
+    fn points_per_axis(&self, dims: usize, full: usize, least: usize, budget: f64) -> usize {
+        let Compiled::Rows(p) = self else {
+            return full;
+        };
+        let rows = p.row_counts().into_iter().max().unwrap_or(1);
+        let cost = (rows.max(1) * p.row_ops().max(1)) as f64;
+        let fit = (budget / cost).powf(1.0 / dims as f64) as usize;
+        fit.clamp(least, full)
     }
 }
 
@@ -82,15 +108,19 @@ impl Subject<'_> {
     }
 }
 
-/// Evaluates a subject at many points without allocating per point.
+/// Evaluates a subject at many points without allocating per point, and
+/// stops with the interrupted error once `stop` is set (checked at every
+/// point: one point of a loss over a million rows takes milliseconds).
 struct Sampler<'a> {
     compiled: &'a Compiled,
     work: Work,
     out: Vec<f64>,
+    stop: &'a AtomicBool,
 }
 
 impl<'a> Sampler<'a> {
-    fn new(compiled: &'a Compiled) -> Sampler<'a> {
+    fn new(subject: &Subject<'a>) -> Sampler<'a> {
+        let compiled = subject.tape;
         let (work, n_outputs) = match compiled {
             Compiled::Tape(t) => (Work::Tape(t.workspace()), t.n_outputs()),
             Compiled::Rows(p) => (Work::Rows(p.workspace()), p.n_outputs()),
@@ -99,17 +129,21 @@ impl<'a> Sampler<'a> {
             compiled,
             work,
             out: vec![0.0; n_outputs],
+            stop: subject.stop,
         }
     }
 
-    fn value(&mut self, x: &[f64]) -> f64 {
+    fn value(&mut self, x: &[f64]) -> Result<f64> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(Error::interrupted());
+        }
         match (self.compiled, &mut self.work) {
             (Compiled::Tape(t), Work::Tape(w)) => t.eval(x, w, &mut self.out),
             (Compiled::Rows(p), Work::Rows(w)) => p.eval(x, None, w, &mut self.out),
             // `new` pairs each kind with its own workspace.
-            _ => return f64::NAN,
+            _ => return Ok(f64::NAN),
         }
-        self.out[0]
+        Ok(self.out[0])
     }
 }
 
@@ -125,32 +159,35 @@ fn linspace((lo, hi): (f64, f64), n: usize) -> impl Iterator<Item = f64> {
 /// [-10, 10] (one or two parameters), or, when that lies on the grid's
 /// edge, the highest value (a function with a maximum inside); else all of
 /// [-10, 10] for a parameter whose point lies on the edge.
-pub fn default_ranges(subject: &Subject) -> Vec<(f64, f64)> {
-    let mut centre = quick_minimum(subject, 1.0);
+pub fn default_ranges(subject: &Subject) -> Result<Vec<(f64, f64)>> {
+    let mut centre = quick_minimum(subject, 1.0)?;
     if centre.iter().all(Option::is_none) {
-        centre = quick_minimum(subject, -1.0);
+        centre = quick_minimum(subject, -1.0)?;
     }
-    centre
+    Ok(centre
         .into_iter()
         .map(|m| match m {
             Some(c) => (c - HALF_WIDTH, c + HALF_WIDTH),
             None => (-SEARCH_BOX, SEARCH_BOX),
         })
-        .collect()
+        .collect())
 }
 
 /// Where `sign` times the function is lowest on a coarse grid over the
 /// search box (its minimum for 1, its maximum for -1), per coordinate;
 /// `None` for a coordinate on the box's edge.
-fn quick_minimum(subject: &Subject, sign: f64) -> Vec<Option<f64>> {
+fn quick_minimum(subject: &Subject, sign: f64) -> Result<Vec<Option<f64>>> {
     let n_params = subject.params.len();
-    let per_axis = if n_params == 1 {
-        SEARCH_POINTS_1D
+    let (full, least) = if n_params == 1 {
+        (SEARCH_POINTS_1D, LEAST_SEARCH_1D)
     } else {
-        SEARCH_POINTS_2D
+        (SEARCH_POINTS_2D, LEAST_SEARCH_2D)
     };
+    let per_axis = subject
+        .tape
+        .points_per_axis(n_params, full, least, ROW_BUDGET / 4.0);
     let axis: Vec<f64> = linspace((-SEARCH_BOX, SEARCH_BOX), per_axis).collect();
-    let mut sampler = Sampler::new(subject.tape);
+    let mut sampler = Sampler::new(subject);
     let mut best: Option<(f64, Vec<usize>)> = None;
     let mut index = vec![0usize; n_params];
     let mut point = vec![0.0; n_params];
@@ -162,17 +199,18 @@ fn quick_minimum(subject: &Subject, sign: f64) -> Vec<Option<f64>> {
             rest /= per_axis;
             point[k] = axis[index[k]];
         }
-        let v = sign * sampler.value(&point);
+        let v = sign * sampler.value(&point)?;
         if v.is_finite() && best.as_ref().is_none_or(|(b, _)| v < *b) {
             best = Some((v, index.clone()));
         }
     }
     let Some((_, at)) = best else {
-        return vec![None; n_params];
+        return Ok(vec![None; n_params]);
     };
-    at.iter()
+    Ok(at
+        .iter()
         .map(|&i| (i > 0 && i + 1 < per_axis).then(|| axis[i]))
-        .collect()
+        .collect())
 }
 
 /// The smallest and largest finite values, widened by `margin` of the
@@ -211,8 +249,11 @@ fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
     let (lo, hi) = (sorted[n / 20], sorted[n - 1 - n / 20]);
     let full = sorted[n - 1] - sorted[0];
     if hi > lo && full > 5.0 * (hi - lo) {
+        // Room around the middle, but none beyond the values themselves
+        // (exp(x^2) is positive: no axis far below its minimum).
         let span = hi - lo;
-        return Some((lo - span * 0.5, hi + span * 0.5));
+        let room = |side: f64| side.min(span * 0.5).max(span * 0.05);
+        return Some((lo - room(lo - sorted[0]), hi + room(sorted[n - 1] - hi)));
     }
     extent(sorted.into_iter(), 0.05)
 }
@@ -220,13 +261,13 @@ fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
 /// Ranges of descent paths over one or two parameters: all their points,
 /// and the minimum (maximum, when maximizing) found by the quick search
 /// when it lies inside the search box, with a margin.
-fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Vec<(f64, f64)> {
+fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Result<Vec<(f64, f64)>> {
     let sign = match runs.first().map(|d| d.sense) {
         Some(Sense::Maximize) => -1.0,
         _ => 1.0,
     };
-    let minimum = quick_minimum(subject, sign);
-    (0..subject.params.len())
+    let minimum = quick_minimum(subject, sign)?;
+    Ok((0..subject.params.len())
         .map(|k| {
             let coords = runs
                 .iter()
@@ -234,33 +275,68 @@ fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Vec<(f64, f64)> {
                 .chain(minimum[k]);
             extent(coords, MARGIN).unwrap_or((-1.0, 1.0))
         })
-        .collect()
+        .collect())
 }
 
 // ================================================================ panels
 
 /// The figure of `plot NAME [from A to B]` (one or two parameters; the
 /// session checks that).
-pub fn function_figure(subject: &Subject, ranges: &[(f64, f64)]) -> Figure {
+/// A function undefined at every sample, or too large for a double at
+/// most of them, is an error rather than an empty frame.
+pub fn function_figure(subject: &Subject, ranges: &[(f64, f64)]) -> Result<Figure> {
     let mut panel = if subject.params.len() == 1 {
-        curve_panel(subject, ranges[0], Vec::new())
+        curve_panel(subject, ranges[0], Vec::new())?
     } else {
-        contour_panel(subject, ranges[0], ranges[1], Vec::new())
+        contour_panel(subject, ranges[0], ranges[1], Vec::new())?
     };
+    check_drawable(subject, &panel)?;
     // The figure's title says it all.
     panel.title.clear();
-    Figure {
+    Ok(Figure {
         title: subject.title(),
         rows: vec![vec![panel]],
+    })
+}
+
+/// The sampled values of a function's panel must be drawable: some of them
+/// defined, and most of the defined ones not beyond the largest double.
+fn check_drawable(subject: &Subject, panel: &Panel) -> Result<()> {
+    let values: Vec<f64> = match &panel.map {
+        Some(map) => map.values.clone(),
+        None => panel
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .collect(),
+    };
+    let defined = values.iter().filter(|v| !v.is_nan()).count();
+    let infinite = values.iter().filter(|v| v.is_infinite()).count();
+    let name = subject.name;
+    if defined == 0 {
+        return Err(
+            Error::value(format!("{name} is undefined everywhere on this range"))
+                .with_hint(format!("plot another range: plot {name} from A to B")),
+        );
     }
+    if 2 * infinite > defined {
+        return Err(Error::value(format!(
+            "{name} is too large for a number (above 1.8e308) on most of this range"
+        ))
+        .with_hint(format!("plot a narrower range: plot {name} from A to B")));
+    }
+    Ok(())
 }
 
 /// A curve over `x_range`, with paths (points `(x, f)`) on it.
-fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Panel {
-    let mut sampler = Sampler::new(subject.tape);
-    let curve: Vec<(f64, f64)> = linspace(x_range, CURVE_SAMPLES)
-        .map(|x| (x, sampler.value(&[x])))
-        .collect();
+fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Result<Panel> {
+    let mut sampler = Sampler::new(subject);
+    let n = subject
+        .tape
+        .points_per_axis(1, CURVE_SAMPLES, LEAST_CURVE, ROW_BUDGET);
+    let curve = linspace(x_range, n)
+        .map(|x| Ok((x, sampler.value(&[x])?)))
+        .collect::<Result<Vec<(f64, f64)>>>()?;
     let ys: Vec<f64> = curve.iter().map(|p| p.1).collect();
     let curve_range = curve_extent(&ys).unwrap_or((-1.0, 1.0));
     let path_ys = paths.iter().flat_map(|s| s.points.iter().map(|p| p.1));
@@ -272,7 +348,7 @@ fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Pa
         run: 0,
     }];
     series.extend(paths);
-    Panel {
+    Ok(Panel {
         title: subject.title(),
         x_label: subject.params[0].clone(),
         y_label: subject.signature(),
@@ -281,7 +357,7 @@ fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Pa
         log_y: false,
         map: None,
         series,
-    }
+    })
 }
 
 /// A contour map over the two ranges, with paths (points `(x, y)`) on it.
@@ -290,15 +366,20 @@ fn contour_panel(
     x_range: (f64, f64),
     y_range: (f64, f64),
     paths: Vec<Series>,
-) -> Panel {
-    let mut sampler = Sampler::new(subject.tape);
-    let xs: Vec<f64> = linspace(x_range, GRID).collect();
-    let mut values = Vec::with_capacity(GRID * GRID);
-    for y in linspace(y_range, GRID) {
-        values.extend(xs.iter().map(|&x| sampler.value(&[x, y])));
+) -> Result<Panel> {
+    let mut sampler = Sampler::new(subject);
+    let n = subject
+        .tape
+        .points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET);
+    let xs: Vec<f64> = linspace(x_range, n).collect();
+    let mut values = Vec::with_capacity(n * n);
+    for y in linspace(y_range, n) {
+        for &x in &xs {
+            values.push(sampler.value(&[x, y])?);
+        }
     }
     let levels = levels(&values);
-    Panel {
+    Ok(Panel {
         title: subject.title(),
         x_label: subject.params[0].clone(),
         y_label: subject.params[1].clone(),
@@ -306,13 +387,13 @@ fn contour_panel(
         y_range,
         log_y: false,
         map: Some(Contour {
-            nx: GRID,
-            ny: GRID,
+            nx: n,
+            ny: n,
             values,
             levels,
         }),
         series: paths,
-    }
+    })
 }
 
 /// Band boundaries at the quantiles of the values (so that each filled
@@ -349,21 +430,25 @@ pub(crate) fn levels(values: &[f64]) -> Vec<f64> {
 /// contour map (one or two parameters), one small panel per rate for a
 /// learning-rate comparison, and the value per step (plus x per step for a
 /// single run of one parameter).
-pub fn descent_figure(subject: &Subject, runs: &[DescentOutcome], over: Option<&str>) -> Figure {
+pub fn descent_figure(
+    subject: &Subject,
+    runs: &[DescentOutcome],
+    over: Option<&str>,
+) -> Result<Figure> {
     let n_params = subject.params.len();
     let mut rows: Vec<Vec<Panel>> = Vec::new();
     let labels: Vec<String> = runs.iter().map(|d| run_label(d, over)).collect();
     if n_params <= 2 {
         if over == Some("lr") {
-            let panels: Vec<Panel> = runs
+            let panels = runs
                 .iter()
                 .enumerate()
                 .map(|(k, d)| {
-                    let mut panel = map_panel(subject, &[(k, d, String::new())]);
+                    let mut panel = map_panel(subject, &[(k, d, String::new())])?;
                     panel.title = format!("{}: {}", labels[k], d.run.verdict.as_str());
-                    panel
+                    Ok(panel)
                 })
-                .collect();
+                .collect::<Result<Vec<Panel>>>()?;
             rows.extend(panels.chunks(2).map(<[Panel]>::to_vec));
         } else {
             let labelled: Vec<(usize, &DescentOutcome, String)> = runs
@@ -371,7 +456,7 @@ pub fn descent_figure(subject: &Subject, runs: &[DescentOutcome], over: Option<&
                 .enumerate()
                 .map(|(k, d)| (k, d, labels[k].clone()))
                 .collect();
-            rows.push(vec![map_panel(subject, &labelled)]);
+            rows.push(vec![map_panel(subject, &labelled)?]);
         }
     }
     let mut last_row = Vec::new();
@@ -393,10 +478,10 @@ pub fn descent_figure(subject: &Subject, runs: &[DescentOutcome], over: Option<&
         |e| e.f,
     ));
     rows.push(last_row);
-    Figure {
+    Ok(Figure {
         title: descent_title(subject, runs),
         rows,
-    }
+    })
 }
 
 fn descent_title(subject: &Subject, runs: &[DescentOutcome]) -> String {
@@ -430,9 +515,9 @@ fn point_text(x: &[f64]) -> String {
 
 /// The curve (one parameter) or contour map (two) with the given runs'
 /// paths on it, over ranges that hold every path.
-fn map_panel(subject: &Subject, runs: &[(usize, &DescentOutcome, String)]) -> Panel {
+fn map_panel(subject: &Subject, runs: &[(usize, &DescentOutcome, String)]) -> Result<Panel> {
     let outcomes: Vec<&DescentOutcome> = runs.iter().map(|r| r.1).collect();
-    let ranges = path_ranges(subject, &outcomes);
+    let ranges = path_ranges(subject, &outcomes)?;
     let one = subject.params.len() == 1;
     let paths: Vec<Series> = runs
         .iter()
@@ -449,12 +534,12 @@ fn map_panel(subject: &Subject, runs: &[(usize, &DescentOutcome, String)]) -> Pa
         })
         .collect();
     let mut panel = if one {
-        curve_panel(subject, ranges[0], paths)
+        curve_panel(subject, ranges[0], paths)?
     } else {
-        contour_panel(subject, ranges[0], ranges[1], paths)
+        contour_panel(subject, ranges[0], ranges[1], paths)?
     };
     panel.title = if runs.len() == 1 { "path" } else { "paths" }.to_string();
-    panel
+    Ok(panel)
 }
 
 /// A quantity per step for every run, on a log axis (when `allow_log`)

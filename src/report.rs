@@ -15,6 +15,8 @@ use crate::syntax::Sense;
 use crate::value::{CompareOutcome, DescentOutcome, Outcome, PlotOutcome, Shown};
 
 mod fit;
+// Plot titles are cut to the width the same way.
+pub(crate) use fit::truncate;
 
 /// How human output looks.
 #[derive(Clone, Copy, Debug)]

@@ -310,3 +310,57 @@ fn a_terminal_plot_in_json_is_text_without_colour() {
     assert!(text.contains('┤') && text.contains('⠉'), "{text}");
     assert!(text.lines().all(|l| l.chars().count() <= 80));
 }
+
+/// A loss with many instructions per row: over 100,000 rows its plot
+/// takes about 12 s even on the least grid (optimized build).
+const HEAVY_LOSS: &str = "L(w, b) = mean((w*u + b - v)^2 + sin(w*u + b)^2 + cos(w*v - b)^2 \
+    + exp(-(w*u - b)^2) + sqrt(1 + (w*v)^2))";
+
+/// `plot` of a loss over 100,000 rows takes seconds; SIGINT stops it
+/// within a fraction of that, with exit 130 and no plot (it used to run to
+/// the end and exit 0).
+#[test]
+fn sigint_stops_a_plot_of_a_loss_over_many_rows() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let csv = temp_svg("many_rows.csv");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+    writeln!(file, "u,v").unwrap();
+    for i in 0..100_000 {
+        let u = (i % 1000) as f64 / 500.0 - 1.0;
+        writeln!(file, "{u},{}", 2.0 * u + 1.0).unwrap();
+    }
+    drop(file);
+    let load = format!("load(\"{}\")", csv.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gd"))
+        .args(["--json", "-e", &load, "-e", HEAVY_LOSS])
+        .args(["-e", "plot L"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gd runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // Once L is defined, the plot is being drawn.
+    let defined = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|line| line.contains("\"kind\":\"function\""));
+    assert!(defined, "L was defined");
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("gd finishes");
+    let took = sent.elapsed();
+    let _ = std::fs::remove_file(&csv);
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert!(
+        rest.iter().all(|l| !l.contains("\"kind\":\"plot\"")),
+        "{rest:?}"
+    );
+}

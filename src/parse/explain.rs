@@ -497,10 +497,40 @@ fn missing_operator(cx: &Context, prev: &Token) -> Error {
     }
 }
 
+/// `plot x^2`, `plot g'`: plot takes a function's name, not an expression.
+fn plot_an_expression(cx: &Context, prev: &Token) -> Error {
+    let line = cx.clean[prev.span.start..].lines().next().unwrap_or("");
+    // The expression alone, without a range or file clause after it.
+    let rest = [" from ", " to "].iter().fold(line, |text, clause| {
+        text.split(clause).next().unwrap_or(text)
+    });
+    let expression = shorten(rest.trim_end());
+    let hint = if cx.found.text == "'" {
+        let name = prev.text;
+        format!("define it first: d{name}(x) = {name}'(x), then plot d{name}")
+    } else {
+        // `plot y^2`: y is the parameter; `plot sin(x)`: x is.
+        let param = if prev.kind == Kind::Word && prev.text.len() == 1 {
+            prev.text
+        } else {
+            "x"
+        };
+        format!("define it first: f({param}) = {expression}, then plot f")
+    };
+    Error::syntax(
+        "plot takes the name of a defined function, not an expression",
+        Span::new(prev.span.start, cx.found.span.end),
+    )
+    .with_hint(hint)
+}
+
 /// Failures after an operand in a `minimize`, `maximize` or `plot` statement.
 fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
     let found = &cx.found;
     let prev2 = cx.prev2();
+    if cx.in_plot() && cx.before.len() == 2 && !found.ends_statement() && found.kind != Kind::Word {
+        return Some(plot_an_expression(cx, prev));
+    }
     let spaced = prev2.is_some_and(|p2| p2.span.end < prev.span.start);
     // `from 0 rate 0.1`: `0 rate` read as a product, then `0.1` fails.
     if prev.kind == Kind::Word && spaced && prev2.is_some_and(Token::ends_operand) {

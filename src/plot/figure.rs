@@ -53,9 +53,10 @@ impl Contour {
         self.levels.len().saturating_sub(1)
     }
 
-    /// The band of a value, or `None` when it is not finite.
+    /// The band of a value, or `None` when it is undefined (NaN); a value
+    /// too large for a double (infinite) is in the top or bottom band.
     pub fn band(&self, v: f64) -> Option<usize> {
-        if !v.is_finite() {
+        if v.is_nan() {
             return None;
         }
         let above = self.levels[1..].iter().filter(|&&l| v > l).count();
@@ -181,6 +182,8 @@ mod tests {
         assert_eq!(c.band(3.0), Some(2));
         assert_eq!(c.band(9.0), Some(2));
         assert_eq!(c.band(f64::NAN), None);
+        assert_eq!(c.band(f64::INFINITY), Some(2));
+        assert_eq!(c.band(f64::NEG_INFINITY), Some(0));
     }
 
     #[test]

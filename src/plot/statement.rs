@@ -10,9 +10,10 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::lower::{Lowerer, Mode};
 use crate::session::{Session, constant_value};
+use crate::symbolic::rewrite::INTERRUPT;
 use crate::syntax::{self, Descent, Span, StringLit};
 use crate::value::{Body, Outcome, PlotOutcome, Value};
 
@@ -23,7 +24,18 @@ impl Session {
     pub(crate) fn plot(&self, p: &syntax::Plot) -> Result<Outcome> {
         let file = p.file.as_ref().map(check_target).transpose()?;
         let Some(f) = self.function(&p.function.name) else {
-            return Err(self.not_a_defined_function(&p.function));
+            let error = self.not_a_defined_function(&p.function);
+            let name = &p.function.name;
+            // `sqrt` and `log` are built in too, though not in `builtin`.
+            let built_in =
+                crate::lower::builtin(name).is_some() || matches!(&**name, "sqrt" | "log");
+            return Err(if built_in {
+                error.with_hint(format!(
+                    "'{name}' is built in; define a function first: f(x) = {name}(x), then plot f"
+                ))
+            } else {
+                error
+            });
         };
         let f = self.function_value(&p.function.name, f, p.function.span)?;
         let Body::Scalar(body) = f.body else {
@@ -40,15 +52,14 @@ impl Session {
             params: &params,
             body,
             tape: &tape,
+            stop: &INTERRUPT,
         };
         let ranges = match &p.range {
             Some((a, b)) => self.plot_ranges(a, b, &f.name, &params)?,
-            None => default_ranges(&subject),
+            None => default_ranges(&subject)?,
         };
-        Ok(Outcome::Plot(Box::new(PlotOutcome {
-            figure: function_figure(&subject, &ranges),
-            file,
-        })))
+        let figure = function_figure(&subject, &ranges).map_err(|e| at_name(e, p))?;
+        Ok(Outcome::Plot(Box::new(PlotOutcome { figure, file })))
     }
 
     /// `from A to B`: a number each for one parameter, a pair of tuples for
@@ -134,6 +145,16 @@ impl Session {
     }
 }
 
+/// An error about the plotted values points at the function's name (an
+/// interruption points nowhere).
+fn at_name(e: Error, p: &syntax::Plot) -> Error {
+    if e.kind == ErrorKind::Interrupted {
+        e
+    } else {
+        e.at(p.function.span)
+    }
+}
+
 fn short_number(x: f64) -> String {
     crate::symbolic::print::format_number(x)
 }
@@ -184,14 +205,21 @@ pub fn check_target(file: &StringLit) -> Result<(String, Span)> {
             .with_hint("end the file name in .svg"));
         }
     }
-    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty())
-        && !folder.is_dir()
-    {
-        return Err(Error::name(
-            format!("the folder '{}' does not exist", folder.display()),
-            file.span,
-        )
-        .with_hint("create it first, or write to a file in an existing folder"));
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+        if folder.is_file() {
+            return Err(Error::name(
+                format!("'{}' is a file, not a folder", folder.display()),
+                file.span,
+            )
+            .with_hint("write to a file in a folder"));
+        }
+        if !folder.is_dir() {
+            return Err(Error::name(
+                format!("the folder '{}' does not exist", folder.display()),
+                file.span,
+            )
+            .with_hint("create it first, or write to a file in an existing folder"));
+        }
     }
     Ok((file.value.clone(), file.span))
 }
@@ -226,10 +254,11 @@ pub fn descent_plot(d: &Descent, outcome: &Outcome) -> Result<Option<Outcome>> {
         params: &first.params,
         body: first.body,
         tape: &tape,
+        stop: &INTERRUPT,
     };
     let file = clause.as_ref().map(check_target).transpose()?;
     Ok(Some(Outcome::Plot(Box::new(PlotOutcome {
-        figure: descent_figure(&subject, runs, over),
+        figure: descent_figure(&subject, runs, over)?,
         file,
     }))))
 }
@@ -244,11 +273,56 @@ pub fn write_file(outcome: &Outcome) -> Result<()> {
     };
     let document = super::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
     std::fs::write(path, document).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            std::io::ErrorKind::NotFound => "no such folder".to_string(),
-            _ => e.to_string(),
-        };
-        Error::value(format!("cannot write '{path}': {why}")).at(*span)
+        Error::value(format!(
+            "cannot write '{path}': {}",
+            write_failure(&e, path)
+        ))
+        .at(*span)
     })
+}
+
+/// Why a file could not be written, in plain words (no "os error N").
+fn write_failure(e: &std::io::Error, path: &str) -> String {
+    use std::io::ErrorKind as K;
+    let folder = Path::new(path)
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match e.kind() {
+        K::PermissionDenied => "permission denied".into(),
+        // The folder was checked, but may not take new files (/proc).
+        K::NotFound if folder.is_dir() => {
+            format!("the folder '{}' does not take new files", folder.display())
+        }
+        K::NotFound => format!("the folder '{}' does not exist", folder.display()),
+        K::IsADirectory => "it is a folder".into(),
+        K::ReadOnlyFilesystem => "the file system is read-only".into(),
+        K::StorageFull => "the disk is full".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_failure;
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn write_failures_are_plain_words() {
+        // /proc exists but takes no new files: not "no such folder".
+        let in_existing = write_failure(&Error::from(ErrorKind::NotFound), "src/x.svg");
+        assert_eq!(in_existing, "the folder 'src' does not take new files");
+        let missing = write_failure(&Error::from(ErrorKind::NotFound), "nowhere/x.svg");
+        assert_eq!(missing, "the folder 'nowhere' does not exist");
+        for code in [5, 28, 30, 122] {
+            let why = write_failure(&Error::from_raw_os_error(code), "x.svg");
+            assert!(!why.contains("os error") && !why.is_empty(), "{why}");
+        }
+    }
 }

@@ -15,6 +15,7 @@
 //! ANSI code when colour is off.
 
 use super::figure::{Figure, Panel, SeriesKind, round_significant, segments, snap};
+use crate::report::truncate;
 
 /// RGB colour.
 pub type Rgb = (u8, u8, u8);
@@ -69,15 +70,23 @@ fn canvas_rows(panel: &Panel, per_row: usize) -> usize {
 
 /// Columns between panels of one row.
 const GAP: usize = 3;
+/// The narrowest figure: a narrower terminal gets lines this wide.
+const MIN_WIDTH: usize = 30;
+/// Panels of a row that would be narrower than this side by side are
+/// stacked, each as wide as the figure.
+const MIN_PANEL: usize = 36;
 
-/// The figure as text `width` columns wide (40 at least), ending in a
-/// newline.
+/// The figure as text `width` columns wide (`MIN_WIDTH` at least), ending
+/// in a newline; titles too long for it end in `…`.
 pub fn render(figure: &Figure, width: usize, color: bool) -> String {
-    let width = width.max(40);
-    let mut lines: Vec<Vec<Cell>> = vec![styled(&figure.title, None, true)];
+    let width = width.max(MIN_WIDTH);
+    let title = truncate(&figure.title, width);
+    let mut lines: Vec<Vec<Cell>> = vec![styled(&title, None, true)];
     for row in figure.rows.iter().filter(|r| !r.is_empty()) {
-        lines.push(Vec::new());
-        lines.extend(row_lines(row, width, color));
+        for part in side_by_side(row, width) {
+            lines.push(Vec::new());
+            lines.extend(row_lines(part, width, color));
+        }
     }
     let mut out = String::new();
     for line in &lines {
@@ -85,6 +94,17 @@ pub fn render(figure: &Figure, width: usize, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The row as it fits the width: whole, or one panel per row when its
+/// panels side by side would be too narrow.
+fn side_by_side(row: &[Panel], width: usize) -> Vec<&[Panel]> {
+    let gaps = GAP * (row.len() - 1);
+    if row.len() > 1 && width.saturating_sub(gaps) / row.len() < MIN_PANEL {
+        row.chunks(1).collect()
+    } else {
+        vec![row]
+    }
 }
 
 /// The panels of a row side by side, each as wide as the others.
@@ -349,13 +369,10 @@ fn panel_lines(panel: &Panel, width: usize, rows: usize, color: bool) -> Vec<Vec
     draw_series(panel, &mut canvas);
     let mut lines = Vec::new();
     if !panel.title.is_empty() {
-        lines.push(styled(&panel.title, None, true));
+        lines.push(styled(&truncate(&panel.title, width), None, true));
     }
-    lines.push(styled(
-        &format!("{:>w$}", panel.y_label, w = gutter - 2),
-        None,
-        false,
-    ));
+    let y_label = format!("{:>w$}", panel.y_label, w = gutter - 2);
+    lines.push(styled(&truncate(&y_label, width), None, false));
     for (r, tick) in y_ticks.iter().enumerate() {
         let mut line = styled(&format!("{tick:>w$} ", w = gutter - 2), None, false);
         line.push(axis_cell(if tick.is_empty() { '│' } else { '┤' }));
@@ -606,6 +623,31 @@ fn wrap(items: Vec<Vec<Cell>>, width: usize) -> Vec<Vec<Cell>> {
 mod tests {
     use super::*;
     use crate::plot::figure::{Contour, Series};
+
+    #[test]
+    fn a_narrow_terminal_stacks_panels_and_shortens_titles() {
+        let mut figure = figure();
+        figure.title = format!("minimize f({}) = ...", "a, ".repeat(30));
+        for panel in &mut figure.rows[0] {
+            panel.title = "lr 0.01: converging".into();
+        }
+        let text = render(&figure, 30, false);
+        assert!(text.lines().all(|l| l.chars().count() <= 30), "{text}");
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.ends_with('…') && first.chars().count() == 30,
+            "{first}"
+        );
+        // Each panel under the other, its title whole.
+        let titles = text.lines().filter(|l| l.trim() == "lr 0.01: converging");
+        assert_eq!(titles.count(), 2, "{text}");
+        // Wide enough, side by side.
+        let wide = render(&figure, 80, false);
+        assert!(
+            wide.lines()
+                .any(|l| l.matches("lr 0.01: converging").count() == 2)
+        );
+    }
 
     fn figure() -> Figure {
         let panel = Panel {

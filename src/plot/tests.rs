@@ -6,6 +6,7 @@ use crate::compile::compile;
 use crate::descent::{self, Config, Method, Objective};
 use crate::session::Session;
 use crate::symbolic::Expr;
+use std::sync::atomic::AtomicBool;
 
 /// The body of a one-parameter function defined in gd, and its tape.
 fn function_1d(source: &str) -> (Expr, Compiled) {
@@ -20,12 +21,16 @@ fn quadratic_1d() -> (Expr, Compiled) {
     function_1d("f(x) = (x - 3)^2")
 }
 
+/// Never set: these subjects are not interrupted.
+static RUNNING: AtomicBool = AtomicBool::new(false);
+
 fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Compiled) -> Subject<'a> {
     Subject {
         name: "f",
         params,
         body,
         tape,
+        stop: &RUNNING,
     }
 }
 
@@ -64,7 +69,7 @@ fn default_range_is_centred_on_the_grid_minimum() {
     let (body, tape) = quadratic_1d();
     let params = vec!["x".to_string()];
     assert_eq!(
-        default_ranges(&subject(body, &params, &tape)),
+        default_ranges(&subject(body, &params, &tape)).expect("samples"),
         vec![(-2.0, 8.0)]
     );
 }
@@ -74,7 +79,7 @@ fn default_range_without_an_inner_minimum_is_the_search_box() {
     let (body, tape) = function_1d("f(x) = x");
     let params = vec!["x".to_string()];
     assert_eq!(
-        default_ranges(&subject(body, &params, &tape)),
+        default_ranges(&subject(body, &params, &tape)).expect("samples"),
         vec![(-10.0, 10.0)]
     );
 }
@@ -84,7 +89,7 @@ fn default_range_of_a_concave_function_is_centred_on_its_maximum() {
     let (body, tape) = function_1d("f(x) = 4 - (x - 1)^2");
     let params = vec!["x".to_string()];
     assert_eq!(
-        default_ranges(&subject(body, &params, &tape)),
+        default_ranges(&subject(body, &params, &tape)).expect("samples"),
         vec![(-4.0, 6.0)]
     );
 }
@@ -133,7 +138,76 @@ fn a_spike_does_not_flatten_a_curve() {
     let mut values: Vec<f64> = (0..100).map(|i| i as f64 / 100.0).collect();
     values[50] = 1e12;
     let (lo, hi) = curve_extent(&values).expect("a range");
-    assert!(lo < 0.0 && hi < 2.0, "{lo} {hi}");
+    assert!(lo <= 0.0 && hi < 2.0, "{lo} {hi}");
+}
+
+#[test]
+fn a_curve_with_a_spike_keeps_to_its_values() {
+    // exp(x^2) over [-5, 5]: from 1 up to 7e10; the axis showed down to
+    // -3e9, half the plot empty below a positive function.
+    let values: Vec<f64> = (0..401)
+        .map(|i| (-5.0 + i as f64 / 40.0).powi(2).exp())
+        .collect();
+    let (lo, hi) = curve_extent(&values).expect("a range");
+    let middle = hi - lo;
+    assert!(lo >= 1.0 - 0.06 * middle && lo < 1.0, "{lo} {hi}");
+}
+
+/// A loss over `n` rows of data, compiled as the session would.
+fn data_loss(n: usize) -> (Expr, Compiled) {
+    let xs: Vec<String> = (0..n).map(|i| (i % 7).to_string()).collect();
+    let source = format!("X = [{}]\nf(w, b) = mean((w*X + b - 2*X)^2)", xs.join(", "));
+    let mut session = Session::new();
+    session.run_source(&source, &mut |_| {}).expect("defines f");
+    let f = session.function("f").expect("f is defined");
+    let value = session
+        .function_value("f", f, crate::syntax::Span::new(0, 0))
+        .expect("has a value");
+    let crate::value::Body::Scalar(body) = value.body else {
+        panic!("a user function has one value")
+    };
+    let tape = Compiled::new(body, &["w", "b"]).expect("compiles");
+    (body, tape)
+}
+
+#[test]
+fn an_interrupt_stops_the_sampling() {
+    let (body, tape) = data_loss(10);
+    let params = vec!["w".to_string(), "b".to_string()];
+    let stop = AtomicBool::new(true);
+    let interrupted = Subject {
+        stop: &stop,
+        ..subject(body, &params, &tape)
+    };
+    let kind = |r: Result<Vec<(f64, f64)>>| r.err().map(|e| e.kind);
+    let interrupted_kind = Some(crate::error::ErrorKind::Interrupted);
+    assert_eq!(kind(default_ranges(&interrupted)), interrupted_kind);
+    let figure = function_figure(&interrupted, &[(0.0, 1.0), (0.0, 1.0)]);
+    assert_eq!(figure.err().map(|e| e.kind), interrupted_kind);
+    let runs = vec![run_1d(0.1, 5)];
+    let (body, tape) = quadratic_1d();
+    let one = vec!["x".to_string()];
+    let curve = Subject {
+        stop: &stop,
+        ..subject(body, &one, &tape)
+    };
+    let figure = descent_figure(&curve, &runs, None);
+    assert_eq!(figure.err().map(|e| e.kind), interrupted_kind);
+}
+
+#[test]
+fn a_loss_over_many_rows_is_sampled_on_fewer_points() {
+    let (_, small) = data_loss(10);
+    assert_eq!(small.points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET), GRID);
+    let (_, big) = data_loss(20_000);
+    let n = big.points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET);
+    assert!((LEAST_GRID..GRID).contains(&n), "{n}");
+    let Compiled::Rows(p) = &big else {
+        panic!("a loss over data compiles to a row program")
+    };
+    // About the budget, or the least grid.
+    let cost = (n * n * 20_000 * p.row_ops()) as f64;
+    assert!(n == LEAST_GRID || cost <= ROW_BUDGET * 1.1, "{n} {cost}");
 }
 
 #[test]
@@ -141,7 +215,7 @@ fn a_single_run_of_one_parameter_has_path_x_and_value_panels() {
     let (body, tape) = quadratic_1d();
     let params = vec!["x".to_string()];
     let runs = vec![run_1d(0.1, 20)];
-    let figure = descent_figure(&subject(body, &params, &tape), &runs, None);
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, None).expect("draws");
     let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
     assert_eq!(shape, vec![1, 2]);
     let path_panel = &figure.rows[0][0];
@@ -164,7 +238,7 @@ fn a_learning_rate_comparison_has_a_panel_per_rate() {
         .iter()
         .map(|&lr| run_1d(lr, 20))
         .collect();
-    let figure = descent_figure(&subject(body, &params, &tape), &runs, Some("lr"));
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, Some("lr")).expect("draws");
     let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
     assert_eq!(shape, vec![2, 2, 1]);
     assert_eq!(figure.rows[1][1].title, "lr 1.1: diverged");
@@ -264,7 +338,7 @@ mod renderers {
         #[test]
         fn any_figure_renders_within_the_width(
             rows in prop::collection::vec(prop::collection::vec(panel(), 1..3), 1..3),
-            width in 40usize..160,
+            width in 30usize..160,
         ) {
             let figure = Figure { title: "f".into(), rows };
             let text = terminal::render(&figure, width, false);

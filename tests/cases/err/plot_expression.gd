@@ -1,0 +1,1 @@
+plot x^2 from 0 to 1

@@ -1,0 +1,2 @@
+f(x) = x^2
+plot f to "Cargo.toml/f.svg"

@@ -1,0 +1,2 @@
+f(x) = sqrt(-x^2 - 1)
+plot f
