@@ -56,6 +56,11 @@ const BRACKET_UNMATCHED: &str = "\x1b[1;31m";
 const HINT: &str = "\x1b[2m";
 const PROMPT: &str = "\x1b[1;32m";
 
+/// Lines longer than this (in bytes) are neither coloured nor hinted: a
+/// coloured line is repainted whole on every key, so pasting a long line
+/// would take time quadratic in its length.
+const LONG_LINE: usize = 1024;
+
 pub struct GdHelper {
     names: SharedNames,
     color: bool,
@@ -103,7 +108,8 @@ impl GdHelper {
         builtin_params(name).map(|ps| ps.iter().map(|p| p.to_string()).collect())
     }
 
-    fn class_of_name(&self, name: &str, before: &str) -> Option<&'static str> {
+    /// The style of a name; `after_using` when `using` comes before it.
+    fn class_of_name(&self, name: &str, after_using: bool) -> Option<&'static str> {
         let names = self.names.borrow();
         if KEYWORDS.contains(&name) {
             Some(KEYWORD)
@@ -111,7 +117,7 @@ impl GdHelper {
             || names.values.iter().any(|n| n == name)
         {
             Some(USER)
-        } else if METHOD_NAMES.contains(&name) && before.contains("using") {
+        } else if METHOD_NAMES.contains(&name) && after_using {
             Some(METHOD)
         } else if is_builtin(name) {
             Some(BUILTIN)
@@ -279,7 +285,11 @@ impl Hinter for GdHelper {
     type Hint = GdHint;
 
     fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<GdHint> {
-        if !self.color || pos < line.len() || line.trim_start().starts_with(':') {
+        if !self.color
+            || pos < line.len()
+            || line.len() > LONG_LINE
+            || line.trim_start().starts_with(':')
+        {
             return None;
         }
         let hint = self.hint_for(line)?;
@@ -438,7 +448,7 @@ fn top_level_commas(inside: &str) -> usize {
 
 impl Highlighter for GdHelper {
     fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
-        if !self.color {
+        if !self.color || line.len() > LONG_LINE {
             return Cow::Borrowed(line);
         }
         let partner = if self.show_bracket.get() {
@@ -465,17 +475,19 @@ impl Highlighter for GdHelper {
         Cow::Owned(format!("{HINT}{hint}{RESET}"))
     }
 
-    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+    fn highlight_char(&self, line: &str, _pos: usize, kind: CmdKind) -> bool {
         // Repaint on every key: colours depend on the whole line (a name
-        // becomes a keyword as it is typed), and lines are short.
+        // becomes a keyword as it is typed). A long line is not coloured,
+        // so a typed character is just written (see `LONG_LINE`).
         self.show_bracket.set(kind != CmdKind::ForcedRefresh);
-        self.color
+        self.color && line.len() <= LONG_LINE
     }
 }
 
 impl GdHelper {
     /// The line with colour codes around its tokens; `partner` is the byte
-    /// index of a bracket to mark.
+    /// index of a bracket to mark. Linear in the line's length: one pass of
+    /// the lexer, and no look back over the line per token.
     fn paint(&self, line: &str, partner: Option<usize>) -> String {
         let mut out = String::with_capacity(line.len() * 2);
         let meta_end = if line.trim_start().starts_with(':') {
@@ -484,14 +496,19 @@ impl GdHelper {
             0
         };
         out.push_str(&paint_span(&line[..meta_end], Some(KEYWORD)));
-        let unmatched = unmatched_brackets(&line[meta_end..]);
+        let mut unmatched = unmatched_brackets(&line[meta_end..]);
+        unmatched.sort_unstable();
+        // Optimizer names are coloured only after `using`.
+        let using_end = line
+            .find("using")
+            .map_or(usize::MAX, |at| at + "using".len());
         for token in tokens(&line[meta_end..]) {
-            let stray = unmatched.contains(&token.start);
+            let stray = unmatched.binary_search(&token.start).is_ok();
             let (start, end) = (token.start + meta_end, token.end + meta_end);
             let text = &line[start..end];
             let style = match token.kind {
                 TokenKind::Number => Some(NUMBER),
-                TokenKind::Name => self.class_of_name(text, &line[..start]),
+                TokenKind::Name => self.class_of_name(text, using_end <= start),
                 TokenKind::Operator => Some(OPERATOR),
                 TokenKind::Comment => Some(COMMENT),
                 TokenKind::String => Some(STRING),
@@ -823,6 +840,27 @@ mod tests {
         assert_eq!(tagged("(x]", 0), "<stray>(</>x<stray>]</>");
         assert_eq!(tagged("((x)", 0), "((x)");
         assert_eq!(matching_bracket("[x]", 3), Some(0));
+    }
+
+    #[test]
+    fn long_lines_are_painted_in_one_pass_and_typed_plain() {
+        // A pasted 100 KB vector: `paint` is linear (this would take minutes
+        // if each name looked back over the line), and past `LONG_LINE` the
+        // editor neither colours nor repaints on each key.
+        let items: Vec<String> = (0..20_000).map(|i| format!("{i}k")).collect();
+        let line = format!("V = [{}] using adam", items.join(", "));
+        assert!(line.len() > 100_000);
+        let painted = helper(true).paint(&line, Some(4));
+        assert!(painted.ends_with(&format!("{KEYWORD}using{RESET} {METHOD}adam{RESET}")));
+        assert!(painted.contains(&format!("{NUMBER}19999{RESET}k]")));
+        assert!(matches!(helper(true).highlight(&line, 0), Cow::Borrowed(_)));
+        assert!(!helper(true).highlight_char(&line, line.len(), CmdKind::Other));
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        assert!(helper(true).hint(&line, line.len(), &ctx).is_none());
+        let short = &line[..100];
+        assert!(helper(true).highlight_char(short, 100, CmdKind::Other));
+        assert!(matches!(helper(true).highlight(short, 0), Cow::Owned(_)));
     }
 
     #[test]

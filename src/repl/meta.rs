@@ -5,6 +5,7 @@
 //! a script run by `:load` goes through `Session::run_source` like any entry.
 
 use gd::session::{Session, constant_value};
+use gd::symbolic::Expr;
 use gd::symbolic::print::{format_number, to_text};
 use gd::value::Value;
 
@@ -127,16 +128,22 @@ pub fn vars_text(session: &Session) -> String {
     out
 }
 
+/// A value as it would be typed: every number of a vector (`:vars` is
+/// for pasting back, so nothing is elided), infinity as `1e999` and nan as
+/// `(0*1e999)`, which read back to the same doubles.
 fn value_text(value: &Value) -> String {
     let join = |items: Vec<String>| items.join(", ");
     match value {
         // A data vector (a defined list of numbers, or a column of a file).
         Value::Scalar(e) if e.as_data().is_some() => {
             let values = e.as_data().map(|d| d.values().to_vec()).unwrap_or_default();
-            gd::report::long_vector_text(&values, "[", "]")
+            format!(
+                "[{}]",
+                join(values.iter().map(|x| number_text(*x)).collect())
+            )
         }
         Value::Scalar(e) => match constant_value(*e) {
-            Some(x) => format_number(x),
+            Some(x) => number_text(x),
             None => to_text(*e),
         },
         Value::Tuple(items) => format!(
@@ -151,6 +158,16 @@ fn value_text(value: &Value) -> String {
         Value::List(items) => format!("[{}]", join(items.iter().map(value_text).collect())),
         // Only numbers, tuples and lists can be stored as values.
         other => other.describe().to_string(),
+    }
+}
+
+/// A double in gd syntax that reads back to itself (the expression
+/// printer's form: `1e999`, `(0*1e999)`).
+fn number_text(x: f64) -> String {
+    if x.is_finite() {
+        format_number(x)
+    } else {
+        to_text(Expr::float(x))
     }
 }
 
@@ -224,5 +241,26 @@ mod tests {
         );
         session.clear();
         assert_eq!(vars_text(&session), "");
+    }
+
+    #[test]
+    fn vars_paste_back_into_a_fresh_session() {
+        let mut ignore = |_: &gd::value::Outcome| {};
+        let mut session = Session::new();
+        let source = "k = 1e999\nn = 0*k\nm = -k\nbig = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]\n\
+                      odd = [k, n, 0.1, -2.5e-30]\nt = (k, n, 1/3)\nf(x) = x^2 + k";
+        session.run_source(source, &mut ignore).expect("works");
+        let typed = vars_text(&session);
+        assert!(!typed.contains("inf") && !typed.contains("..."), "{typed}");
+        let mut fresh = Session::new();
+        fresh.run_source(&typed, &mut ignore).expect("pastes back");
+        assert_eq!(vars_text(&fresh), typed);
+        // The same doubles, not just the same text.
+        let value = |s: &Session, name: &str| s.value(name).map(value_text);
+        for name in ["k", "n", "m", "big", "odd", "t"] {
+            assert_eq!(value(&fresh, name), value(&session, name), "{name}");
+        }
+        let big = value(&fresh, "big").expect("defined");
+        assert!(big.contains("9, 10, 11"), "{big}");
     }
 }
