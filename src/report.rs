@@ -467,7 +467,7 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
                 out.push_str(&line(&fit::pick(row, &columns)));
             }
         }
-        None => out.push_str(&stacked(&headers, &rows)),
+        None => out.push_str(&stacked(&headers, &rows, style.fit_width())),
     }
     if let Some(q) = c.theory {
         let text = format!(
@@ -482,13 +482,15 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
 }
 
 /// A table too wide for any layout in columns, as one block per row: the
-/// first cell, then each other cell under its header.
-fn stacked(headers: &[String], rows: &[Vec<String>]) -> String {
+/// first cell, then each other cell under its header; a cell too long for
+/// `width` (a final point) wraps between its items.
+fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     let label = headers.iter().map(|h| h.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
     for row in rows {
         out.push_str(&format!("  {} {}\n", headers[0].bold(), row[0]));
         for (header, cell) in headers.iter().zip(row).skip(1) {
+            let cell = fit::wrap_items(cell, width, label + 6);
             out.push_str(&format!("    {}  {cell}\n", pad_right(header, label)));
         }
     }
@@ -514,11 +516,12 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> S
         fixed.push(format!("{k} {}", format_number(*v)));
     }
     fixed.push(format!("{} steps at most", d.max_steps));
+    let fixed = format!("  {}\n", fixed.join(", ").replacen(", with", " with", 1));
     format!(
-        "{}\n  {}\n  {}\n",
+        "{}\n  {}\n{}",
         defined_line(verb, d, width),
         fit::truncate(&gradient_text(d), width.saturating_sub(2)),
-        fixed.join(", ").replacen(", with", " with", 1)
+        fit::wrap_words(&fixed, width, 4)
     )
 }
 
