@@ -58,7 +58,9 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
     match outcome {
         Outcome::List(value) => format!("{}\n", shown_text(value)),
         Outcome::Define { name, value } => {
-            confirm(style, format!("{name} = {}", shown_text(value)))
+            let start = name.chars().count() + 3;
+            let text = fit::wrap_items(&shown_text(value), style.fit_width(), start);
+            confirm(style, format!("{name} = {text}"))
         }
         Outcome::Function {
             name,
@@ -75,8 +77,8 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         }
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
-        Outcome::Vector(v) => format!("{}\n", long_vector_text(v, "(", ")")),
-        Outcome::Data(v) => format!("{}\n", long_vector_text(v, "[", "]")),
+        Outcome::Vector(v) => format!("{}\n", fitted_vector(v, "(", ")", style)),
+        Outcome::Data(v) => format!("{}\n", fitted_vector(v, "[", "]", style)),
         Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
         Outcome::Matrix(rows) => matrix_text(
             rows.iter()
@@ -125,6 +127,7 @@ fn shown_text(value: &Shown) -> String {
     match value {
         Shown::Number(x) => format_number(*x),
         Shown::Vector(v) => long_vector_text(v, "[", "]"),
+        Shown::Tuple(v) => long_vector_text(v, "(", ")"),
         Shown::List(items) => format!(
             "[{}]",
             items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")
@@ -147,9 +150,14 @@ pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
     format!("{open}{head}, ..., {tail}{close} ({} values)", v.len())
 }
 
+/// A vector shown as a result, broken between items to fit the width.
+fn fitted_vector(v: &[f64], open: &str, close: &str, style: &Style) -> String {
+    fit::wrap_items(&long_vector_text(v, open, close), style.fit_width(), 0)
+}
+
 fn shown_inner(value: &Shown) -> String {
     match value {
-        Shown::Vector(v) => tuple_text(v.iter().map(|x| format_number(*x))),
+        Shown::Vector(v) | Shown::Tuple(v) => tuple_text(v.iter().map(|x| format_number(*x))),
         other => shown_text(other),
     }
 }
@@ -691,7 +699,7 @@ fn texts(v: &[Expr]) -> Vec<String> {
 fn shown_json(value: &Shown) -> Json {
     match value {
         Shown::Number(x) => number(*x),
-        Shown::Vector(v) => Json::Array(numbers(v)),
+        Shown::Vector(v) | Shown::Tuple(v) => Json::Array(numbers(v)),
         Shown::List(items) => Json::Array(items.iter().map(shown_json).collect()),
     }
 }
@@ -753,4 +761,53 @@ fn descent_json(d: &DescentOutcome) -> Json {
     object.insert("verdict".into(), json!(run.verdict.as_str()));
     object.insert("rate".into(), run.rate.map_or(Json::Null, number));
     Json::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `text` without terminal colour codes.
+    fn plain(text: &str) -> String {
+        let mut out = String::new();
+        let mut in_code = false;
+        for c in text.chars() {
+            match (in_code, c) {
+                (false, '\x1b') => in_code = true,
+                (true, 'm') => in_code = false,
+                (false, c) => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn long_vectors_break_between_numbers_to_fit() {
+        let style = Style {
+            confirm_definitions: true,
+            width: 40,
+            fit: true,
+            ..Style::default()
+        };
+        let v: Vec<f64> = (1..=14).map(|i| f64::from(i) / 7.0).collect();
+        let define = Outcome::Define {
+            name: "u".into(),
+            value: Shown::Vector(v.clone()),
+        };
+        for text in [human(&define, &style), human(&Outcome::Data(v), &style)] {
+            let text = plain(&text);
+            assert!(text.lines().count() > 3, "{text}");
+            for line in text.lines() {
+                assert!(line.chars().count() <= 40, "{line}");
+                // Every line ends between items, never inside a number.
+                assert!(line.ends_with(',') || line.ends_with("values)"), "{line}");
+            }
+        }
+        let tuple = Outcome::Define {
+            name: "t".into(),
+            value: Shown::Tuple(vec![1.0, 2.0]),
+        };
+        assert_eq!(plain(&human(&tuple, &style)), "t = (1, 2)\n");
+    }
 }

@@ -72,6 +72,9 @@ fn a_definition_then_a_descent() {
     // An error does not end the session, and shows where it is.
     enter(&mut gd, "f(x) = x + y", "unknown name 'y'");
     enter(&mut gd, "f(5)", "\n4\r\n");
+    // A definition is confirmed in the brackets it was written in.
+    enter(&mut gd, "v = (1,2)", "v = (1, 2)\r\n");
+    enter(&mut gd, "w = [3,4]", "w = [3, 4]\r\n");
 }
 
 #[test]
