@@ -72,10 +72,29 @@ fn command_list() -> String {
 }
 
 /// A command line split into its command and its argument (trimmed).
+/// `:vars`, `:clear` and `:quit` take no argument.
 pub fn parse(line: &str) -> Result<(Command, &str), String> {
-    let body = line.trim().trim_start_matches(':');
+    let line = line.trim();
+    let body = line.strip_prefix(':').unwrap_or(line);
     let (word, argument) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
-    Ok((resolve(word)?, argument.trim()))
+    if word.is_empty() {
+        return Err(format!(
+            "':' starts a command; commands are {}",
+            command_list()
+        ));
+    }
+    let command = resolve(word)?;
+    let argument = argument.trim();
+    let name = match command {
+        Command::Vars => "vars",
+        Command::Clear => "clear",
+        Command::Quit => "quit",
+        _ => "",
+    };
+    if !name.is_empty() && !argument.is_empty() {
+        return Err(format!(":{name} takes no argument"));
+    }
+    Ok((command, argument))
 }
 
 /// The text of `:help` and `:help TOPIC`.
@@ -197,6 +216,18 @@ mod tests {
         assert_eq!(parse(":load  a b.gd "), Ok((Command::Load, "a b.gd")));
         assert_eq!(parse(":json on"), Ok((Command::Json, "on")));
         assert_eq!(parse(" :vars"), Ok((Command::Vars, "")));
+        assert_eq!(parse(":q x"), Err(":quit takes no argument".into()));
+        assert_eq!(parse(":vars  "), Ok((Command::Vars, "")));
+        assert!(
+            parse("::")
+                .expect_err("no command")
+                .contains("unknown command '::'")
+        );
+        assert!(
+            parse(": x")
+                .expect_err("no command")
+                .starts_with("':' starts a command")
+        );
     }
 
     #[test]
