@@ -16,7 +16,7 @@ use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use gd::descent::METHOD_NAMES;
+use gd::descent::{METHOD_NAMES, setting_names};
 use gd::lower::SPECIAL_FORMS;
 use gd::parse::{KEYWORDS, is_incomplete};
 use gd::symbolic::Func;
@@ -189,13 +189,28 @@ impl Completer for GdHelper {
         }
         // Inside a string: a file name (`load("`, `plot ... to "`).
         if before.matches('"').count() % 2 == 1 {
-            return self.files.complete_path(line, pos);
+            let (start, found) = self.files.complete_path(line, pos)?;
+            return Ok((start, close_quotes(found, &line[pos..])));
         }
         let start = word_start(before);
         let word = &before[start..];
         if in_method_list(&before[..start]) {
             let methods = METHOD_NAMES.iter().map(|m| m.to_string()).collect();
             return Ok((start, pairs(methods, word)));
+        }
+        if let Some(settings) = method_settings(&before[..start]) {
+            let settings = settings.iter().map(|s| s.to_string()).collect();
+            return Ok((start, pairs(settings, word)));
+        }
+        if after_function_keyword(&before[..start]) {
+            let functions = self
+                .names
+                .borrow()
+                .functions
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect();
+            return Ok((start, pairs(functions, word)));
         }
         if word.is_empty() {
             return Ok((pos, Vec::new()));
@@ -233,6 +248,49 @@ impl GdHelper {
             _ => Ok((pos, Vec::new())),
         }
     }
+}
+
+/// File names completed inside quotes, with the quote closed after a file
+/// (not after a folder, whose name goes on) unless one follows already.
+fn close_quotes(found: Vec<Pair>, after: &str) -> Vec<Pair> {
+    if after.starts_with('"') {
+        return found;
+    }
+    found
+        .into_iter()
+        .map(|mut p| {
+            if !p.replacement.ends_with(std::path::MAIN_SEPARATOR) {
+                p.replacement.push('"');
+            }
+            p
+        })
+        .collect()
+}
+
+/// The settings of the optimizer whose parentheses `before` ends in, when
+/// a setting's name goes there: `using adam(`, `using [gd, rmsprop(0.9, `.
+fn method_settings(before: &str) -> Option<Vec<&'static str>> {
+    let trimmed = before.trim_end();
+    if !trimmed.ends_with(['(', ',']) {
+        return None;
+    }
+    let open = innermost_open_paren(before)?;
+    let name_end = before[..open].trim_end().len();
+    let name_start = word_start(&before[..name_end]);
+    if !in_method_list(&before[..name_start]) {
+        return None;
+    }
+    setting_names(&before[name_start..name_end])
+}
+
+/// Whether `before` ends in `plot`, `minimize` or `maximize` and a space,
+/// where a function's name goes.
+fn after_function_keyword(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    trimmed.len() < before.len()
+        && ["plot", "minimize", "maximize"]
+            .iter()
+            .any(|k| trimmed.ends_with(k) && word_start(trimmed) == trimmed.len() - k.len())
 }
 
 /// Where the name that ends at the end of `before` starts (names start
@@ -747,6 +805,22 @@ mod tests {
             vec!["learning"]
         );
         assert_eq!(complete("f(x) = ").1, Vec::<String>::new());
+        // Inside an optimizer's parentheses, its settings.
+        assert_eq!(complete("f from 0 using adam(b").1, vec!["beta1", "beta2"]);
+        assert_eq!(
+            complete("f from 0 using [gd, rmsprop(0.9, ").1,
+            vec!["alpha", "eps"]
+        );
+        assert_eq!(complete("f from 0 using momentum(m").1, vec!["momentum"]);
+        assert_eq!(
+            complete("f from 0 using adam(0.9, b").1,
+            vec!["beta1", "beta2"]
+        );
+        // After plot, minimize and maximize: the user's functions.
+        assert_eq!(complete("plot ").1, vec!["loss", "f"]);
+        assert_eq!(complete("minimize ").1, vec!["loss", "f"]);
+        assert_eq!(complete("maximize l").1, vec!["loss"]);
+        assert_eq!(complete("xplot ").1, Vec::<String>::new());
     }
 
     #[test]
@@ -758,7 +832,9 @@ mod tests {
         // File names come from the current folder (the crate root in tests).
         assert_eq!(complete(":load Cargo.t"), (6, vec!["Cargo.toml".into()]));
         assert_eq!(complete(":l scripts/tou").1, vec!["scripts/tour.gd"]);
-        assert_eq!(complete("load(\"Cargo.l").1, vec!["Cargo.lock"]);
+        // A file closes its quote; a folder does not.
+        assert_eq!(complete("load(\"Cargo.l").1, vec!["Cargo.lock\""]);
+        assert_eq!(complete("load(\"scrip").1, vec!["scripts/"]);
     }
 
     #[test]

@@ -116,9 +116,11 @@ pub fn json_setting(argument: &str, current: bool) -> Result<bool, String> {
     }
 }
 
-/// The path after `:load`, without quotes, with `~/` expanded.
+/// The path after `:load`, without quotes, with `~/` expanded and `\ `
+/// (a space as file-name completion writes it) read as a space.
 pub fn load_path(argument: &str) -> Result<String, String> {
-    let path = argument.trim_matches(|c| c == '"' || c == '\'');
+    let unescaped = argument.replace("\\ ", " ");
+    let path = unescaped.trim_matches(|c| c == '"' || c == '\'');
     if path.is_empty() {
         return Err("':load' needs a file, as in :load scripts/tour.gd".into());
     }
@@ -240,6 +242,8 @@ mod tests {
             Ok("scripts/tour.gd".into())
         );
         assert!(load_path("").is_err());
+        assert_eq!(load_path("my\\ data.gd"), Ok("my data.gd".into()));
+        assert_eq!(load_path("\"my data.gd\""), Ok("my data.gd".into()));
     }
 
     #[test]
