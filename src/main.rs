@@ -176,6 +176,9 @@ fn print_error(error: &gd::error::Error, source: &Source, json: bool) {
             message.push_str(&format!(" ({hint})"));
         }
         println!("{}", report::error_json(&message, &source.name, position));
+    } else if error.kind == ErrorKind::Interrupted && error.span.is_none() {
+        // The run's report already says where it stopped; no empty location.
+        eprintln!("{}", repl::colour_error("interrupted"));
     } else {
         eprint!(
             "{}",
