@@ -267,13 +267,17 @@ fn descent_header(d: &DescentOutcome, width: usize) -> String {
         .map(|(k, v)| format!("{k} {}", format_number(*v)))
         .collect();
     let gradient = fit::truncate(&gradient_text(d), width.saturating_sub(2));
-    format!(
-        "{}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
-        defined_line(verb, d, width),
+    let from = format!(
+        "  from {} with {}, {}, {} steps at most\n",
         point_text(&d.start),
         d.method,
         settings.join(", "),
         d.max_steps,
+    );
+    format!(
+        "{}\n  {gradient}\n{}",
+        defined_line(verb, d, width),
+        fit::wrap_words(&from, width, 4)
     )
 }
 
