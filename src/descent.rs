@@ -25,7 +25,7 @@ mod tests;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use method::{Hessian, METHOD_NAMES, Method};
+pub use method::{Hessian, METHOD_NAMES, Method, setting_names};
 pub use rows::{Batches, DataObjective, run_rows};
 
 use crate::compile::{Tape, Workspace};

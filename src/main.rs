@@ -59,6 +59,7 @@ fn main() -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
     colored::control::set_override(color);
+    repl::set_stderr_colour(color && std::io::stderr().is_terminal());
     if let Err(e) = ctrlc::set_handler(|| INTERRUPT.store(true, Ordering::SeqCst)) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
     }
@@ -127,21 +128,13 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
                 text: String::from_utf8_lossy(&bytes).into_owned(),
             }),
             Err(e) => {
-                let message = format!("cannot read '{path}': {}", io_words(&e));
+                let message = format!("cannot read '{path}': {}", repl::io_words(&e));
                 print_error_plain(&message, path, cli.json);
                 return 1;
             }
         }
     }
     run_sources(&mut session, sources, cli.json)
-}
-
-fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
 
 fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
@@ -183,6 +176,9 @@ fn print_error(error: &gd::error::Error, source: &Source, json: bool) {
             message.push_str(&format!(" ({hint})"));
         }
         println!("{}", report::error_json(&message, &source.name, position));
+    } else if error.kind == ErrorKind::Interrupted && error.span.is_none() {
+        // The run's report already says where it stopped; no empty location.
+        eprintln!("{}", repl::colour_error("interrupted"));
     } else {
         eprint!(
             "{}",

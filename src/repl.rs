@@ -13,9 +13,9 @@ mod meta;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use colored::Colorize;
+use colored::{ColoredString, Colorize};
 use rustyline::Editor;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
@@ -169,7 +169,7 @@ impl Repl<'_> {
             if error.kind == ErrorKind::Interrupted {
                 // An interrupted run has already said so in its report.
                 if !shown {
-                    eprintln!("{}", "interrupted".yellow());
+                    eprintln!("{}", for_stderr("interrupted".yellow()));
                 }
             } else {
                 eprint!("{}", colour_error(&render(&error, source_name, text)));
@@ -181,14 +181,14 @@ impl Repl<'_> {
         let (command, argument) = match meta::parse(line) {
             Ok(parsed) => parsed,
             Err(message) => {
-                eprintln!("{}", message.red());
+                eprintln!("{}", for_stderr(message.red()));
                 return Flow::Continue;
             }
         };
         match command {
             Command::Help => match meta::help_text(argument) {
                 Ok(text) => print!("{text}"),
-                Err(message) => eprintln!("{}", message.red()),
+                Err(message) => eprintln!("{}", for_stderr(message.red())),
             },
             Command::Load => self.load(argument),
             Command::Vars => match meta::vars_text(self.session) {
@@ -205,7 +205,7 @@ impl Repl<'_> {
                     let state = if on { "on" } else { "off" };
                     println!("{}", format!("JSON output {state}").dimmed());
                 }
-                Err(message) => eprintln!("{}", message.red()),
+                Err(message) => eprintln!("{}", for_stderr(message.red())),
             },
             Command::Quit => return Flow::Quit,
         }
@@ -217,7 +217,7 @@ impl Repl<'_> {
         let path = match meta::load_path(argument) {
             Ok(path) => path,
             Err(message) => {
-                eprintln!("{}", message.red());
+                eprintln!("{}", for_stderr(message.red()));
                 return;
             }
         };
@@ -227,7 +227,10 @@ impl Repl<'_> {
                 let text = String::from_utf8_lossy(&bytes);
                 self.execute(&path, &text);
             }
-            Err(e) => eprintln!("{}", format!("error: cannot read '{path}': {e}").red()),
+            Err(e) => eprintln!(
+                "{}",
+                for_stderr(format!("error: cannot read '{path}': {}", io_words(&e)).red())
+            ),
         }
     }
 
@@ -322,9 +325,45 @@ fn remember(editor: &mut Editor<GdHelper, FileHistory>, text: &str, path: Option
 
 // ---------------------------------------------------------------- errors
 
-/// Colours a rendered error: the first line red, carets red, help cyan.
-/// With colour off (the `colored` override), the text is unchanged.
+/// Whether what goes to stderr is coloured: only when colour is on and
+/// stderr is a terminal (`gd 2>file` writes plain text to the file).
+static STDERR_COLOUR: AtomicBool = AtomicBool::new(false);
+
+pub fn set_stderr_colour(on: bool) {
+    STDERR_COLOUR.store(on, Ordering::SeqCst);
+}
+
+/// `text` as styled for stderr: plain unless stderr takes colour.
+fn for_stderr(text: ColoredString) -> ColoredString {
+    if STDERR_COLOUR.load(Ordering::SeqCst) {
+        text
+    } else {
+        text.clear()
+    }
+}
+
+/// A file error in plain words (not "(os error 2)").
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Colours a rendered error for stderr: the first line red, carets red,
+/// help cyan. With colour off for stderr, the text is unchanged.
 pub fn colour_error(text: &str) -> String {
+    if !STDERR_COLOUR.load(Ordering::SeqCst) {
+        return text.to_string();
+    }
     let mut out = String::new();
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let body = line.trim_end_matches('\n');

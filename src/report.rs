@@ -60,7 +60,9 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
     match outcome {
         Outcome::List(value) => format!("{}\n", shown_text(value)),
         Outcome::Define { name, value } => {
-            confirm(style, format!("{name} = {}", shown_text(value)))
+            let start = name.chars().count() + 3;
+            let text = fit::wrap_items(&shown_text(value), style.fit_width(), start);
+            confirm(style, format!("{name} = {text}"))
         }
         Outcome::Function {
             name,
@@ -77,8 +79,8 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         }
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
-        Outcome::Vector(v) => format!("{}\n", long_vector_text(v, "(", ")")),
-        Outcome::Data(v) => format!("{}\n", long_vector_text(v, "[", "]")),
+        Outcome::Vector(v) => format!("{}\n", fitted_vector(v, "(", ")", style)),
+        Outcome::Data(v) => format!("{}\n", fitted_vector(v, "[", "]", style)),
         Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
         Outcome::Matrix(rows) => matrix_text(
             rows.iter()
@@ -127,6 +129,7 @@ fn shown_text(value: &Shown) -> String {
     match value {
         Shown::Number(x) => format_number(*x),
         Shown::Vector(v) => long_vector_text(v, "[", "]"),
+        Shown::Tuple(v) => long_vector_text(v, "(", ")"),
         Shown::List(items) => format!(
             "[{}]",
             items.iter().map(shown_inner).collect::<Vec<_>>().join(", ")
@@ -149,9 +152,14 @@ pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
     format!("{open}{head}, ..., {tail}{close} ({} values)", v.len())
 }
 
+/// A vector shown as a result, broken between items to fit the width.
+fn fitted_vector(v: &[f64], open: &str, close: &str, style: &Style) -> String {
+    fit::wrap_items(&long_vector_text(v, open, close), style.fit_width(), 0)
+}
+
 fn shown_inner(value: &Shown) -> String {
     match value {
-        Shown::Vector(v) => tuple_text(v.iter().map(|x| format_number(*x))),
+        Shown::Vector(v) | Shown::Tuple(v) => tuple_text(v.iter().map(|x| format_number(*x))),
         other => shown_text(other),
     }
 }
@@ -262,13 +270,17 @@ fn descent_header(d: &DescentOutcome, width: usize) -> String {
         .map(|(k, v)| format!("{k} {}{}", format_number(*v), all_rows_note(d, k)))
         .collect();
     let gradient = fit::truncate(&gradient_text(d), width.saturating_sub(2));
-    format!(
-        "{}\n  {gradient}\n  from {} with {}, {}, {} steps at most\n",
-        defined_line(verb, d, width),
+    let from = format!(
+        "  from {} with {}, {}, {} steps at most\n",
         point_text(&d.start),
         d.method,
         settings.join(", "),
         d.max_steps,
+    );
+    format!(
+        "{}\n  {gradient}\n{}",
+        defined_line(verb, d, width),
+        fit::wrap_words(&from, width, 4)
     )
 }
 
@@ -470,7 +482,7 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
                 out.push_str(&line(&fit::pick(row, &columns)));
             }
         }
-        None => out.push_str(&stacked(&headers, &rows)),
+        None => out.push_str(&stacked(&headers, &rows, style.fit_width())),
     }
     if let Some(q) = c.theory {
         let text = format!(
@@ -485,13 +497,15 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
 }
 
 /// A table too wide for any layout in columns, as one block per row: the
-/// first cell, then each other cell under its header.
-fn stacked(headers: &[String], rows: &[Vec<String>]) -> String {
+/// first cell, then each other cell under its header; a cell too long for
+/// `width` (a final point) wraps between its items.
+fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     let label = headers.iter().map(|h| h.chars().count()).max().unwrap_or(0);
     let mut out = String::new();
     for row in rows {
         out.push_str(&format!("  {} {}\n", headers[0].bold(), row[0]));
         for (header, cell) in headers.iter().zip(row).skip(1) {
+            let cell = fit::wrap_items(cell, width, label + 6);
             out.push_str(&format!("    {}  {cell}\n", pad_right(header, label)));
         }
     }
@@ -517,11 +531,12 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> S
         fixed.push(format!("{k} {}{}", format_number(*v), all_rows_note(d, k)));
     }
     fixed.push(format!("{} steps at most", d.max_steps));
+    let fixed = format!("  {}\n", fixed.join(", ").replacen(", with", " with", 1));
     format!(
-        "{}\n  {}\n  {}\n",
+        "{}\n  {}\n{}",
         defined_line(verb, d, width),
         fit::truncate(&gradient_text(d), width.saturating_sub(2)),
-        fixed.join(", ").replacen(", with", " with", 1)
+        fit::wrap_words(&fixed, width, 4)
     )
 }
 
@@ -699,7 +714,7 @@ fn texts(v: &[Expr]) -> Vec<String> {
 fn shown_json(value: &Shown) -> Json {
     match value {
         Shown::Number(x) => number(*x),
-        Shown::Vector(v) => Json::Array(numbers(v)),
+        Shown::Vector(v) | Shown::Tuple(v) => Json::Array(numbers(v)),
         Shown::List(items) => Json::Array(items.iter().map(shown_json).collect()),
     }
 }
@@ -764,4 +779,53 @@ fn descent_json(d: &DescentOutcome) -> Json {
     object.insert("verdict".into(), json!(run.verdict.as_str()));
     object.insert("rate".into(), run.rate.map_or(Json::Null, number));
     Json::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `text` without terminal colour codes.
+    fn plain(text: &str) -> String {
+        let mut out = String::new();
+        let mut in_code = false;
+        for c in text.chars() {
+            match (in_code, c) {
+                (false, '\x1b') => in_code = true,
+                (true, 'm') => in_code = false,
+                (false, c) => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn long_vectors_break_between_numbers_to_fit() {
+        let style = Style {
+            confirm_definitions: true,
+            width: 40,
+            fit: true,
+            ..Style::default()
+        };
+        let v: Vec<f64> = (1..=14).map(|i| f64::from(i) / 7.0).collect();
+        let define = Outcome::Define {
+            name: "u".into(),
+            value: Shown::Vector(v.clone()),
+        };
+        for text in [human(&define, &style), human(&Outcome::Data(v), &style)] {
+            let text = plain(&text);
+            assert!(text.lines().count() > 3, "{text}");
+            for line in text.lines() {
+                assert!(line.chars().count() <= 40, "{line}");
+                // Every line ends between items, never inside a number.
+                assert!(line.ends_with(',') || line.ends_with("values)"), "{line}");
+            }
+        }
+        let tuple = Outcome::Define {
+            name: "t".into(),
+            value: Shown::Tuple(vec![1.0, 2.0]),
+        };
+        assert_eq!(plain(&human(&tuple, &style)), "t = (1, 2)\n");
+    }
 }

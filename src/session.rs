@@ -1100,7 +1100,7 @@ fn shown(value: &Value, span: Span) -> Result<Shown> {
             e.as_data().map_or(Vec::new(), |d| d.values().to_vec()),
         )),
         Value::Scalar(e) => Ok(Shown::Number(number(e)?)),
-        Value::Tuple(items) => Ok(Shown::Vector(
+        Value::Tuple(items) => Ok(Shown::Tuple(
             items.iter().map(number).collect::<Result<_>>()?,
         )),
         Value::List(items) => {

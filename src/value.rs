@@ -59,7 +59,10 @@ pub enum Body {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Shown {
     Number(f64),
+    /// A data vector, `[1, 2]`.
     Vector(Vec<f64>),
+    /// A tuple of numbers, `(1, 2)` (JSON does not tell them apart).
+    Tuple(Vec<f64>),
     List(Vec<Shown>),
 }
 

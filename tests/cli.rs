@@ -99,6 +99,29 @@ fn sigint_stops_a_run_reports_it_and_exits_130() {
     );
 }
 
+#[test]
+fn sigint_in_a_script_says_interrupted_without_an_empty_location() {
+    use std::process::{Command, Stdio};
+    let child = Command::new(env!("CARGO_BIN_EXE_gd"))
+        .args([
+            "-e",
+            "f(x) = x^2\nminimize f from 1 steps 10000000000 tol 0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gd runs");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let out = child.wait_with_output().expect("gd finishes");
+    assert_eq!(out.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("interrupted after"));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "interrupted\n");
+}
+
 /// A 1,000-term polynomial in two variables: accepted, differentiated and
 /// evaluated exactly (the expected gradient at (1, 1) is computed here:
 /// d/dx c x^a y^b = c a at (1, 1)).

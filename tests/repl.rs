@@ -72,6 +72,9 @@ fn a_definition_then_a_descent() {
     // An error does not end the session, and shows where it is.
     enter(&mut gd, "f(x) = x + y", "unknown name 'y'");
     enter(&mut gd, "f(5)", "\n4\r\n");
+    // A definition is confirmed in the brackets it was written in.
+    enter(&mut gd, "v = (1,2)", "v = (1, 2)\r\n");
+    enter(&mut gd, "w = [3,4]", "w = [3, 4]\r\n");
 }
 
 #[test]
@@ -171,4 +174,40 @@ fn history_is_kept_across_sessions() {
     // Up recalls the last entry of the first session.
     second.send("\x1b[A").unwrap();
     enter(&mut second, "", "\n42\r\n");
+}
+
+#[test]
+fn errors_redirected_to_a_file_are_plain() {
+    let data = Folder::new("stderr");
+    let log = data.0.join("errors.txt");
+    // Colour on (no NO_COLOR), stdout a terminal, stderr a file.
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "exec '{}' 2>'{}'",
+            env!("CARGO_BIN_EXE_gd"),
+            log.display()
+        ))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .env("XDG_DATA_HOME", &data.0);
+    let mut gd = Session::spawn(command).unwrap();
+    gd.set_expect_timeout(Some(Duration::from_secs(10)));
+    gd.expect("Ctrl-D to quit").unwrap();
+    for line in ["1 +)", ":load nope.gd", ":q x", "f(x) = y"] {
+        gd.send_line(line).unwrap();
+        gd.expect("gd>").unwrap();
+    }
+    gd.send_line(":quit").unwrap();
+    gd.expect(expectrl::Eof).unwrap();
+    let errors = std::fs::read_to_string(&log).unwrap();
+    assert!(errors.contains("unknown name 'y'"), "{errors}");
+    assert!(
+        errors.contains("cannot read 'nope.gd': no such file\n"),
+        "{errors}"
+    );
+    assert!(errors.contains(":quit takes no argument"), "{errors}");
+    assert!(!errors.contains('\x1b'), "{errors:?}");
 }

@@ -255,6 +255,13 @@ const NEWTON: Spec = Spec {
     build: |_| Method::Newton,
 };
 
+/// The settings `using NAME(...)` takes, in positional order (for
+/// completion); `None` for an unknown name.
+pub fn setting_names(method: &str) -> Option<Vec<&'static str>> {
+    let spec = SPECS.iter().find(|s| s.name == method)?;
+    Some(spec.settings.iter().map(|s| s.name).collect())
+}
+
 /// Every method, in the order of `METHOD_NAMES`.
 const SPECS: [&Spec; 7] = [
     &GD, &MOMENTUM, &NESTEROV, &ADAGRAD, &RMSPROP, &ADAM, &NEWTON,

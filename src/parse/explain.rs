@@ -120,6 +120,10 @@ fn shorten(text: &str) -> String {
     short
 }
 
+fn is_name_start_str(text: &str) -> bool {
+    text.chars().next().is_some_and(is_name_start)
+}
+
 fn is_name_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }
@@ -356,6 +360,12 @@ fn at_statement_start(cx: &Context) -> Error {
     }
     if found.is_keyword() {
         return cx.keyword_as_name();
+    }
+    if found.text == ":" && next.span.start == found.span.end && is_name_start_str(next.text) {
+        return cx.unexpected().with_hint(format!(
+            "':{}' is a REPL command; it works at the gd> prompt",
+            next.text
+        ));
     }
     match (found.kind, found.text) {
         (Kind::Op, "=") => cx.at_found("expected a name before '='"),

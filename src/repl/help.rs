@@ -311,6 +311,12 @@ usually ~/.local/share/gd/history), shared by all sessions.
 /// The text for `:help TOPIC`, or the answer that there is none.
 pub fn lookup(topic: &str) -> Result<&'static str, String> {
     let wanted = topic.trim().to_lowercase();
+    // `:load` is the command, `load` the data function.
+    if wanted.starts_with(':')
+        && let Some(t) = TOPICS.iter().find(|t| t.names.contains(&wanted.as_str()))
+    {
+        return Ok(t.text);
+    }
     let wanted = wanted.trim_start_matches(':');
     if let Some(t) = TOPICS
         .iter()
@@ -393,6 +399,8 @@ mod tests {
         assert!(text.contains("beta1 = 0.9") && text.contains("beta2 = 0.999"));
         assert_eq!(lookup("ADAM"), lookup("adam"));
         assert_eq!(lookup(":vars"), lookup("vars"));
+        assert_eq!(lookup(":load"), lookup("commands"));
+        assert_ne!(lookup(":load"), lookup("load"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use gd::descent::METHOD_NAMES;
+use gd::descent::{METHOD_NAMES, setting_names};
 use gd::lower::SPECIAL_FORMS;
 use gd::parse::{KEYWORDS, is_incomplete};
 use gd::symbolic::Func;
@@ -55,6 +55,11 @@ const BRACKET_MATCH: &str = "\x1b[1;30;46m";
 const BRACKET_UNMATCHED: &str = "\x1b[1;31m";
 const HINT: &str = "\x1b[2m";
 const PROMPT: &str = "\x1b[1;32m";
+
+/// Lines longer than this (in bytes) are neither coloured nor hinted: a
+/// coloured line is repainted whole on every key, so pasting a long line
+/// would take time quadratic in its length.
+const LONG_LINE: usize = 1024;
 
 pub struct GdHelper {
     names: SharedNames,
@@ -103,7 +108,8 @@ impl GdHelper {
         builtin_params(name).map(|ps| ps.iter().map(|p| p.to_string()).collect())
     }
 
-    fn class_of_name(&self, name: &str, before: &str) -> Option<&'static str> {
+    /// The style of a name; `after_using` when `using` comes before it.
+    fn class_of_name(&self, name: &str, after_using: bool) -> Option<&'static str> {
         let names = self.names.borrow();
         if KEYWORDS.contains(&name) {
             Some(KEYWORD)
@@ -111,7 +117,7 @@ impl GdHelper {
             || names.values.iter().any(|n| n == name)
         {
             Some(USER)
-        } else if METHOD_NAMES.contains(&name) && before.contains("using") {
+        } else if METHOD_NAMES.contains(&name) && after_using {
             Some(METHOD)
         } else if is_builtin(name) {
             Some(BUILTIN)
@@ -183,13 +189,28 @@ impl Completer for GdHelper {
         }
         // Inside a string: a file name (`load("`, `plot ... to "`).
         if before.matches('"').count() % 2 == 1 {
-            return self.files.complete_path(line, pos);
+            let (start, found) = self.files.complete_path(line, pos)?;
+            return Ok((start, close_quotes(found, &line[pos..])));
         }
         let start = word_start(before);
         let word = &before[start..];
         if in_method_list(&before[..start]) {
             let methods = METHOD_NAMES.iter().map(|m| m.to_string()).collect();
             return Ok((start, pairs(methods, word)));
+        }
+        if let Some(settings) = method_settings(&before[..start]) {
+            let settings = settings.iter().map(|s| s.to_string()).collect();
+            return Ok((start, pairs(settings, word)));
+        }
+        if after_function_keyword(&before[..start]) {
+            let functions = self
+                .names
+                .borrow()
+                .functions
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect();
+            return Ok((start, pairs(functions, word)));
         }
         if word.is_empty() {
             return Ok((pos, Vec::new()));
@@ -227,6 +248,49 @@ impl GdHelper {
             _ => Ok((pos, Vec::new())),
         }
     }
+}
+
+/// File names completed inside quotes, with the quote closed after a file
+/// (not after a folder, whose name goes on) unless one follows already.
+fn close_quotes(found: Vec<Pair>, after: &str) -> Vec<Pair> {
+    if after.starts_with('"') {
+        return found;
+    }
+    found
+        .into_iter()
+        .map(|mut p| {
+            if !p.replacement.ends_with(std::path::MAIN_SEPARATOR) {
+                p.replacement.push('"');
+            }
+            p
+        })
+        .collect()
+}
+
+/// The settings of the optimizer whose parentheses `before` ends in, when
+/// a setting's name goes there: `using adam(`, `using [gd, rmsprop(0.9, `.
+fn method_settings(before: &str) -> Option<Vec<&'static str>> {
+    let trimmed = before.trim_end();
+    if !trimmed.ends_with(['(', ',']) {
+        return None;
+    }
+    let open = innermost_open_paren(before)?;
+    let name_end = before[..open].trim_end().len();
+    let name_start = word_start(&before[..name_end]);
+    if !in_method_list(&before[..name_start]) {
+        return None;
+    }
+    setting_names(&before[name_start..name_end])
+}
+
+/// Whether `before` ends in `plot`, `minimize` or `maximize` and a space,
+/// where a function's name goes.
+fn after_function_keyword(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    trimmed.len() < before.len()
+        && ["plot", "minimize", "maximize"]
+            .iter()
+            .any(|k| trimmed.ends_with(k) && word_start(trimmed) == trimmed.len() - k.len())
 }
 
 /// Where the name that ends at the end of `before` starts (names start
@@ -279,7 +343,11 @@ impl Hinter for GdHelper {
     type Hint = GdHint;
 
     fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<GdHint> {
-        if !self.color || pos < line.len() || line.trim_start().starts_with(':') {
+        if !self.color
+            || pos < line.len()
+            || line.len() > LONG_LINE
+            || line.trim_start().starts_with(':')
+        {
             return None;
         }
         let hint = self.hint_for(line)?;
@@ -438,7 +506,7 @@ fn top_level_commas(inside: &str) -> usize {
 
 impl Highlighter for GdHelper {
     fn highlight<'l>(&self, line: &'l str, pos: usize) -> Cow<'l, str> {
-        if !self.color {
+        if !self.color || line.len() > LONG_LINE {
             return Cow::Borrowed(line);
         }
         let partner = if self.show_bracket.get() {
@@ -465,17 +533,19 @@ impl Highlighter for GdHelper {
         Cow::Owned(format!("{HINT}{hint}{RESET}"))
     }
 
-    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+    fn highlight_char(&self, line: &str, _pos: usize, kind: CmdKind) -> bool {
         // Repaint on every key: colours depend on the whole line (a name
-        // becomes a keyword as it is typed), and lines are short.
+        // becomes a keyword as it is typed). A long line is not coloured,
+        // so a typed character is just written (see `LONG_LINE`).
         self.show_bracket.set(kind != CmdKind::ForcedRefresh);
-        self.color
+        self.color && line.len() <= LONG_LINE
     }
 }
 
 impl GdHelper {
     /// The line with colour codes around its tokens; `partner` is the byte
-    /// index of a bracket to mark.
+    /// index of a bracket to mark. Linear in the line's length: one pass of
+    /// the lexer, and no look back over the line per token.
     fn paint(&self, line: &str, partner: Option<usize>) -> String {
         let mut out = String::with_capacity(line.len() * 2);
         let meta_end = if line.trim_start().starts_with(':') {
@@ -484,14 +554,19 @@ impl GdHelper {
             0
         };
         out.push_str(&paint_span(&line[..meta_end], Some(KEYWORD)));
-        let unmatched = unmatched_brackets(&line[meta_end..]);
+        let mut unmatched = unmatched_brackets(&line[meta_end..]);
+        unmatched.sort_unstable();
+        // Optimizer names are coloured only after `using`.
+        let using_end = line
+            .find("using")
+            .map_or(usize::MAX, |at| at + "using".len());
         for token in tokens(&line[meta_end..]) {
-            let stray = unmatched.contains(&token.start);
+            let stray = unmatched.binary_search(&token.start).is_ok();
             let (start, end) = (token.start + meta_end, token.end + meta_end);
             let text = &line[start..end];
             let style = match token.kind {
                 TokenKind::Number => Some(NUMBER),
-                TokenKind::Name => self.class_of_name(text, &line[..start]),
+                TokenKind::Name => self.class_of_name(text, using_end <= start),
                 TokenKind::Operator => Some(OPERATOR),
                 TokenKind::Comment => Some(COMMENT),
                 TokenKind::String => Some(STRING),
@@ -730,6 +805,22 @@ mod tests {
             vec!["learning"]
         );
         assert_eq!(complete("f(x) = ").1, Vec::<String>::new());
+        // Inside an optimizer's parentheses, its settings.
+        assert_eq!(complete("f from 0 using adam(b").1, vec!["beta1", "beta2"]);
+        assert_eq!(
+            complete("f from 0 using [gd, rmsprop(0.9, ").1,
+            vec!["alpha", "eps"]
+        );
+        assert_eq!(complete("f from 0 using momentum(m").1, vec!["momentum"]);
+        assert_eq!(
+            complete("f from 0 using adam(0.9, b").1,
+            vec!["beta1", "beta2"]
+        );
+        // After plot, minimize and maximize: the user's functions.
+        assert_eq!(complete("plot ").1, vec!["loss", "f"]);
+        assert_eq!(complete("minimize ").1, vec!["loss", "f"]);
+        assert_eq!(complete("maximize l").1, vec!["loss"]);
+        assert_eq!(complete("xplot ").1, Vec::<String>::new());
     }
 
     #[test]
@@ -741,7 +832,9 @@ mod tests {
         // File names come from the current folder (the crate root in tests).
         assert_eq!(complete(":load Cargo.t"), (6, vec!["Cargo.toml".into()]));
         assert_eq!(complete(":l scripts/tou").1, vec!["scripts/tour.gd"]);
-        assert_eq!(complete("load(\"Cargo.l").1, vec!["Cargo.lock"]);
+        // A file closes its quote; a folder does not.
+        assert_eq!(complete("load(\"Cargo.l").1, vec!["Cargo.lock\""]);
+        assert_eq!(complete("load(\"scrip").1, vec!["scripts/"]);
     }
 
     #[test]
@@ -823,6 +916,27 @@ mod tests {
         assert_eq!(tagged("(x]", 0), "<stray>(</>x<stray>]</>");
         assert_eq!(tagged("((x)", 0), "((x)");
         assert_eq!(matching_bracket("[x]", 3), Some(0));
+    }
+
+    #[test]
+    fn long_lines_are_painted_in_one_pass_and_typed_plain() {
+        // A pasted 100 KB vector: `paint` is linear (this would take minutes
+        // if each name looked back over the line), and past `LONG_LINE` the
+        // editor neither colours nor repaints on each key.
+        let items: Vec<String> = (0..20_000).map(|i| format!("{i}k")).collect();
+        let line = format!("V = [{}] using adam", items.join(", "));
+        assert!(line.len() > 100_000);
+        let painted = helper(true).paint(&line, Some(4));
+        assert!(painted.ends_with(&format!("{KEYWORD}using{RESET} {METHOD}adam{RESET}")));
+        assert!(painted.contains(&format!("{NUMBER}19999{RESET}k]")));
+        assert!(matches!(helper(true).highlight(&line, 0), Cow::Borrowed(_)));
+        assert!(!helper(true).highlight_char(&line, line.len(), CmdKind::Other));
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        assert!(helper(true).hint(&line, line.len(), &ctx).is_none());
+        let short = &line[..100];
+        assert!(helper(true).highlight_char(short, 100, CmdKind::Other));
+        assert!(matches!(helper(true).highlight(short, 0), Cow::Owned(_)));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! a script run by `:load` goes through `Session::run_source` like any entry.
 
 use gd::session::{Session, constant_value};
+use gd::symbolic::Expr;
 use gd::symbolic::print::{format_number, to_text};
 use gd::value::Value;
 
@@ -71,10 +72,29 @@ fn command_list() -> String {
 }
 
 /// A command line split into its command and its argument (trimmed).
+/// `:vars`, `:clear` and `:quit` take no argument.
 pub fn parse(line: &str) -> Result<(Command, &str), String> {
-    let body = line.trim().trim_start_matches(':');
+    let line = line.trim();
+    let body = line.strip_prefix(':').unwrap_or(line);
     let (word, argument) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
-    Ok((resolve(word)?, argument.trim()))
+    if word.is_empty() {
+        return Err(format!(
+            "':' starts a command; commands are {}",
+            command_list()
+        ));
+    }
+    let command = resolve(word)?;
+    let argument = argument.trim();
+    let name = match command {
+        Command::Vars => "vars",
+        Command::Clear => "clear",
+        Command::Quit => "quit",
+        _ => "",
+    };
+    if !name.is_empty() && !argument.is_empty() {
+        return Err(format!(":{name} takes no argument"));
+    }
+    Ok((command, argument))
 }
 
 /// The text of `:help` and `:help TOPIC`.
@@ -96,9 +116,11 @@ pub fn json_setting(argument: &str, current: bool) -> Result<bool, String> {
     }
 }
 
-/// The path after `:load`, without quotes, with `~/` expanded.
+/// The path after `:load`, without quotes, with `~/` expanded and `\ `
+/// (a space as file-name completion writes it) read as a space.
 pub fn load_path(argument: &str) -> Result<String, String> {
-    let path = argument.trim_matches(|c| c == '"' || c == '\'');
+    let unescaped = argument.replace("\\ ", " ");
+    let path = unescaped.trim_matches(|c| c == '"' || c == '\'');
     if path.is_empty() {
         return Err("':load' needs a file, as in :load scripts/tour.gd".into());
     }
@@ -127,16 +149,22 @@ pub fn vars_text(session: &Session) -> String {
     out
 }
 
+/// A value as it would be typed: every number of a vector (`:vars` is
+/// for pasting back, so nothing is elided), infinity as `1e999` and nan as
+/// `(0*1e999)`, which read back to the same doubles.
 fn value_text(value: &Value) -> String {
     let join = |items: Vec<String>| items.join(", ");
     match value {
         // A data vector (a defined list of numbers, or a column of a file).
         Value::Scalar(e) if e.as_data().is_some() => {
             let values = e.as_data().map(|d| d.values().to_vec()).unwrap_or_default();
-            gd::report::long_vector_text(&values, "[", "]")
+            format!(
+                "[{}]",
+                join(values.iter().map(|x| number_text(*x)).collect())
+            )
         }
         Value::Scalar(e) => match constant_value(*e) {
-            Some(x) => format_number(x),
+            Some(x) => number_text(x),
             None => to_text(*e),
         },
         Value::Tuple(items) => format!(
@@ -151,6 +179,16 @@ fn value_text(value: &Value) -> String {
         Value::List(items) => format!("[{}]", join(items.iter().map(value_text).collect())),
         // Only numbers, tuples and lists can be stored as values.
         other => other.describe().to_string(),
+    }
+}
+
+/// A double in gd syntax that reads back to itself (the expression
+/// printer's form: `1e999`, `(0*1e999)`).
+fn number_text(x: f64) -> String {
+    if x.is_finite() {
+        format_number(x)
+    } else {
+        to_text(Expr::float(x))
     }
 }
 
@@ -180,6 +218,18 @@ mod tests {
         assert_eq!(parse(":load  a b.gd "), Ok((Command::Load, "a b.gd")));
         assert_eq!(parse(":json on"), Ok((Command::Json, "on")));
         assert_eq!(parse(" :vars"), Ok((Command::Vars, "")));
+        assert_eq!(parse(":q x"), Err(":quit takes no argument".into()));
+        assert_eq!(parse(":vars  "), Ok((Command::Vars, "")));
+        assert!(
+            parse("::")
+                .expect_err("no command")
+                .contains("unknown command '::'")
+        );
+        assert!(
+            parse(": x")
+                .expect_err("no command")
+                .starts_with("':' starts a command")
+        );
     }
 
     #[test]
@@ -192,6 +242,8 @@ mod tests {
             Ok("scripts/tour.gd".into())
         );
         assert!(load_path("").is_err());
+        assert_eq!(load_path("my\\ data.gd"), Ok("my data.gd".into()));
+        assert_eq!(load_path("\"my data.gd\""), Ok("my data.gd".into()));
     }
 
     #[test]
@@ -224,5 +276,26 @@ mod tests {
         );
         session.clear();
         assert_eq!(vars_text(&session), "");
+    }
+
+    #[test]
+    fn vars_paste_back_into_a_fresh_session() {
+        let mut ignore = |_: &gd::value::Outcome| {};
+        let mut session = Session::new();
+        let source = "k = 1e999\nn = 0*k\nm = -k\nbig = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]\n\
+                      odd = [k, n, 0.1, -2.5e-30]\nt = (k, n, 1/3)\nf(x) = x^2 + k";
+        session.run_source(source, &mut ignore).expect("works");
+        let typed = vars_text(&session);
+        assert!(!typed.contains("inf") && !typed.contains("..."), "{typed}");
+        let mut fresh = Session::new();
+        fresh.run_source(&typed, &mut ignore).expect("pastes back");
+        assert_eq!(vars_text(&fresh), typed);
+        // The same doubles, not just the same text.
+        let value = |s: &Session, name: &str| s.value(name).map(value_text);
+        for name in ["k", "n", "m", "big", "odd", "t"] {
+            assert_eq!(value(&fresh, name), value(&session, name), "{name}");
+        }
+        let big = value(&fresh, "big").expect("defined");
+        assert!(big.contains("9, 10, 11"), "{big}");
     }
 }

@@ -48,14 +48,18 @@ pub fn drop_columns(widths: &[usize], width: usize, optional: &[usize]) -> Optio
 
 /// The columns of a trace (`step`, the parameters, the value, `|grad|`)
 /// that fit: the first parameters, `…`, and the last one; then without
-/// `|grad|`. Whatever is left when nothing fits is the narrowest form.
+/// `|grad|`. With one or two parameters only `|grad|` can go. Whatever is
+/// left when nothing fits is the narrowest form.
 pub fn trace_columns(widths: &[usize], n_params: usize, width: usize) -> Vec<Column> {
     let all: Vec<Column> = (0..widths.len()).map(Column::Keep).collect();
-    if width_of(&all, widths) <= width || n_params < 3 {
-        return all;
-    }
     let value = n_params + 1;
     let grad = n_params + 2;
+    if width_of(&all, widths) <= width {
+        return all;
+    }
+    if n_params < 3 {
+        return (0..=value).map(Column::Keep).collect();
+    }
     let mut narrowest = Vec::new();
     for with_grad in [true, false] {
         for shown in (1..n_params - 1).rev() {
@@ -128,6 +132,32 @@ pub fn wrap(items: &[String], width: usize) -> String {
         line.push_str(&piece);
     }
     out.push_str(&format!("{line}\n"));
+    out
+}
+
+/// `text` (a list like `(1, 2, 3)`) starting at column `start`, broken
+/// after its commas so that no line is wider than `width` when the items
+/// allow; continuation lines start under the first item.
+pub fn wrap_items(text: &str, width: usize, start: usize) -> String {
+    let indent = start + usize::from(text.starts_with(['(', '[']));
+    let mut out = String::new();
+    let mut column = start;
+    for (i, item) in text.split(", ").enumerate() {
+        let piece = if i == 0 {
+            item.to_string()
+        } else {
+            format!(", {item}")
+        };
+        // One more column for the comma that may follow.
+        let more = piece.chars().count() + 1;
+        if i > 0 && column + more > width {
+            out.push_str(&format!(",\n{}{item}", " ".repeat(indent)));
+            column = indent + item.chars().count();
+        } else {
+            out.push_str(&piece);
+            column += piece.chars().count();
+        }
+    }
     out
 }
 
@@ -218,11 +248,31 @@ mod tests {
     }
 
     #[test]
+    fn narrow_traces_of_few_parameters_drop_the_gradient() {
+        // step, x, y, f, |grad|: 2 + 40 + 8 = 50 wide.
+        let widths = [8; 5];
+        assert_eq!(trace_columns(&widths, 2, 50).len(), 5);
+        assert_eq!(
+            trace_columns(&widths, 2, 49),
+            (0..4).map(Column::Keep).collect::<Vec<_>>()
+        );
+        assert_eq!(trace_columns(&[8; 4], 1, 30).len(), 3);
+    }
+
+    #[test]
     fn items_wrap_between_commas() {
         let items: Vec<String> = ["x = 1.5", "y = 2.25", "f = 0"].map(String::from).into();
         assert_eq!(wrap(&items, 80), "  x = 1.5, y = 2.25, f = 0\n");
         assert_eq!(wrap(&items, 20), "  x = 1.5, y = 2.25,\n  f = 0\n");
         assert_eq!(wrap(&items, 5), "  x = 1.5,\n  y = 2.25,\n  f = 0\n");
+    }
+
+    #[test]
+    fn lists_wrap_after_commas() {
+        assert_eq!(wrap_items("(1, 2, 3)", 20, 4), "(1, 2, 3)");
+        assert_eq!(wrap_items("(10, 20, 30)", 13, 4), "(10, 20,\n     30)");
+        assert_eq!(wrap_items("10, 20, 30", 12, 4), "10, 20,\n    30");
+        assert_eq!(wrap_items("(100000)", 5, 4), "(100000)");
     }
 
     #[test]
