@@ -155,10 +155,12 @@ impl Repl<'_> {
     /// Runs a source in the session, printing each outcome as it comes and
     /// the error, if any, with a caret under its place in `text`.
     fn execute(&mut self, source_name: &str, text: &str) {
-        let mut shown = false;
+        // Whether the last thing shown was a run that reported its own
+        // interruption (a plot interrupted after its run was shown was not).
+        let mut reported = false;
         let (style, json) = (self.style, self.json);
         let mut emit = |outcome: &gd::value::Outcome| {
-            shown = true;
+            reported = gd::session::is_interrupted_run(outcome);
             if json {
                 println!("{}", report::json(outcome));
             } else {
@@ -167,8 +169,7 @@ impl Repl<'_> {
         };
         if let Err(error) = self.session.run_source(text, &mut emit) {
             if error.kind == ErrorKind::Interrupted {
-                // An interrupted run has already said so in its report.
-                if !shown {
+                if !reported {
                     eprintln!("{}", for_stderr("interrupted".yellow()));
                 }
             } else {

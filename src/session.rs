@@ -1173,7 +1173,8 @@ fn quoted(vars: &[String]) -> String {
     quoted.join(", ")
 }
 
-fn is_interrupted_run(outcome: &Outcome) -> bool {
+/// Whether `outcome` is a run cut short by Ctrl-C (its report says so).
+pub fn is_interrupted_run(outcome: &Outcome) -> bool {
     match outcome {
         Outcome::Descent(d) => d.run.status == descent::Status::Interrupted,
         Outcome::Compare(c) => c

@@ -135,6 +135,13 @@ fn ctrl_c_cancels_a_long_run_and_keeps_the_session() {
     std::thread::sleep(Duration::from_millis(500));
     interrupt_within_a_second(&mut gd, "(interrupted)");
     gd.expect(PROMPT).unwrap();
+    // A result shown before a long statement does not hide that the
+    // statement was interrupted.
+    gd.send_line("f(1); expand((x + y + z + w + 1)^35)")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    interrupt_within_a_second(&mut gd, "interrupted");
+    gd.expect(PROMPT).unwrap();
     // While typing, Ctrl-C drops the line (and an unfinished statement).
     gd.send("f(100").unwrap();
     gd.send(ControlCode::EndOfText).unwrap();
