@@ -569,7 +569,7 @@ fn judge(run: &Run, config: &Config, recent: &Recent) -> Verdict {
 /// The Euclidean norm, also when the squares overflow or underflow (then
 /// scaled by the largest component; the fast path is the usual one).
 #[inline]
-fn euclidean_norm(v: &[f64]) -> f64 {
+pub(crate) fn euclidean_norm(v: &[f64]) -> f64 {
     let sum: f64 = v.iter().map(|g| g * g).sum();
     if sum.is_nan() || (sum.is_finite() && sum >= f64::MIN_POSITIVE) {
         return sum.sqrt();

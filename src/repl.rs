@@ -295,12 +295,11 @@ fn load_history(editor: &mut Editor<GdHelper, FileHistory>, path: &PathBuf) {
         return;
     }
     let entries: Vec<String> = editor.history().iter().cloned().collect();
-    let mut kept: Vec<&String> = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        if !entries[i + 1..].contains(entry) {
-            kept.push(entry);
-        }
-    }
+    // From the newest back, so the latest copy of each entry is the one
+    // kept; one pass, as the history can hold thousands of entries.
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<&String> = entries.iter().rev().filter(|e| seen.insert(*e)).collect();
+    kept.reverse();
     if kept.len() == entries.len() {
         return;
     }

@@ -324,7 +324,7 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
                 let mut row = vec![entry.step.to_string()];
                 row.extend(entry.x.iter().map(|v| cell(*v)));
                 row.push(cell(entry.f));
-                row.push(cell(norm(entry.grad)));
+                row.push(cell(crate::descent::euclidean_norm(entry.grad)));
                 rows.push(Some(row));
             }
         }
@@ -373,20 +373,6 @@ fn rows_to_show(run: &Run, every: Option<u64>, max_rows: usize) -> Vec<Option<us
     out.push(None);
     out.extend(picked[picked.len() - tail..].iter().copied().map(Some));
     out
-}
-
-/// The Euclidean norm, scaled so that tiny or huge components neither
-/// underflow to 0 nor overflow to inf.
-fn norm(v: &[f64]) -> f64 {
-    let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-    if scale == 0.0 || !scale.is_finite() {
-        return scale;
-    }
-    scale
-        * v.iter()
-            .map(|x| (x / scale) * (x / scale))
-            .sum::<f64>()
-            .sqrt()
 }
 
 fn result_line(d: &DescentOutcome, width: usize) -> String {

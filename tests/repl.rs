@@ -176,11 +176,26 @@ fn history_is_kept_across_sessions() {
     first.expect(expectrl::Eof).unwrap();
     let saved = std::fs::read_to_string(data.0.join("gd/history")).unwrap();
     assert_eq!(saved.matches("40 + 2").count(), 1, "{saved}");
+    // A repeat that is not the previous entry is dropped when the history
+    // is next loaded, the latest copy kept.
+    let mut between = start(&data.0);
+    enter(&mut between, "6 * 7", "\n42\r\n");
+    enter(&mut between, "40 + 2", "\n42\r\n");
+    between.send(ControlCode::EndOfTransmission).unwrap();
+    between.expect(expectrl::Eof).unwrap();
 
     let mut second = start(&data.0);
-    // Up recalls the last entry of the first session.
+    // Up recalls the last entry of the earlier sessions.
     second.send("\x1b[A").unwrap();
     enter(&mut second, "", "\n42\r\n");
+    second.send(ControlCode::EndOfTransmission).unwrap();
+    second.expect(expectrl::Eof).unwrap();
+    let saved = std::fs::read_to_string(data.0.join("gd/history")).unwrap();
+    let order: Vec<&str> = saved
+        .lines()
+        .filter(|l| *l == "40 + 2" || *l == "6 * 7")
+        .collect();
+    assert_eq!(order, ["6 * 7", "40 + 2"], "{saved}");
 }
 
 #[test]
