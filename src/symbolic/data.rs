@@ -31,6 +31,9 @@ pub struct DataRef {
 static NEXT_DATA_ID: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
+    /// `data_len` of every expression asked about so far.
+    static LENGTHS: std::cell::RefCell<HashMap<Expr, Result<Option<usize>, Mismatch>>> =
+        std::cell::RefCell::new(HashMap::new());
     /// Lists written in expressions, by the bits of their values.
     static LITERALS: std::cell::RefCell<HashMap<Vec<u64>, DataRef>> =
         std::cell::RefCell::new(HashMap::new());
@@ -151,8 +154,13 @@ pub fn data_len(e: Expr) -> Result<Option<usize>, Mismatch> {
         // No data vector was ever made: nothing to walk.
         return Ok(None);
     }
-    let mut memo = HashMap::new();
-    len_rec(e, &mut memo)
+    // Expressions are interned for the life of the thread, so a length
+    // found once holds for good: lowering asks after every operation, and
+    // without the memo each question would walk the whole subtree again.
+    let mut memo = LENGTHS.with(|m| std::mem::take(&mut *m.borrow_mut()));
+    let out = len_rec(e, &mut memo);
+    LENGTHS.with(|m| *m.borrow_mut() = memo);
+    out
 }
 
 fn len_rec(
