@@ -224,10 +224,7 @@ fn name_problem(name: &str) -> Option<&'static str> {
     if crate::parse::KEYWORDS.contains(&name) {
         return Some("is a keyword");
     }
-    let builtin = crate::lower::builtin(name).is_some()
-        || crate::lower::SPECIAL_FORMS.contains(&name)
-        || name == "log";
-    builtin.then_some("is a built-in function")
+    crate::lower::is_builtin_name(name).then_some("is a built-in function")
 }
 
 fn csv_error(path: &str, e: csv::Error) -> Error {

@@ -241,7 +241,7 @@ impl<'a> Lowerer<'a> {
             "e" => return Ok(Value::Scalar(Expr::constant(Constant::E))),
             _ => {}
         }
-        if builtin(name).is_some() || SPECIAL_FORMS.contains(&name) || name == "log" {
+        if is_builtin_name(name) {
             return Err(Error::name(
                 format!("'{name}' is a built-in function: call it, as in {name}(x)"),
                 span,
@@ -771,6 +771,12 @@ fn op_verb(op: BinOp) -> &'static str {
 /// handled by the caller).
 pub fn builtin(name: &str) -> Option<Func> {
     Func::ALL.into_iter().find(|f| f.name() == name)
+}
+
+/// Whether `name` is built in: a function, a special form (`diff`,
+/// `sqrt`, `load`...) or `log`. Such names cannot be defined.
+pub fn is_builtin_name(name: &str) -> bool {
+    builtin(name).is_some() || SPECIAL_FORMS.contains(&name) || name == "log"
 }
 
 fn arity_error(name: &str, arity: usize, given: usize, span: Span) -> Error {

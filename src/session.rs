@@ -11,7 +11,7 @@ use crate::check::check;
 use crate::compile::{Evaluated, compile};
 use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, ErrorKind, Result};
-use crate::lower::{Lowerer, Mode, SPECIAL_FORMS, builtin, gradient};
+use crate::lower::{Lowerer, Mode, gradient};
 use crate::parse::parse_program;
 use crate::plot::statement as plot;
 use crate::symbolic::data::has_data;
@@ -1158,7 +1158,7 @@ fn load_path(e: &syntax::Expr) -> Option<&str> {
 
 fn check_definable(name: &Ident) -> Result<()> {
     let n = name.name.as_str();
-    if builtin(n).is_some() || SPECIAL_FORMS.contains(&n) || n == "log" {
+    if crate::lower::is_builtin_name(n) {
         return Err(Error::name(
             format!("'{n}' is a built-in function and cannot be redefined"),
             name.span,

@@ -26,10 +26,11 @@ impl Session {
         let Some(f) = self.function(&p.function.name) else {
             let error = self.not_a_defined_function(&p.function);
             let name = &p.function.name;
-            // `sqrt` and `log` are built in too, though not in `builtin`.
-            let built_in =
+            // Only functions of one number make the hint's `f(x) = name(x)`
+            // (not `diff`, `grad`...): those of `builtin`, `sqrt` and `log`.
+            let one_number =
                 crate::lower::builtin(name).is_some() || matches!(&**name, "sqrt" | "log");
-            return Err(if built_in {
+            return Err(if one_number {
                 error.with_hint(format!(
                     "'{name}' is built in; define a function first: f(x) = {name}(x), then plot f"
                 ))

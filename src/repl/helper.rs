@@ -130,9 +130,7 @@ impl GdHelper {
 }
 
 fn is_builtin(name: &str) -> bool {
-    Func::ALL.iter().any(|f| f.name() == name)
-        || SPECIAL_FORMS.contains(&name)
-        || MORE_BUILTINS.contains(&name)
+    gd::lower::is_builtin_name(name) || MORE_BUILTINS.contains(&name)
 }
 
 /// What to show after `name(` for a built-in.
