@@ -368,7 +368,13 @@ pub fn trace_every(steps: u64) -> u64 {
 /// at most `INTERRUPT_EVERY`, such that about a million instructions run in
 /// between (well under a millisecond), however big the tapes.
 pub fn interrupt_every(objective: Objective<'_>) -> u64 {
-    let per_check = (1u64 << 20) / (objective.ops_per_step() as u64 + 1);
+    steps_per_check(objective.ops_per_step())
+}
+
+/// A power of two of steps, at most `INTERRUPT_EVERY`, that run about a
+/// million instructions when each step runs `work_per_step`.
+pub(crate) fn steps_per_check(work_per_step: usize) -> u64 {
+    let per_check = (1u64 << 20) / (work_per_step as u64 + 1);
     let every = match per_check.checked_ilog2() {
         Some(log) => 1u64 << log,
         None => 1,

@@ -54,7 +54,10 @@ pub fn run_rows(
     assert_eq!(program.n_params(), n, "one start coordinate per parameter");
     assert_eq!(program.n_outputs(), n + 1, "outputs are [f, gradient]");
     let n_rows = program.row_counts().into_iter().max().unwrap_or(0);
-    let check_interrupt_mask = interrupt_mask(program.row_ops().max(1) * n_rows.max(1));
+    // About every million row instructions (at least every step of a big
+    // data set, at most every 4096 steps).
+    let work_per_step = program.row_ops().max(1) * n_rows.max(1);
+    let check_interrupt_mask = super::steps_per_check(work_per_step) - 1;
     let hessian = objective.hessian.map(Hessian::Rows);
     let optimizer = Optimizer::new(&config.method, config.sense, n, hessian);
     let mut at = RowsAt {
@@ -110,17 +113,6 @@ impl Evaluate for RowsAt<'_> {
         };
         optimizer.update(&mut self.x, step_gradient, lr)
     }
-}
-
-/// Read the interrupt flag about every million row instructions (at least
-/// every step of a big data set, at most every 4096 steps).
-fn interrupt_mask(work_per_step: usize) -> u64 {
-    let per_check = (1u64 << 20) / (work_per_step as u64 + 1);
-    let every = match per_check.checked_ilog2() {
-        Some(log) => 1u64 << log,
-        None => 1,
-    };
-    every.min(super::INTERRUPT_EVERY) - 1
 }
 
 #[cfg(test)]
