@@ -587,7 +587,11 @@ fn per_step_panel(
         }
         (lo, hi)
     } else {
-        extent(ys(&series).into_iter(), 0.05).unwrap_or((-1.0, 1.0))
+        let (lo, hi) = extent(ys(&series).into_iter(), 0.05).unwrap_or((-1.0, 1.0));
+        // Values that are never negative (a loss, a squared distance) keep
+        // their axis at 0 and above, as a reader expects.
+        let never_negative = ys(&series).into_iter().all(|y| y.is_nan() || y >= 0.0);
+        (if never_negative { lo.max(0.0) } else { lo }, hi)
     };
     let last_step = runs.iter().map(|d| d.run.steps).max().unwrap_or(0);
     let x_range = (0.0, (last_step as f64).max(1.0));

@@ -357,3 +357,16 @@ fn extents_near_the_largest_doubles_stay_finite() {
     assert!(lo.is_finite() && hi.is_finite() && lo < hi);
     assert_eq!(extent([f64::NAN, f64::INFINITY].into_iter(), 0.1), None);
 }
+
+#[test]
+fn values_never_negative_keep_their_axis_at_zero_and_above() {
+    let (body, tape) = quadratic_1d();
+    let params = vec!["x".to_string()];
+    let runs = vec![run_1d(0.1, 20)];
+    let figure = descent_figure(&subject(body, &params, &tape), &runs, None).expect("draws");
+    // x per step runs from 0 up to 2.96: no room below 0 is drawn.
+    let x_per_step = &figure.rows[1][0];
+    assert!(!x_per_step.log_y);
+    assert_eq!(x_per_step.y_range.0, 0.0);
+    assert!(x_per_step.y_range.1 > 2.96);
+}
