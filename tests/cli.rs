@@ -67,26 +67,13 @@ fn no_colour_when_not_a_terminal() {
 
 #[test]
 fn sigint_stops_a_run_reports_it_and_exits_130() {
-    use std::process::{Command, Stdio};
-    let child = Command::new(env!("CARGO_BIN_EXE_gd"))
-        .args([
-            "--json",
-            "-e",
-            "f(x) = x^2",
-            "-e",
-            "minimize f from 1 steps 10000000000 tol 0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gd runs");
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(killed.is_ok_and(|s| s.success()));
-    let out = child.wait_with_output().expect("gd finishes");
-    assert_eq!(out.status.code(), Some(130));
+    let out = interrupted(&[
+        "--json",
+        "-e",
+        "f(x) = x^2",
+        "-e",
+        "minimize f from 1 steps 10000000000 tol 0",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let last = json_lines(&stdout)
         .pop()
@@ -101,23 +88,10 @@ fn sigint_stops_a_run_reports_it_and_exits_130() {
 
 #[test]
 fn sigint_in_a_script_says_interrupted_without_an_empty_location() {
-    use std::process::{Command, Stdio};
-    let child = Command::new(env!("CARGO_BIN_EXE_gd"))
-        .args([
-            "-e",
-            "f(x) = x^2\nminimize f from 1 steps 10000000000 tol 0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gd runs");
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(killed.is_ok_and(|s| s.success()));
-    let out = child.wait_with_output().expect("gd finishes");
-    assert_eq!(out.status.code(), Some(130));
+    let out = interrupted(&[
+        "-e",
+        "f(x) = x^2\nminimize f from 1 steps 10000000000 tol 0",
+    ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("interrupted after"));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "interrupted\n");
 }
@@ -141,4 +115,24 @@ fn thousand_term_polynomial_gradient() {
     let expected_y: i64 = terms.iter().map(|(c, _, b)| c * b).sum();
     let last = json_lines(&out.stdout).pop().expect("a result");
     assert_eq!(last["value"], serde_json::json!([expected_x, expected_y]));
+}
+
+/// Runs gd with `args`, sends SIGINT after 0.7 s, and checks that it
+/// exits with status 130.
+fn interrupted(args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let child = Command::new(env!("CARGO_BIN_EXE_gd"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gd runs");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(killed.is_ok_and(|s| s.success()));
+    let out = child.wait_with_output().expect("gd finishes");
+    assert_eq!(out.status.code(), Some(130));
+    out
 }

@@ -186,10 +186,7 @@ fn a_path_on_a_curve_has_a_point_per_step_where_the_axes_say() {
         svg.display()
     );
     let (objects, text) = run(&source, &svg);
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
+    let kinds = kinds_of(&objects);
     assert_eq!(kinds, ["function", "minimize", "plot"]);
     assert_eq!(objects[2]["file"], svg.display().to_string());
     let doc = roxmltree::Document::parse(&text).unwrap();
@@ -277,10 +274,7 @@ fn a_learning_rate_comparison_draws_every_run_labelled() {
         svg.display()
     );
     let (objects, text) = run(&source, &svg);
-    let kinds: Vec<&str> = objects
-        .iter()
-        .map(|o| o["kind"].as_str().unwrap())
-        .collect();
+    let kinds = kinds_of(&objects);
     assert_eq!(kinds, ["function", "compare", "plot"]);
     let words = texts(&doc_texts(&text));
     for title in [
@@ -363,4 +357,12 @@ fn sigint_stops_a_plot_of_a_loss_over_many_rows() {
         rest.iter().all(|l| !l.contains("\"kind\":\"plot\"")),
         "{rest:?}"
     );
+}
+
+/// The `kind` of each JSON object, in order.
+fn kinds_of(objects: &[serde_json::Value]) -> Vec<&str> {
+    objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect()
 }
