@@ -24,9 +24,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::builtins;
 use crate::error::{Error, ErrorKind, Result};
 use crate::symbolic::data::{DataRef, Mismatch, join};
-use crate::symbolic::expr::{self, Constant, Expr, Func, Node};
+use crate::symbolic::expr::{Constant, Expr, Func, Node};
 use crate::symbolic::num::Num;
 
 mod rows;
@@ -183,9 +184,9 @@ fn exec(op: Op, at: impl Fn(u32) -> f64) -> f64 {
         Op::Log2(a) => at(a).log2(),
         Op::Log10(a) => at(a).log10(),
         Op::Abs(a) => at(a).abs(),
-        Op::Sign(a) => expr::sign(at(a)),
-        Op::Step(a) => expr::step(at(a)),
-        Op::Sigmoid(a) => expr::sigmoid(at(a)),
+        Op::Sign(a) => builtins::sign(at(a)),
+        Op::Step(a) => builtins::step(at(a)),
+        Op::Sigmoid(a) => builtins::sigmoid(at(a)),
         Op::Min(a, b) => Func::Min.apply(&[at(a), at(b)]),
         Op::Max(a, b) => Func::Max.apply(&[at(a), at(b)]),
         Op::MulAdd(a, b, c) => at(a) * at(b) + at(c),
@@ -1160,7 +1161,7 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Name);
         assert!(err.message.contains("'y'"), "{}", err.message);
         assert!(err.message.contains("x"), "{}", err.message);
-        let Err(err) = compile(&[expr::apply("f", vec![x()])], &["x"]) else {
+        let Err(err) = compile(&[crate::symbolic::expr::apply("f", vec![x()])], &["x"]) else {
             panic!("calls must be resolved")
         };
         assert_eq!(err.kind, ErrorKind::Name);

@@ -224,7 +224,7 @@ fn name_problem(name: &str) -> Option<&'static str> {
     if crate::parse::KEYWORDS.contains(&name) {
         return Some("is a keyword");
     }
-    crate::lower::is_builtin_name(name).then_some("is a built-in function")
+    crate::builtins::is_builtin_name(name).then_some("is a built-in function")
 }
 
 fn csv_error(path: &str, e: csv::Error) -> Error {

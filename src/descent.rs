@@ -29,8 +29,8 @@ pub use method::{Hessian, METHOD_NAMES, Method, setting_names};
 pub use rows::{Batches, DataObjective, run_rows};
 
 use crate::compile::{Tape, Workspace};
-use crate::symbolic::print::format_number;
 use crate::syntax::Sense;
+use crate::text::format_number;
 use method::Optimizer;
 
 /// Most entries a trace keeps; a longer run keeps every K-th step.

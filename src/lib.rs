@@ -13,17 +13,21 @@
 //! See README.md, section Architecture, for one line per module and the
 //! invariants each keeps.
 
+pub mod builtins;
 pub mod check;
 pub mod compile;
 pub mod data;
 pub mod descent;
 pub mod error;
+pub mod interrupt;
 pub mod lower;
 pub mod parse;
 pub mod plot;
 pub mod report;
 pub mod session;
+pub mod suggest;
 pub mod symbolic;
 pub mod syntax;
+pub mod text;
 pub mod theory;
 pub mod value;

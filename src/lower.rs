@@ -13,16 +13,19 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use crate::builtins;
 use crate::error::{Error, ErrorKind, Result};
 use crate::session::Session;
+use crate::suggest;
 use crate::symbolic::data::{DataRef, data_len, mismatch_message};
 use crate::symbolic::diff::{differentiate, differentiate_n};
 use crate::symbolic::expr::{self, Constant, Func};
-use crate::symbolic::print::{format_number, to_latex};
+use crate::symbolic::print::to_latex;
 use crate::symbolic::rewrite::{check_budget, substitute};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num};
 use crate::syntax::{self, BinOp, ExprKind, Span};
+use crate::text::format_number;
 use crate::value::{Body, FunctionValue, Value};
 
 /// Where an expression is being lowered.
@@ -44,11 +47,6 @@ pub struct Lowerer<'a> {
     /// The function being defined, for error messages.
     pub defining: Option<&'a str>,
 }
-
-/// Names that are special forms or built-ins, for completion and messages.
-pub const SPECIAL_FORMS: [&str; 8] = [
-    "diff", "grad", "hessian", "simplify", "expand", "latex", "sqrt", "load",
-];
 
 impl<'a> Lowerer<'a> {
     pub fn new(session: &'a Session, mode: Mode, params: Vec<Rc<str>>) -> Lowerer<'a> {
@@ -241,7 +239,7 @@ impl<'a> Lowerer<'a> {
             "e" => return Ok(Value::Scalar(Expr::constant(Constant::E))),
             _ => {}
         }
-        if is_builtin_name(name) {
+        if builtins::is_builtin_name(name) {
             return Err(Error::name(
                 format!("'{name}' is a built-in function: call it, as in {name}(x)"),
                 span,
@@ -281,7 +279,8 @@ impl<'a> Lowerer<'a> {
         let mut candidates: Vec<String> = self.params.iter().map(|p| p.to_string()).collect();
         candidates.extend(self.session.names());
         candidates.extend(["pi", "e"].map(String::from));
-        closest(name, candidates.iter().map(String::as_str)).map(|c| format!("did you mean '{c}'?"))
+        suggest::closest(name, candidates.iter().map(String::as_str))
+            .map(|c| format!("did you mean '{c}'?"))
     }
 
     // ------------------------------------------------------------ calls
@@ -316,7 +315,7 @@ impl<'a> Lowerer<'a> {
             "log" => return self.log(args, span),
             _ => {}
         }
-        if let Some(func) = builtin(name) {
+        if let Some(func) = builtins::function(name) {
             return self.builtin_call(func, args, span);
         }
         if name == "load" {
@@ -326,11 +325,9 @@ impl<'a> Lowerer<'a> {
             ));
         }
         let mut error = Error::name(format!("unknown function '{name}'"), callee.span);
-        let mut known: Vec<String> = Func::ALL.iter().map(|f| f.name().to_string()).collect();
-        known.extend(SPECIAL_FORMS.map(String::from));
-        known.extend(["log"].map(String::from));
+        let mut known: Vec<String> = builtins::callable_names().map(String::from).collect();
         known.extend(self.session.function_names());
-        error = match closest(name, known.iter().map(String::as_str)) {
+        error = match suggest::closest(name, known.iter().map(String::as_str)) {
             Some(c) => error.with_hint(format!("did you mean '{c}'?")),
             None => error.with_hint(format!("to multiply, write {name}*(...)")),
         };
@@ -767,18 +764,6 @@ fn op_verb(op: BinOp) -> &'static str {
     }
 }
 
-/// The built-in function called `name`, if any (`sqrt` and `log` are
-/// handled by the caller).
-pub fn builtin(name: &str) -> Option<Func> {
-    Func::ALL.into_iter().find(|f| f.name() == name)
-}
-
-/// Whether `name` is built in: a function, a special form (`diff`,
-/// `sqrt`, `load`...) or `log`. Such names cannot be defined.
-pub fn is_builtin_name(name: &str) -> bool {
-    builtin(name).is_some() || SPECIAL_FORMS.contains(&name) || name == "log"
-}
-
 fn arity_error(name: &str, arity: usize, given: usize, span: Span) -> Error {
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
     Error::new(
@@ -810,69 +795,9 @@ fn call_example(f: &FunctionValue) -> String {
     format!("{}({})", f.name, params.join(", "))
 }
 
-/// `sinx` -> "did you mean sin(x)?": a built-in glued to a short name.
+/// `sinx` -> "did you mean sin(x)?": a function of numbers glued to a
+/// short name.
 fn glued_call(name: &str) -> Option<String> {
-    let mut names: Vec<&str> = Func::ALL.iter().map(|f| f.name()).collect();
-    names.extend(["sqrt", "log"]);
-    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    names.iter().find_map(|f| {
-        let rest = name.strip_prefix(f)?;
-        let short =
-            !rest.is_empty() && rest.chars().count() <= 2 && rest.chars().all(char::is_alphabetic);
-        short.then(|| format!("did you mean {f}({rest})?"))
-    })
-}
-
-/// The candidate nearest to `name` by edit distance, if close enough.
-pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = match name.chars().count() {
-        // One- and two-letter names are all one typo apart: no guesses.
-        0..=2 => return None,
-        3..=5 => 2,
-        _ => 3,
-    };
-    candidates
-        .filter(|c| *c != name)
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn glued_calls_are_suggested() {
-        assert_eq!(glued_call("sinx").as_deref(), Some("did you mean sin(x)?"));
-        assert_eq!(glued_call("expx").as_deref(), Some("did you mean exp(x)?"));
-        assert_eq!(glued_call("sine"), Some("did you mean sin(e)?".into()));
-        assert_eq!(glued_call("expected"), None);
-        assert_eq!(glued_call("x"), None);
-    }
-
-    #[test]
-    fn closest_names() {
-        let names = ["sqrt", "sin", "sigmoid"];
-        assert_eq!(closest("sqr", names.into_iter()), Some("sqrt"));
-        assert_eq!(closest("sigmod", names.into_iter()), Some("sigmoid"));
-        assert_eq!(closest("banana", names.into_iter()), None);
-    }
+    let numeric = Func::ALL.iter().map(|f| f.name()).chain(["sqrt", "log"]);
+    suggest::glued_call(name, numeric)
 }

@@ -6,14 +6,12 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
 
 use clap::Parser;
 
 use gd::error::{ErrorKind, line_col, render};
 use gd::report::{self, Style};
 use gd::session::Session;
-use gd::symbolic::rewrite::INTERRUPT;
 use gd::value::Outcome;
 
 mod repl;
@@ -60,7 +58,7 @@ fn main() -> ExitCode {
         && std::io::stdout().is_terminal();
     colored::control::set_override(color);
     repl::set_stderr_colour(color && std::io::stderr().is_terminal());
-    if let Err(e) = ctrlc::set_handler(|| INTERRUPT.store(true, Ordering::SeqCst)) {
+    if let Err(e) = ctrlc::set_handler(gd::interrupt::raise) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
     }
     let worker = std::thread::Builder::new()

@@ -19,10 +19,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::error::{Error, Result};
 use crate::symbolic::Expr;
 use crate::symbolic::data::has_data;
-use crate::symbolic::print::{format_number, to_text};
+use crate::symbolic::print::to_text;
 use crate::syntax::Sense;
+use crate::text::format_number;
+use crate::text::round_significant;
 use crate::value::DescentOutcome;
-use figure::{Contour, Figure, Panel, Series, SeriesKind, round_significant};
+use figure::{Contour, Figure, Panel, Series, SeriesKind};
 
 /// Points of a sampled curve.
 const CURVE_SAMPLES: usize = 401;

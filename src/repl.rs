@@ -25,7 +25,6 @@ use gd::error::{ErrorKind, render};
 use gd::parse::is_incomplete;
 use gd::report::{self, Style};
 use gd::session::Session;
-use gd::symbolic::rewrite::INTERRUPT;
 
 use helper::{GdHelper, Names, SharedNames};
 use meta::Command;
@@ -98,7 +97,7 @@ pub fn run(session: &mut Session, color: bool) -> u8 {
                 return 0;
             }
         } else {
-            INTERRUPT.store(false, Ordering::SeqCst);
+            gd::interrupt::clear();
             repl.execute("input", &text);
         }
         repl.refresh_names();
@@ -224,7 +223,7 @@ impl Repl<'_> {
         };
         match std::fs::read(&path) {
             Ok(bytes) => {
-                INTERRUPT.store(false, Ordering::SeqCst);
+                gd::interrupt::clear();
                 let text = String::from_utf8_lossy(&bytes);
                 self.execute(&path, &text);
             }

@@ -10,13 +10,15 @@ use serde_json::{Map, Value as Json, json};
 use crate::check::CheckOutcome;
 use crate::descent::{Run, Status, Verdict};
 use crate::symbolic::Expr;
-use crate::symbolic::print::{format_number, to_latex, to_text};
+use crate::symbolic::print::{to_latex, to_text};
 use crate::syntax::Sense;
+use crate::text::{
+    format_number, pad_left, pad_right, table_number, truncate, wrap, wrap_items, wrap_words,
+};
 use crate::value::{CompareOutcome, DescentOutcome, Outcome, PlotOutcome, Shown};
 
 mod fit;
 // Plot titles are cut to the width the same way.
-pub(crate) use fit::truncate;
 
 /// How human output looks.
 #[derive(Clone, Copy, Debug)]
@@ -61,7 +63,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::List(value) => format!("{}\n", shown_text(value)),
         Outcome::Define { name, value } => {
             let start = name.chars().count() + 3;
-            let text = fit::wrap_items(&shown_text(value), style.fit_width(), start);
+            let text = wrap_items(&shown_text(value), style.fit_width(), start);
             confirm(style, format!("{name} = {text}"))
         }
         Outcome::Function {
@@ -154,7 +156,7 @@ pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
 
 /// A vector shown as a result, broken between items to fit the width.
 fn fitted_vector(v: &[f64], open: &str, close: &str, style: &Style) -> String {
-    fit::wrap_items(&long_vector_text(v, open, close), style.fit_width(), 0)
+    wrap_items(&long_vector_text(v, open, close), style.fit_width(), 0)
 }
 
 fn shown_inner(value: &Shown) -> String {
@@ -208,11 +210,6 @@ fn aligned_line(cells: &[String], widths: &[usize], pad: fn(&str, usize) -> Stri
     format!("  {}\n", padded.join("  ").trim_end())
 }
 
-fn pad_left(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{}{s}", " ".repeat(width.saturating_sub(n)))
-}
-
 fn check_text(c: &CheckOutcome) -> String {
     if c.ok {
         return format!("{} equal ({})\n", "✓".green().bold(), c.method.name());
@@ -255,7 +252,7 @@ fn signature(d: &DescentOutcome) -> String {
 /// `f(x) = body` after `verb`, cut to fit `width` (expressions can be long).
 fn defined_line(verb: &str, d: &DescentOutcome, width: usize) -> String {
     let definition = format!("{} = {}", signature(d), to_text(d.body));
-    let definition = fit::truncate(&definition, width.saturating_sub(verb.len() + 1));
+    let definition = truncate(&definition, width.saturating_sub(verb.len() + 1));
     format!("{} {definition}", verb.bold())
 }
 
@@ -269,7 +266,7 @@ fn descent_header(d: &DescentOutcome, width: usize) -> String {
         .iter()
         .map(|(k, v)| format!("{k} {}{}", format_number(*v), all_rows_note(d, k)))
         .collect();
-    let gradient = fit::truncate(&gradient_text(d), width.saturating_sub(2));
+    let gradient = truncate(&gradient_text(d), width.saturating_sub(2));
     let from = format!(
         "  from {} with {}, {}, {} steps at most\n",
         point_text(&d.start),
@@ -280,7 +277,7 @@ fn descent_header(d: &DescentOutcome, width: usize) -> String {
     format!(
         "{}\n  {gradient}\n{}",
         defined_line(verb, d, width),
-        fit::wrap_words(&from, width, 4)
+        wrap_words(&from, width, 4)
     )
 }
 
@@ -290,21 +287,6 @@ fn point_text(x: &[f64]) -> String {
     } else {
         tuple_text(x.iter().map(|v| format_number(*v)))
     }
-}
-
-/// A number in a table cell: 6 significant digits, as a textbook table
-/// (the JSON output and the result line keep full precision).
-fn cell(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format_number(x);
-    }
-    let rounded: f64 = format!("{x:.5e}").parse().unwrap_or(x);
-    // Six digits and a run of zeros mislead (`-66076900000000`): large
-    // numbers show their exponent, as small ones do.
-    if rounded.abs() >= 1e7 {
-        return format!("{rounded:e}");
-    }
-    format_number(rounded)
 }
 
 fn trace_table(d: &DescentOutcome, style: &Style) -> String {
@@ -322,9 +304,9 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
                     continue;
                 };
                 let mut row = vec![entry.step.to_string()];
-                row.extend(entry.x.iter().map(|v| cell(*v)));
-                row.push(cell(entry.f));
-                row.push(cell(crate::descent::euclidean_norm(entry.grad)));
+                row.extend(entry.x.iter().map(|v| table_number(*v)));
+                row.push(table_number(entry.f));
+                row.push(table_number(crate::descent::euclidean_norm(entry.grad)));
                 rows.push(Some(row));
             }
         }
@@ -401,14 +383,14 @@ fn result_line(d: &DescentOutcome, width: usize) -> String {
     let mut items = point;
     items.push(format!("{} = {}", d.function, format_number(run.f)));
     items.push(format!("|grad| = {}", format_number(run.grad_norm)));
-    let mut out = format!("{status}\n{}", fit::wrap(&items, width));
+    let mut out = format!("{status}\n{}", wrap(&items, width));
     out.push_str(&format!("  verdict: {}\n", verdict_text(run)));
     out
 }
 
 fn verdict_text(run: &Run) -> String {
     let rate = match run.rate {
-        Some(r) => format!(" (rate {})", cell(r)),
+        Some(r) => format!(" (rate {})", table_number(r)),
         None => String::new(),
     };
     match run.verdict {
@@ -473,11 +455,11 @@ fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     if let Some(q) = c.theory {
         let text = format!(
             "  theory: the Hessian is constant, its largest eigenvalue is L = {}:\n          plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}\n",
-            cell(q.largest_eigenvalue),
-            cell(q.stable_below()),
-            cell(q.fastest()),
+            table_number(q.largest_eigenvalue),
+            table_number(q.stable_below()),
+            table_number(q.fastest()),
         );
-        out.push_str(&fit::wrap_words(&text, style.fit_width(), 10));
+        out.push_str(&wrap_words(&text, style.fit_width(), 10));
     }
     out
 }
@@ -491,7 +473,7 @@ fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     for row in rows {
         out.push_str(&format!("  {} {}\n", headers[0].bold(), row[0]));
         for (header, cell) in headers.iter().zip(row).skip(1) {
-            let cell = fit::wrap_items(cell, width, label + 6);
+            let cell = wrap_items(cell, width, label + 6);
             out.push_str(&format!("    {}  {cell}\n", pad_right(header, label)));
         }
     }
@@ -521,8 +503,8 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> S
     format!(
         "{}\n  {}\n{}",
         defined_line(verb, d, width),
-        fit::truncate(&gradient_text(d), width.saturating_sub(2)),
-        fit::wrap_words(&fixed, width, 4)
+        truncate(&gradient_text(d), width.saturating_sub(2)),
+        wrap_words(&fixed, width, 4)
     )
 }
 
@@ -565,18 +547,18 @@ fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
         _ => verdict,
     };
     let point = if run.x.len() == 1 {
-        cell(run.x[0])
+        table_number(run.x[0])
     } else {
-        tuple_text(run.x.iter().map(|v| cell(*v)))
+        tuple_text(run.x.iter().map(|v| table_number(*v)))
     };
     vec![
         varied,
         run.steps.to_string(),
         point,
-        cell(run.f),
-        cell(run.grad_norm),
+        table_number(run.f),
+        table_number(run.grad_norm),
         verdict,
-        run.rate.map_or("-".to_string(), cell),
+        run.rate.map_or("-".to_string(), table_number),
     ]
 }
 
@@ -610,11 +592,6 @@ fn all_rows_note(d: &DescentOutcome, key: &str) -> String {
 /// `batch` and `seed`: settings of the run's minibatches, not of the method.
 fn is_batch_setting(key: &str) -> bool {
     key == "batch" || key == "seed"
-}
-
-fn pad_right(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
 // ================================================================ JSON

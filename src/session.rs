@@ -11,11 +11,12 @@ use crate::check::check;
 use crate::compile::{Evaluated, compile};
 use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, ErrorKind, Result};
+use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode, gradient};
 use crate::parse::parse_program;
 use crate::plot::statement as plot;
 use crate::symbolic::data::has_data;
-use crate::symbolic::rewrite::{INTERRUPT, applied_functions, free_vars, reset_budget, substitute};
+use crate::symbolic::rewrite::{applied_functions, free_vars, reset_budget, substitute};
 use crate::symbolic::simplify::simplify;
 use crate::symbolic::{Expr, Node};
 use crate::syntax::{self, Descent, Ident, Span, Stmt, StmtKind};
@@ -58,7 +59,7 @@ impl Session {
         for stmt in &program.stmts {
             // Ctrl-C between statements stops a script too (the REPL clears
             // the flag before each entry).
-            if INTERRUPT.load(std::sync::atomic::Ordering::Relaxed) {
+            if crate::interrupt::interrupted() {
                 return Err(Error::interrupted());
             }
             let outcome = self.run_statement(stmt)?;
@@ -664,7 +665,7 @@ impl Session {
         };
         let mut error = Error::name(format!("'{}' {what}", name.name), name.span);
         let names = self.function_names();
-        if let Some(c) = crate::lower::closest(&name.name, names.iter().map(String::as_str)) {
+        if let Some(c) = crate::suggest::closest(&name.name, names.iter().map(String::as_str)) {
             error = error.with_hint(format!("did you mean '{c}'?"));
         }
         error
@@ -1008,7 +1009,7 @@ fn whole(x: f64, what: &str, span: Span, min: u64) -> Result<u64> {
         Err(Error::name(
             format!(
                 "{what} {} is too large: at most 1e15",
-                crate::symbolic::print::format_number(x)
+                crate::text::format_number(x)
             ),
             span,
         ))
@@ -1158,7 +1159,7 @@ fn load_path(e: &syntax::Expr) -> Option<&str> {
 
 fn check_definable(name: &Ident) -> Result<()> {
     let n = name.name.as_str();
-    if crate::lower::is_builtin_name(n) {
+    if crate::builtins::is_builtin_name(n) {
         return Err(Error::name(
             format!("'{n}' is a built-in function and cannot be redefined"),
             name.span,

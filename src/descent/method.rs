@@ -22,8 +22,8 @@
 
 use super::Culprit;
 use crate::compile::{DataProgram, DataWork, Tape, Workspace};
-use crate::symbolic::print::format_number;
 use crate::syntax::Sense;
+use crate::text::format_number;
 
 /// The update rule with its hyper-parameters (the learning rate is in
 /// `Config`). Defaults are torch's; `Method::from_spec` builds one from
@@ -281,7 +281,7 @@ impl Spec {
             return Err(format!("{} takes no arguments", self.name));
         }
         let names = self.settings.iter().map(|s| s.name);
-        let hint = match crate::lower::closest(arg_name, names) {
+        let hint = match crate::suggest::closest(arg_name, names) {
             Some(close) => format!(": did you mean '{close}'?"),
             None => String::new(),
         };
@@ -331,7 +331,7 @@ impl Setting {
 
 fn unknown_method(name: &str) -> String {
     let all = METHOD_NAMES.join(", ");
-    match crate::lower::closest(name, METHOD_NAMES.into_iter()) {
+    match crate::suggest::closest(name, METHOD_NAMES.into_iter()) {
         Some(close) => {
             format!("unknown method '{name}': did you mean '{close}'? (the methods are {all})")
         }

@@ -124,17 +124,6 @@ impl Panel {
     }
 }
 
-/// `x` rounded to `digits` significant digits, as the nearest double to
-/// that decimal (so that it prints short).
-pub fn round_significant(x: f64, digits: usize) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    format!("{x:.*e}", digits.saturating_sub(1))
-        .parse()
-        .unwrap_or(x)
-}
-
 /// A tick value that is zero but for rounding (-7.7e171 on an axis 1e188
 /// wide) is zero.
 pub fn snap(v: f64, span: f64) -> f64 {

@@ -11,9 +11,9 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
 use crate::session::{Session, constant_value};
-use crate::symbolic::rewrite::INTERRUPT;
 use crate::syntax::{self, Descent, Span, StringLit};
 use crate::value::{Body, Outcome, PlotOutcome, Value};
 
@@ -29,7 +29,7 @@ impl Session {
             // Only functions of one number make the hint's `f(x) = name(x)`
             // (not `diff`, `grad`...): those of `builtin`, `sqrt` and `log`.
             let one_number =
-                crate::lower::builtin(name).is_some() || matches!(&**name, "sqrt" | "log");
+                crate::builtins::function(name).is_some() || matches!(&**name, "sqrt" | "log");
             return Err(if one_number {
                 error.with_hint(format!(
                     "'{name}' is built in; define a function first: f(x) = {name}(x), then plot f"
@@ -86,8 +86,8 @@ impl Session {
                 return Err(Error::name(
                     format!(
                         "a range goes from low to high, but {which} goes from {} to {}",
-                        short_number(lo),
-                        short_number(hi)
+                        crate::text::format_number(lo),
+                        crate::text::format_number(hi)
                     ),
                     span,
                 )
@@ -154,10 +154,6 @@ fn at_name(e: Error, p: &syntax::Plot) -> Error {
     } else {
         e.at(p.function.span)
     }
-}
-
-fn short_number(x: f64) -> String {
-    crate::symbolic::print::format_number(x)
 }
 
 /// A function of one or two parameters can be plotted.

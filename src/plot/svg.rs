@@ -16,7 +16,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figure::{Figure, Panel, Series, SeriesKind, segments, snap};
-use super::terminal::{LEVEL_COLORS, RUN_COLORS, Rgb, short};
+use super::terminal::{LEVEL_COLORS, RUN_COLORS, Rgb};
+use crate::text::tick_number;
 
 /// Width of the document in pixels.
 pub const WIDTH: u32 = 1000;
@@ -109,10 +110,10 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
     let mut chart = builder.build_cartesian_2d(panel.x_range.0..panel.x_range.1, y0..y1)?;
     let log = panel.log_y;
     let x_span = panel.x_range.1 - panel.x_range.0;
-    let x_format = move |v: &f64| short(snap(*v, x_span));
+    let x_format = move |v: &f64| tick_number(snap(*v, x_span));
     let y_format = move |v: &f64| {
         let v = snap(*v, y1 - y0);
-        short(if log { 10f64.powf(v) } else { v })
+        tick_number(if log { 10f64.powf(v) } else { v })
     };
     chart
         .configure_mesh()
@@ -309,8 +310,8 @@ fn draw_key(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
         ))?;
         let label = format!(
             "{} – {}",
-            short(map.levels[band]),
-            short(map.levels[band + 1])
+            tick_number(map.levels[band]),
+            tick_number(map.levels[band + 1])
         );
         area.draw(&Text::new(label, (36, y + 8), ("sans-serif", 12)))?;
     }

@@ -14,8 +14,8 @@
 //! Invariant: returns a string; it never writes to a stream, and writes no
 //! ANSI code when colour is off.
 
-use super::figure::{Figure, Panel, SeriesKind, round_significant, segments, snap};
-use crate::report::truncate;
+use super::figure::{Figure, Panel, SeriesKind, segments, snap};
+use crate::text::{tick_number, truncate};
 
 /// RGB colour.
 pub type Rgb = (u8, u8, u8);
@@ -482,22 +482,6 @@ fn mark_ends(
 
 // ================================================================ labels
 
-/// A short number for a tick: 3 significant digits.
-pub fn short(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return crate::symbolic::print::format_number(x);
-    }
-    let r = round_significant(x, 3);
-    if (1e-3..1e5).contains(&r.abs()) {
-        return format!("{r}");
-    }
-    // 1.20e5 -> 1.2e5, 1.00e5 -> 1e5
-    let text = format!("{x:.2e}");
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-    format!("{mantissa}e{exponent}")
-}
-
 /// Tick labels for each canvas row: the top, the middle and the bottom
 /// row are labelled with the value at their centre line, the others blank.
 fn y_tick_labels(panel: &Panel, rows: usize) -> Vec<String> {
@@ -513,15 +497,15 @@ fn y_tick_labels(panel: &Panel, rows: usize) -> Vec<String> {
                 r as f64 / (rows - 1) as f64
             };
             let v = snap(hi - (hi - lo) * t, hi - lo);
-            short(if panel.log_y { 10f64.powf(v) } else { v })
+            tick_number(if panel.log_y { 10f64.powf(v) } else { v })
         })
         .collect()
 }
 
 /// The x range's ends under the axis ends, the x label in the middle.
 fn x_tick_line(panel: &Panel, gutter: usize, cols: usize) -> String {
-    let left = short(panel.x_range.0);
-    let right = short(panel.x_range.1);
+    let left = tick_number(panel.x_range.0);
+    let right = tick_number(panel.x_range.1);
     let mut line: Vec<char> = vec![' '; gutter + cols];
     let put = |line: &mut Vec<char>, at: usize, text: &str| {
         for (k, ch) in text.chars().enumerate() {
@@ -586,8 +570,8 @@ fn legend_lines(panel: &Panel, width: usize, color: bool) -> Vec<Vec<Cell>> {
             );
             let range = format!(
                 "] {}..{}",
-                short(map.levels[band]),
-                short(map.levels[band + 1])
+                tick_number(map.levels[band]),
+                tick_number(map.levels[band + 1])
             );
             item.extend(styled(&range, None, false));
             levels.push(item);
@@ -691,18 +675,5 @@ mod tests {
     fn colour_uses_ansi_codes() {
         let text = render(&figure(), 50, true);
         assert!(text.contains("\x1b[1;38;2;87;153;198m"), "the run's colour");
-    }
-
-    #[test]
-    fn short_numbers() {
-        assert_eq!(short(0.0), "0");
-        assert_eq!(short(1.23456), "1.23");
-        assert_eq!(short(-0.30000000000000004), "-0.3");
-        assert_eq!(short(123456.0), "1.23e5");
-        assert_eq!(short(0.000123), "1.23e-4");
-        assert_eq!(short(1.840000000000001e249), "1.84e249");
-        assert_eq!(short(-6.92e187), "-6.92e187");
-        assert_eq!(short(100000.0), "1e5");
-        assert_eq!(short(12345.0), "12300");
     }
 }

@@ -3,6 +3,8 @@
 //!
 //! Invariant: this is plain text; the REPL prints it, nothing here runs.
 
+use gd::text::wrap;
+
 /// `:help` with no topic.
 pub const OVERVIEW: &str = "\
 gd: define functions, differentiate them exactly, check your hand work, and
@@ -327,34 +329,13 @@ pub fn lookup(topic: &str) -> Result<&'static str, String> {
     Err(format!(
         "no help on '{}'; topics are:\n{}",
         topic.trim(),
-        wrapped(&topic_names(), 76)
+        wrap(&topic_names(), 76).trim_end_matches('\n')
     ))
-}
-
-/// `words` joined by `, `, on lines indented by two and at most `width`.
-fn wrapped(words: &[&str], width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::from(" ");
-    for (i, word) in words.iter().enumerate() {
-        let piece = if i + 1 < words.len() {
-            format!(" {word},")
-        } else {
-            format!(" {word}")
-        };
-        if line.len() + piece.len() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line = String::from(" ");
-        }
-        line.push_str(&piece);
-    }
-    out.push_str(&line);
-    out
 }
 
 /// `:help topics`: the first name of each topic, wrapped.
 pub fn topics_text() -> String {
-    format!("Topics (:help TOPIC):\n{}\n", wrapped(&topic_names(), 76))
+    format!("Topics (:help TOPIC):\n{}", wrap(&topic_names(), 76))
 }
 
 /// The first name of each topic: what `:help topics` lists.

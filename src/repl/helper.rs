@@ -16,10 +16,9 @@ use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
+use gd::builtins;
 use gd::descent::{METHOD_NAMES, setting_names};
-use gd::lower::SPECIAL_FORMS;
 use gd::parse::{KEYWORDS, is_incomplete};
-use gd::symbolic::Func;
 
 use super::help;
 use super::meta::{self, Command};
@@ -34,11 +33,6 @@ pub struct Names {
 
 /// The snapshot shared between the REPL (which refreshes it) and the helper.
 pub type SharedNames = Rc<RefCell<Names>>;
-
-/// Built-ins that are not in `Func::ALL` (special forms, data functions).
-const MORE_BUILTINS: &[&str] = &["sqrt", "log", "sum", "mean", "load"];
-
-const CONSTANTS: &[&str] = &["pi", "e"];
 
 // ANSI styles. Only escape codes are added, so the display width of the
 // line does not change (rustyline requires that).
@@ -86,13 +80,13 @@ impl GdHelper {
         let names = self.names.borrow();
         let mut words: Vec<String> = KEYWORDS
             .iter()
-            .chain(SPECIAL_FORMS.iter())
-            .chain(MORE_BUILTINS)
-            .chain(CONSTANTS)
-            .chain(METHOD_NAMES.iter())
+            .copied()
+            .chain(builtins::callable_names())
+            // Completion offers the constants as typed on any keyboard.
+            .chain(builtins::CONSTANTS.into_iter().filter(|c| c.is_ascii()))
+            .chain(METHOD_NAMES)
             .map(|s| s.to_string())
             .collect();
-        words.extend(Func::ALL.iter().map(|f| f.name().to_string()));
         words.extend(names.functions.iter().map(|(n, _)| n.clone()));
         words.extend(names.values.iter().cloned());
         words.sort();
@@ -105,7 +99,7 @@ impl GdHelper {
         if let Some((_, params)) = names.functions.iter().find(|(n, _)| n == name) {
             return Some(params.clone());
         }
-        builtin_params(name).map(|ps| ps.iter().map(|p| p.to_string()).collect())
+        builtins::params(name).map(|ps| ps.iter().map(|p| p.to_string()).collect())
     }
 
     /// The style of a name; `after_using` when `using` comes before it.
@@ -119,34 +113,14 @@ impl GdHelper {
             Some(USER)
         } else if METHOD_NAMES.contains(&name) && after_using {
             Some(METHOD)
-        } else if is_builtin(name) {
+        } else if builtins::is_builtin_name(name) {
             Some(BUILTIN)
-        } else if CONSTANTS.contains(&name) || name == "π" {
+        } else if builtins::CONSTANTS.contains(&name) {
             Some(NUMBER)
         } else {
             None
         }
     }
-}
-
-fn is_builtin(name: &str) -> bool {
-    gd::lower::is_builtin_name(name) || MORE_BUILTINS.contains(&name)
-}
-
-/// What to show after `name(` for a built-in.
-fn builtin_params(name: &str) -> Option<&'static [&'static str]> {
-    let params: &[&str] = match name {
-        "min" | "max" => &["a", "b"],
-        "log" => &["x[, base]"],
-        "diff" => &["expr", "var[, n]"],
-        "grad" | "hessian" => &["f"],
-        "simplify" | "expand" | "latex" => &["expr"],
-        "sum" | "mean" => &["v"],
-        "load" => &["\"file.csv\""],
-        _ if is_builtin(name) => &["x"],
-        _ => return None,
-    };
-    Some(params)
 }
 
 impl Helper for GdHelper {}

@@ -6,7 +6,8 @@
 
 use gd::session::{Session, constant_value};
 use gd::symbolic::Expr;
-use gd::symbolic::print::{format_number, to_text};
+use gd::symbolic::print::to_text;
+use gd::text::format_number;
 use gd::value::Value;
 
 use super::help;

@@ -102,87 +102,6 @@ pub fn pick_widths(widths: &[usize], columns: &[Column]) -> Vec<usize> {
         .collect()
 }
 
-/// `line` cut to `width` characters, ending in `…` when it was longer.
-pub fn truncate(line: &str, width: usize) -> String {
-    if line.chars().count() <= width || width == 0 {
-        return line.to_string();
-    }
-    let mut out: String = line.chars().take(width - 1).collect();
-    out.push('…');
-    out
-}
-
-/// `items` joined by `, ` on lines indented by two, each at most `width`
-/// wide when the items allow (an item is never split).
-pub fn wrap(items: &[String], width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    for (i, item) in items.iter().enumerate() {
-        let piece = if i + 1 < items.len() {
-            format!("{item},")
-        } else {
-            item.clone()
-        };
-        let needed = line.chars().count() + 1 + piece.chars().count();
-        if !line.is_empty() && needed > width {
-            out.push_str(&format!("{line}\n"));
-            line.clear();
-        }
-        line.push_str(if line.is_empty() { "  " } else { " " });
-        line.push_str(&piece);
-    }
-    out.push_str(&format!("{line}\n"));
-    out
-}
-
-/// `text` (a list like `(1, 2, 3)`) starting at column `start`, broken
-/// after its commas so that no line is wider than `width` when the items
-/// allow; continuation lines start under the first item.
-pub fn wrap_items(text: &str, width: usize, start: usize) -> String {
-    let indent = start + usize::from(text.starts_with(['(', '[']));
-    let mut out = String::new();
-    let mut column = start;
-    for (i, item) in text.split(", ").enumerate() {
-        let piece = if i == 0 {
-            item.to_string()
-        } else {
-            format!(", {item}")
-        };
-        // One more column for the comma that may follow.
-        let more = piece.chars().count() + 1;
-        if i > 0 && column + more > width {
-            out.push_str(&format!(",\n{}{item}", " ".repeat(indent)));
-            column = indent + item.chars().count();
-        } else {
-            out.push_str(&piece);
-            column += piece.chars().count();
-        }
-    }
-    out
-}
-
-/// Each line of `text` that is wider than `width` broken between words,
-/// its continuation lines indented by `indent` spaces.
-pub fn wrap_words(text: &str, width: usize, indent: usize) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let body = line.trim_start();
-        let mut current = line[..line.len() - body.len()].to_string();
-        for (i, word) in body.split(' ').enumerate() {
-            let fits = current.chars().count() + 1 + word.chars().count() <= width;
-            if i > 0 && !fits && !word.is_empty() {
-                out.push_str(&format!("{}\n", current.trim_end()));
-                current = " ".repeat(indent);
-            } else if i > 0 {
-                current.push(' ');
-            }
-            current.push_str(word);
-        }
-        out.push_str(&format!("{current}\n"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,38 +176,5 @@ mod tests {
             (0..4).map(Column::Keep).collect::<Vec<_>>()
         );
         assert_eq!(trace_columns(&[8; 4], 1, 30).len(), 3);
-    }
-
-    #[test]
-    fn items_wrap_between_commas() {
-        let items: Vec<String> = ["x = 1.5", "y = 2.25", "f = 0"].map(String::from).into();
-        assert_eq!(wrap(&items, 80), "  x = 1.5, y = 2.25, f = 0\n");
-        assert_eq!(wrap(&items, 20), "  x = 1.5, y = 2.25,\n  f = 0\n");
-        assert_eq!(wrap(&items, 5), "  x = 1.5,\n  y = 2.25,\n  f = 0\n");
-    }
-
-    #[test]
-    fn lists_wrap_after_commas() {
-        assert_eq!(wrap_items("(1, 2, 3)", 20, 4), "(1, 2, 3)");
-        assert_eq!(wrap_items("(10, 20, 30)", 13, 4), "(10, 20,\n     30)");
-        assert_eq!(wrap_items("10, 20, 30", 12, 4), "10, 20,\n    30");
-        assert_eq!(wrap_items("(100000)", 5, 4), "(100000)");
-    }
-
-    #[test]
-    fn text_wraps_between_words() {
-        let text = "  theory: one two three\n    four five\n";
-        assert_eq!(wrap_words(text, 80, 4), text);
-        assert_eq!(
-            wrap_words(text, 14, 4),
-            "  theory: one\n    two three\n    four five\n"
-        );
-    }
-
-    #[test]
-    fn long_lines_end_in_an_ellipsis() {
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abcd", 4), "abcd");
-        assert_eq!(truncate("θθθθθ", 3), "θθ…");
     }
 }

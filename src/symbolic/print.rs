@@ -54,6 +54,7 @@ use std::rc::Rc;
 use super::expr::{Constant, Expr, Func, Node, order, split_power};
 use super::num::Num;
 use super::rewrite::free_vars;
+use crate::text::format_number;
 
 /// The expression in gd syntax, as a teacher would write it.
 pub fn to_text(e: Expr) -> String {
@@ -76,26 +77,6 @@ pub fn to_sexpr(e: Expr) -> String {
     let mut out = String::new();
     write_sexpr(&mut out, e);
     out
-}
-
-/// A number for people: shortest form that reads back to the same double.
-/// `-0` is `0`; integers up to 1e15 print in full, magnitudes above 1e15 or
-/// below 1e-4 in exponent form (`1e-20`, `1.5e30`); `inf`, `-inf`, `nan`.
-pub fn format_number(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    if (1e-4..=1e15).contains(&x.abs()) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
 }
 
 // ---------------------------------------------------------------- layout

@@ -8,13 +8,9 @@
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::expr::{Expr, Node, children, rebuild, store_size};
 use crate::error::{Error, Result};
-
-/// Set by the SIGINT handler; long passes and runs poll it and stop.
-pub static INTERRUPT: AtomicBool = AtomicBool::new(false);
 
 /// How many new nodes one statement may create before it is stopped as too
 /// large (each node costs ~100 bytes: this is about 300 MB).
@@ -32,7 +28,7 @@ pub fn reset_budget() {
 /// Fails when the user pressed Ctrl-C or the statement has made too many
 /// nodes. Cheap: passes call it once per node they visit.
 pub fn check_budget() -> Result<()> {
-    if INTERRUPT.load(Ordering::Relaxed) {
+    if crate::interrupt::interrupted() {
         return Err(Error::interrupted());
     }
     let made = store_size().saturating_sub(BUDGET_START.with(Cell::get));
