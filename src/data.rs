@@ -15,7 +15,7 @@ use rand::seq::SliceRandom;
 use crate::compile::{Evaluated, compile_rows};
 use crate::error::{Error, ErrorKind, Result};
 use crate::symbolic::Expr;
-use crate::symbolic::data::{DataRef, data_len, mismatch_message, row_counts};
+use crate::symbolic::data::{DataRef, data_len, mismatch_error, row_counts};
 use crate::symbolic::rewrite::{applied_functions, free_vars};
 
 /// The seed of minibatch sampling when `seed` is not given.
@@ -28,7 +28,7 @@ pub fn evaluate(e: Expr) -> Result<Option<Evaluated>> {
         return Ok(None);
     }
     if let Err(m) = data_len(e) {
-        return Err(Error::new(ErrorKind::Value, mismatch_message(&[e], m)));
+        return Err(mismatch_error(&[e], m));
     }
     let program = compile_rows(&[e], &[])?;
     Ok(program.eval_all(&[]).pop())
@@ -79,7 +79,7 @@ pub fn reduced(body: Expr, name: &str, params: &[&str], verb: &str) -> Result<Ve
             params.join(", "),
             crate::symbolic::print::to_text(body)
         ))),
-        Err(m) => Err(Error::new(ErrorKind::Value, mismatch_message(&[body], m))),
+        Err(m) => Err(mismatch_error(&[body], m)),
     }
 }
 

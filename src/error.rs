@@ -66,6 +66,22 @@ impl Error {
         Error::new(ErrorKind::Internal, message)
     }
 
+    /// Two vectors of different lengths met in one operation: each side's
+    /// length and, when it is named data, its name.
+    pub fn length_mismatch(left: (usize, Option<&str>), right: (usize, Option<&str>)) -> Error {
+        let ((a, a_name), (b, b_name)) = (left, right);
+        let values = if a == 1 { "value" } else { "values" };
+        let (left, right) = match (a_name, b_name) {
+            (Some(x), Some(z)) => (x, z),
+            (Some(x), None) => (x, "a list"),
+            (None, Some(z)) => ("a list", z),
+            (None, None) => ("one vector", "another"),
+        };
+        Error::value(format!(
+            "{left} has {a} {values} but {right} has {b}: vectors in one operation must have the same length"
+        ))
+    }
+
     /// Points the error at `span` unless it already points somewhere.
     pub fn at(mut self, span: Span) -> Error {
         if self.span.is_none() {

@@ -17,13 +17,13 @@ use crate::builtins;
 use crate::error::{Error, ErrorKind, Result};
 use crate::session::Session;
 use crate::suggest;
-use crate::symbolic::data::{DataRef, data_len, mismatch_message};
-use crate::symbolic::diff::{differentiate, differentiate_n};
+use crate::symbolic::data::{DataRef, data_len, mismatch_error};
+use crate::symbolic::diff::differentiate_n;
 use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::to_latex;
 use crate::symbolic::rewrite::{check_budget, substitute};
 use crate::symbolic::simplify::{expand, simplify};
-use crate::symbolic::{Expr, Num};
+use crate::symbolic::{Expr, Num, gradient, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::text::format_number;
 use crate::value::{Body, FunctionValue, Value};
@@ -539,11 +539,7 @@ impl<'a> Lowerer<'a> {
     fn hessian(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let f = self.function_arg("hessian", args, span)?;
         let body = scalar_body(&f, args[0].span)?;
-        let partials = gradient(body, &f.params)?;
-        let rows = partials
-            .iter()
-            .map(|p| gradient(*p, &f.params))
-            .collect::<Result<Vec<_>>>()?;
+        let rows = hessian(body, &f.params)?;
         Ok(Value::Function(FunctionValue {
             name: format!("hessian({})", f.name),
             params: f.params,
@@ -632,14 +628,6 @@ impl<'a> Lowerer<'a> {
 fn latex_tuple(items: &[Expr]) -> String {
     let parts: Vec<String> = items.iter().map(|i| to_latex(*i)).collect();
     format!("\\left({}\\right)", parts.join(", "))
-}
-
-/// The partial derivatives of `body` in parameter order, simplified.
-pub fn gradient(body: Expr, params: &[Rc<str>]) -> Result<Vec<Expr>> {
-    params
-        .iter()
-        .map(|p| simplify(differentiate(body, p)?))
-        .collect()
 }
 
 fn scalar_body(f: &FunctionValue, span: Span) -> Result<Expr> {
@@ -740,7 +728,7 @@ pub fn as_data(value: Value) -> Value {
 fn check_lengths(e: Expr, span: Span) -> Result<()> {
     match data_len(e) {
         Ok(_) => Ok(()),
-        Err(m) => Err(Error::name(mismatch_message(&[e], m), span)),
+        Err(m) => Err(mismatch_error(&[e], m).at(span)),
     }
 }
 

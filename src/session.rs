@@ -12,13 +12,13 @@ use crate::compile::{Evaluated, compile};
 use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::INTERRUPT;
-use crate::lower::{Lowerer, Mode, gradient};
+use crate::lower::{Lowerer, Mode};
 use crate::parse::parse_program;
 use crate::plot::statement as plot;
 use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{applied_functions, free_vars, reset_budget, substitute};
 use crate::symbolic::simplify::simplify;
-use crate::symbolic::{Expr, Node};
+use crate::symbolic::{Expr, Node, gradient};
 use crate::syntax::{self, Descent, Ident, Span, Stmt, StmtKind};
 use crate::theory;
 use crate::value::{Body, CompareOutcome, DescentOutcome, FunctionValue, Outcome, Shown, Value};
@@ -296,10 +296,7 @@ impl Session {
         }
         let resolved = self.resolve(body, params).map_err(|e| e.at(span))?;
         match crate::symbolic::data::data_len(resolved) {
-            Err(m) => Err(Error::name(
-                crate::symbolic::data::mismatch_message(&[resolved], m),
-                span,
-            )),
+            Err(m) => Err(crate::symbolic::data::mismatch_error(&[resolved], m).at(span)),
             Ok(_) => Ok(()),
         }
     }
@@ -545,8 +542,8 @@ impl Session {
         // The two sides meet row by row: the same length rule as `a - b`.
         let both = crate::symbolic::expr::sub(a, b);
         if let Err(m) = crate::symbolic::data::data_len(both) {
-            let message = crate::symbolic::data::mismatch_message(&[both], m);
-            return Err(Error::name(message, left.span.to(right.span)));
+            let error = crate::symbolic::data::mismatch_error(&[both], m);
+            return Err(error.at(left.span.to(right.span)));
         }
         Ok(Outcome::Check(check(a, b)?))
     }
@@ -588,11 +585,7 @@ impl Session {
         let mut outputs = vec![body];
         outputs.extend(&gradient);
         let hessian_exprs = if options.methods.iter().any(Method::needs_hessian) {
-            let rows: Vec<Vec<Expr>> = gradient
-                .iter()
-                .map(|g| crate::lower::gradient(*g, &f.params))
-                .collect::<Result<_>>()?;
-            Some(rows.concat())
+            Some(crate::symbolic::hessian(body, &f.params)?.concat())
         } else {
             None
         };
@@ -942,7 +935,7 @@ impl DescentOptions {
 fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<Vec<f64>>>> {
     let mut rows = Vec::new();
     for g in gradient {
-        let row: Option<Vec<f64>> = crate::lower::gradient(*g, params)?
+        let row: Option<Vec<f64>> = crate::symbolic::gradient(*g, params)?
             .into_iter()
             // A number, or over data a closed expression (2mean(X^2)).
             .map(|e| match e.as_num() {

@@ -29,8 +29,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::{Builder, Id, Op, Value, exec};
-use crate::error::{Error, ErrorKind, Result};
-use crate::symbolic::data::mismatch_message;
+use crate::error::Result;
+use crate::symbolic::data::mismatch_error;
 use crate::symbolic::expr::{Expr, Func};
 
 /// Rows per chunk: the row registers of a typical loss (a dozen or two)
@@ -162,7 +162,7 @@ pub fn compile_rows(outputs: &[Expr], params: &[&str]) -> Result<DataProgram> {
         .map(|e| builder.lower(*e))
         .collect::<Result<Vec<Id>>>()?;
     if let Some(m) = builder.mismatch {
-        return Err(Error::new(ErrorKind::Value, mismatch_message(outputs, m)));
+        return Err(mismatch_error(outputs, m));
     }
     Ok(builder.finish_rows(&ids))
 }

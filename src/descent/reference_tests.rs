@@ -15,9 +15,9 @@ use std::sync::atomic::AtomicBool;
 
 use super::*;
 use crate::compile::compile;
-use crate::lower::gradient;
 use crate::symbolic::Num;
 use crate::symbolic::expr::{Expr, Func, add, call, mul, neg, pow};
+use crate::symbolic::gradient;
 
 type State = (Vec<f64>, f64, Vec<f64>);
 type Plain = fn(&[f64]) -> (f64, Vec<f64>);

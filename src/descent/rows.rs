@@ -122,10 +122,10 @@ mod tests {
     use super::*;
     use crate::compile::{compile, compile_rows};
     use crate::descent::{Method, run};
-    use crate::lower::gradient;
     use crate::symbolic::Expr;
     use crate::symbolic::data::DataRef;
     use crate::symbolic::expr::{Func, add, call, mul, pow, sub};
+    use crate::symbolic::gradient;
     use crate::syntax::Sense;
 
     /// `[f, gradient]` of `body` over the parameter w.

@@ -37,7 +37,7 @@ fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Compiled) -> Subject<
 /// A run of gd on (x - 3)^2 from 0, as the session would report it.
 fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
     let (body, _) = quadratic_1d();
-    let grad = crate::lower::gradient(body, &["x".into()]).expect("differentiates");
+    let grad = crate::symbolic::gradient(body, &["x".into()]).expect("differentiates");
     let tape = compile(&[body, grad[0]], &["x"]).expect("compiles");
     let config = Config {
         sense: Sense::Minimize,

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::expr::{Expr, Func, Node, children};
 use super::rewrite::any_node;
+use crate::error::Error;
 
 /// A named data vector: the values of one definition (`X = [1, 2, 3]`) or
 /// one column of a file. Printed as its name.
@@ -110,9 +111,9 @@ impl Hash for DataRef {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch(pub usize, pub usize);
 
-/// The one wording of a length clash found in `exprs`, naming the vectors
-/// when they are named data: "X has 3 values but Z has 2: ...".
-pub fn mismatch_message(exprs: &[Expr], Mismatch(a, b): Mismatch) -> String {
+/// A length clash found in `exprs` as an error, naming the vectors when
+/// they are named data (the wording is `Error::length_mismatch`'s).
+pub fn mismatch_error(exprs: &[Expr], Mismatch(a, b): Mismatch) -> Error {
     let name_of = |n: usize| {
         let mut found: Option<Rc<str>> = None;
         for e in exprs {
@@ -128,17 +129,7 @@ pub fn mismatch_message(exprs: &[Expr], Mismatch(a, b): Mismatch) -> String {
         }
         found
     };
-    let values = |n: usize| if n == 1 { "value" } else { "values" };
-    let (left, right) = match (name_of(a), name_of(b)) {
-        (Some(x), Some(z)) => (format!("{x}"), format!("{z}")),
-        (Some(x), None) => (format!("{x}"), "a list".to_string()),
-        (None, Some(z)) => ("a list".to_string(), format!("{z}")),
-        (None, None) => ("one vector".to_string(), "another".to_string()),
-    };
-    format!(
-        "{left} has {a} {} but {right} has {b}: vectors in one operation must have the same length",
-        values(a)
-    )
+    Error::length_mismatch((a, name_of(a).as_deref()), (b, name_of(b).as_deref()))
 }
 
 /// Whether any data vector was ever made (in this process): passes that

@@ -15,3 +15,21 @@ pub mod simplify;
 
 pub use expr::{Constant, Expr, Func, Node};
 pub use num::Num;
+
+use crate::error::Result;
+
+/// The partial derivatives of `body` in parameter order, simplified.
+pub fn gradient(body: Expr, params: &[std::rc::Rc<str>]) -> Result<Vec<Expr>> {
+    params
+        .iter()
+        .map(|p| simplify::simplify(diff::differentiate(body, p)?))
+        .collect()
+}
+
+/// The second partial derivatives of `body`, row by row, simplified.
+pub fn hessian(body: Expr, params: &[std::rc::Rc<str>]) -> Result<Vec<Vec<Expr>>> {
+    gradient(body, params)?
+        .into_iter()
+        .map(|partial| gradient(partial, params))
+        .collect()
+}

@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 use gd::compile::{Tape, compile, compile_rows};
 use gd::data::load_csv;
 use gd::descent::{self, Config, Method, trace_every};
-use gd::lower::gradient;
 use gd::symbolic::data::DataRef;
 use gd::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sqrt};
+use gd::symbolic::gradient;
 use gd::syntax::Sense;
 
 const STEPS: u64 = 1_000_000;
