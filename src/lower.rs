@@ -10,23 +10,20 @@
 //! values and user functions by name (`Apply`, inside function bodies);
 //! `resolve` replaces the last two with the current definitions.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::builtins;
+use crate::defs::Defs;
 use crate::error::{Error, ErrorKind, Result};
-use crate::session::Session;
 use crate::suggest;
-use crate::symbolic::data::{DataRef, data_len, mismatch_error};
 use crate::symbolic::diff::differentiate_n;
 use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::to_latex;
-use crate::symbolic::rewrite::{check_budget, substitute};
+use crate::symbolic::rewrite::check_budget;
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num, gradient, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
-use crate::text::format_number;
-use crate::value::{Body, FunctionValue, Value};
+use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
 
 /// Where an expression is being lowered.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,7 +37,7 @@ pub enum Mode {
 }
 
 pub struct Lowerer<'a> {
-    pub session: &'a Session,
+    pub defs: &'a Defs,
     pub mode: Mode,
     /// Parameters in scope (and the variable of an enclosing `diff`).
     pub params: Vec<Rc<str>>,
@@ -49,9 +46,9 @@ pub struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    pub fn new(session: &'a Session, mode: Mode, params: Vec<Rc<str>>) -> Lowerer<'a> {
+    pub fn new(defs: &'a Defs, mode: Mode, params: Vec<Rc<str>>) -> Lowerer<'a> {
         Lowerer {
-            session,
+            defs,
             mode,
             params,
             defining: None,
@@ -225,14 +222,14 @@ impl<'a> Lowerer<'a> {
         if self.params.iter().any(|p| &**p == name) {
             return Ok(Value::Scalar(Expr::var(name)));
         }
-        if let Some(value) = self.session.value(name) {
+        if let Some(value) = self.defs.value(name) {
             return match (self.mode, value) {
                 (Mode::Body, Value::Scalar(_)) => Ok(Value::Scalar(Expr::var(name))),
                 (_, v) => Ok(v.clone()),
             };
         }
-        if let Some(f) = self.session.function(name) {
-            return Ok(Value::Function(self.session.function_value(name, f, span)?));
+        if let Some(f) = self.defs.function(name) {
+            return Ok(Value::Function(self.defs.function_value(name, f, span)?));
         }
         match name {
             "pi" | "π" => return Ok(Value::Scalar(Expr::constant(Constant::Pi))),
@@ -277,7 +274,7 @@ impl<'a> Lowerer<'a> {
 
     fn did_you_mean(&self, name: &str) -> Option<String> {
         let mut candidates: Vec<String> = self.params.iter().map(|p| p.to_string()).collect();
-        candidates.extend(self.session.names());
+        candidates.extend(self.defs.names().iter().cloned());
         candidates.extend(["pi", "e"].map(String::from));
         suggest::closest(name, candidates.iter().map(String::as_str))
             .map(|c| format!("did you mean '{c}'?"))
@@ -289,7 +286,7 @@ impl<'a> Lowerer<'a> {
         let ExprKind::Name(name) = &callee.kind else {
             return self.call_value(callee, args, span);
         };
-        if self.params.iter().any(|p| **p == **name) || self.session.value(name).is_some() {
+        if self.params.iter().any(|p| **p == **name) || self.defs.value(name).is_some() {
             return Err(not_a_function(name, args, callee.span));
         }
         if self.defining == Some(name.as_str()) {
@@ -298,7 +295,7 @@ impl<'a> Lowerer<'a> {
                 callee.span,
             ));
         }
-        if self.session.function(name).is_some() {
+        if self.defs.function(name).is_some() {
             return self.call_user(name, args, span);
         }
         match name.as_str() {
@@ -326,7 +323,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut error = Error::name(format!("unknown function '{name}'"), callee.span);
         let mut known: Vec<String> = builtins::callable_names().map(String::from).collect();
-        known.extend(self.session.function_names());
+        known.extend(self.defs.function_names());
         error = match suggest::closest(name, known.iter().map(String::as_str)) {
             Some(c) => error.with_hint(format!("did you mean '{c}'?")),
             None => error.with_hint(format!("to multiply, write {name}*(...)")),
@@ -371,7 +368,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn call_user(&mut self, name: &str, args: &[syntax::Expr], span: Span) -> Result<Value> {
-        let Some(f) = self.session.function(name) else {
+        let Some(f) = self.defs.function(name) else {
             return Err(Error::internal(format!("function '{name}' vanished")));
         };
         let arity = f.params.len();
@@ -379,7 +376,7 @@ impl<'a> Lowerer<'a> {
         if self.mode == Mode::Body {
             return Ok(Value::Scalar(expr::apply(name, values)));
         }
-        let f = self.session.function_value(name, f, span)?;
+        let f = self.defs.function_value(name, f, span)?;
         apply_function(&f, &values)
     }
 
@@ -460,9 +457,9 @@ impl<'a> Lowerer<'a> {
     /// a variable even where a value of that name is defined.
     fn diff_target(&mut self, e: &syntax::Expr, var: &str) -> Result<Expr> {
         if let ExprKind::Name(name) = &e.kind
-            && let Some(f) = self.session.function(name)
+            && let Some(f) = self.defs.function(name)
         {
-            let f = self.session.function_value(name, f, e.span)?;
+            let f = self.defs.function_value(name, f, e.span)?;
             if !f.params.iter().any(|p| &**p == var) {
                 let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
                 return Err(Error::name(
@@ -488,7 +485,7 @@ impl<'a> Lowerer<'a> {
     /// In a function body, references to other functions must be inlined
     /// before differentiating.
     fn resolve_now(&self, e: Expr) -> Result<Expr> {
-        self.session.resolve(e, &self.params)
+        self.defs.resolve(e, &self.params)
     }
 
     fn order(&mut self, e: &syntax::Expr) -> Result<u32> {
@@ -637,118 +634,6 @@ fn scalar_body(f: &FunctionValue, span: Span) -> Result<Expr> {
             format!("{} is not a function with a single value", f.name),
             span,
         )),
-    }
-}
-
-/// Calls a function value on argument expressions.
-pub fn apply_function(f: &FunctionValue, args: &[Expr]) -> Result<Value> {
-    let map: HashMap<Rc<str>, Expr> = f.params.iter().cloned().zip(args.iter().copied()).collect();
-    let sub = |e: &Expr| substitute(*e, &map);
-    Ok(match &f.body {
-        Body::Scalar(b) => Value::Scalar(sub(b)?),
-        Body::Vector(v) => Value::Tuple(v.iter().map(sub).collect::<Result<_>>()?),
-        Body::Matrix(m) => Value::Matrix(
-            m.iter()
-                .map(|row| row.iter().map(sub).collect::<Result<Vec<_>>>())
-                .collect::<Result<_>>()?,
-        ),
-    })
-}
-
-/// `a op b` on values: scalars, and the few tuple operations that make
-/// sense (`+`, `-` of equal lengths, scaling).
-fn combine(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
-    match (as_data(a), as_data(b)) {
-        (Value::Scalar(a), Value::Scalar(b)) => {
-            let result = scalar_op(op, a, b);
-            check_lengths(result, span)?;
-            Ok(Value::Scalar(result))
-        }
-        (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
-            if xs.len() != ys.len() {
-                return Err(Error::name(
-                    format!(
-                        "cannot combine tuples of {} and {} elements",
-                        xs.len(),
-                        ys.len()
-                    ),
-                    span,
-                ));
-            }
-            Ok(Value::Tuple(
-                xs.into_iter()
-                    .zip(ys)
-                    .map(|(x, y)| scalar_op(op, x, y))
-                    .collect(),
-            ))
-        }
-        (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => Ok(Value::Tuple(
-            xs.into_iter().map(|x| expr::mul([s, x])).collect(),
-        )),
-        (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => Ok(
-            Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()),
-        ),
-        (a, b) => Err(Error::name(
-            format!(
-                "cannot {} {} and {}",
-                op_verb(op),
-                a.describe(),
-                b.describe()
-            ),
-            span,
-        )),
-    }
-}
-
-/// A list of numbers as a data vector (printed as the list); any other
-/// value as it is.
-pub fn as_data(value: Value) -> Value {
-    let Value::List(items) = &value else {
-        return value;
-    };
-    let numbers: Option<Vec<f64>> = items
-        .iter()
-        .map(|item| match item {
-            Value::Scalar(e) => e.as_num().map(Num::to_f64),
-            _ => None,
-        })
-        .collect();
-    match numbers {
-        Some(numbers) if !numbers.is_empty() => {
-            let text: Vec<String> = numbers.iter().map(|x| format_number(*x)).collect();
-            let name = format!("[{}]", text.join(", "));
-            Value::Scalar(Expr::data(DataRef::literal(&name, numbers)))
-        }
-        _ => value,
-    }
-}
-
-/// An error naming both lengths when vectors of different lengths meet in
-/// `e`. Cheap when `e` has no data at its top.
-fn check_lengths(e: Expr, span: Span) -> Result<()> {
-    match data_len(e) {
-        Ok(_) => Ok(()),
-        Err(m) => Err(mismatch_error(&[e], m).at(span)),
-    }
-}
-
-fn scalar_op(op: BinOp, a: Expr, b: Expr) -> Expr {
-    match op {
-        BinOp::Add => expr::add([a, b]),
-        BinOp::Sub => expr::sub(a, b),
-        BinOp::Mul => expr::mul([a, b]),
-        BinOp::Div => expr::div(a, b),
-        BinOp::Pow => expr::pow(a, b),
-    }
-}
-
-fn op_verb(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "add",
-        BinOp::Sub => "subtract",
-        BinOp::Mul => "multiply",
-        BinOp::Div => "divide",
-        BinOp::Pow => "raise to a power",
     }
 }
 

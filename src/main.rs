@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use gd::error::{ErrorKind, line_col, render};
+use gd::outcome::Outcome;
 use gd::report::{self, Style};
 use gd::session::Session;
-use gd::value::Outcome;
 
 mod repl;
 
@@ -91,7 +91,7 @@ fn source_order(matches: &clap::ArgMatches) -> Vec<(bool, usize)> {
 }
 
 fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
-    let mut session = Session::new();
+    let mut session = Session::default();
     if order.is_empty() {
         if std::io::stdin().is_terminal() && !cli.json {
             return repl::run(&mut session, color);

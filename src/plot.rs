@@ -9,7 +9,6 @@
 //! prints or touches files.
 
 pub mod figure;
-pub mod statement;
 pub mod svg;
 pub mod terminal;
 
@@ -17,13 +16,13 @@ use crate::compile::{DataProgram, DataWork, Tape, Workspace, compile, compile_ro
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
+use crate::outcome::DescentOutcome;
 use crate::symbolic::Expr;
 use crate::symbolic::data::has_data;
 use crate::symbolic::print::to_text;
 use crate::syntax::Sense;
 use crate::text::format_number;
 use crate::text::round_significant;
-use crate::value::DescentOutcome;
 use figure::{Contour, Figure, Panel, Series, SeriesKind};
 
 /// Points of a sampled curve.

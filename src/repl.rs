@@ -158,7 +158,7 @@ impl Repl<'_> {
         // interruption (a plot interrupted after its run was shown was not).
         let mut reported = false;
         let (style, json) = (self.style, self.json);
-        let mut emit = |outcome: &gd::value::Outcome| {
+        let mut emit = |outcome: &gd::outcome::Outcome| {
             reported = gd::session::is_interrupted_run(outcome);
             if json {
                 println!("{}", report::json(outcome));
@@ -236,11 +236,12 @@ impl Repl<'_> {
 
     fn refresh_names(&self) {
         let mut names = Names::default();
-        for name in self.session.names().into_iter().chain(["ans".to_string()]) {
-            if let Some(f) = self.session.function(&name) {
+        let defs = self.session.defs();
+        for name in defs.names().iter().cloned().chain(["ans".to_string()]) {
+            if let Some(f) = defs.function(&name) {
                 let params = f.params.iter().map(|p| p.to_string()).collect();
                 names.functions.push((name, params));
-            } else if self.session.value(&name).is_some() {
+            } else if defs.value(&name).is_some() {
                 names.values.push(name);
             }
         }

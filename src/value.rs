@@ -1,14 +1,23 @@
-//! Values: what an expression evaluates to in a session, and the
-//! outcomes that statements hand to `report`.
+//! Values: what an expression evaluates to (a number or symbolic
+//! expression, a tuple, a list, a matrix, a function, a string), and their
+//! arithmetic: `a op b` on values, lists of numbers as data vectors,
+//! function values applied to arguments.
 //!
-//! Invariant: these are plain data; nothing here evaluates or prints.
+//! Invariant: arithmetic builds canonical expressions and never
+//! evaluates them; vectors of different lengths meeting in one operation
+//! are an error where they meet.
 
 use std::rc::Rc;
 
-use crate::check::CheckOutcome;
-use crate::descent::Run;
-use crate::symbolic::Expr;
-use crate::syntax::Sense;
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+use crate::symbolic::data::{DataRef, data_len, mismatch_error};
+use crate::symbolic::expr;
+use crate::symbolic::rewrite::substitute;
+use crate::symbolic::{Expr, Num};
+use crate::syntax::{BinOp, Span};
+use crate::text::format_number;
 
 /// The value of an expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,91 +64,114 @@ pub enum Body {
     Matrix(Vec<Vec<Expr>>),
 }
 
-/// A number, vector or list of them: a defined value, for reports.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Shown {
-    Number(f64),
-    /// A data vector, `[1, 2]`.
-    Vector(Vec<f64>),
-    /// A tuple of numbers, `(1, 2)` (JSON does not tell them apart).
-    Tuple(Vec<f64>),
-    List(Vec<Shown>),
+/// Calls a function value on argument expressions.
+pub fn apply_function(f: &FunctionValue, args: &[Expr]) -> Result<Value> {
+    let map: HashMap<Rc<str>, Expr> = f.params.iter().cloned().zip(args.iter().copied()).collect();
+    let sub = |e: &Expr| substitute(*e, &map);
+    Ok(match &f.body {
+        Body::Scalar(b) => Value::Scalar(sub(b)?),
+        Body::Vector(v) => Value::Tuple(v.iter().map(sub).collect::<Result<_>>()?),
+        Body::Matrix(m) => Value::Matrix(
+            m.iter()
+                .map(|row| row.iter().map(sub).collect::<Result<Vec<_>>>())
+                .collect::<Result<_>>()?,
+        ),
+    })
 }
 
-/// The result of one statement, for `report` to print.
-#[derive(Clone, Debug)]
-pub enum Outcome {
-    /// `a = 3`
-    Define {
-        name: String,
-        value: Shown,
-    },
-    /// `f(x) = ...`, or a function value such as `f'`.
-    Function {
-        name: String,
-        params: Vec<String>,
-        body: Expr,
-        defined: bool,
-    },
-    Number(f64),
-    Expr(Expr),
-    Vector(Vec<f64>),
-    /// A data vector (`[1, 2, 3]`, `2X + 1`), shown in brackets as typed.
-    Data(Vec<f64>),
-    /// A bare list that is not all numbers (`[(0, 0), (1, 1)]`).
-    List(Shown),
-    Exprs(Vec<Expr>),
-    Matrix(Vec<Vec<f64>>),
-    ExprsMatrix(Vec<Vec<Expr>>),
-    Str(String),
-    Check(CheckOutcome),
-    Descent(Box<DescentOutcome>),
-    Compare(Box<CompareOutcome>),
-    /// What one statement defined several of (`load` defines a vector per
-    /// column): reported one by one.
-    Several(Vec<Outcome>),
-    /// `plot ...`, or the pictures of `minimize ... plot`.
-    Plot(Box<PlotOutcome>),
+/// `a op b` on values: scalars, and the few tuple operations that make
+/// sense (`+`, `-` of equal lengths, scaling).
+pub fn combine(op: BinOp, a: Value, b: Value, span: Span) -> Result<Value> {
+    match (as_data(a), as_data(b)) {
+        (Value::Scalar(a), Value::Scalar(b)) => {
+            let result = scalar_op(op, a, b);
+            check_lengths(result, span)?;
+            Ok(Value::Scalar(result))
+        }
+        (Value::Tuple(xs), Value::Tuple(ys)) if matches!(op, BinOp::Add | BinOp::Sub) => {
+            if xs.len() != ys.len() {
+                return Err(Error::name(
+                    format!(
+                        "cannot combine tuples of {} and {} elements",
+                        xs.len(),
+                        ys.len()
+                    ),
+                    span,
+                ));
+            }
+            Ok(Value::Tuple(
+                xs.into_iter()
+                    .zip(ys)
+                    .map(|(x, y)| scalar_op(op, x, y))
+                    .collect(),
+            ))
+        }
+        (Value::Scalar(s), Value::Tuple(xs)) if op == BinOp::Mul => Ok(Value::Tuple(
+            xs.into_iter().map(|x| expr::mul([s, x])).collect(),
+        )),
+        (Value::Tuple(xs), Value::Scalar(s)) if matches!(op, BinOp::Mul | BinOp::Div) => Ok(
+            Value::Tuple(xs.into_iter().map(|x| scalar_op(op, x, s)).collect()),
+        ),
+        (a, b) => Err(Error::name(
+            format!(
+                "cannot {} {} and {}",
+                op_verb(op),
+                a.describe(),
+                b.describe()
+            ),
+            span,
+        )),
+    }
 }
 
-/// A figure, for the terminal or for a file.
-#[derive(Clone, Debug)]
-pub struct PlotOutcome {
-    pub figure: crate::plot::figure::Figure,
-    /// The SVG file it is written to (`to "file.svg"`), with the span of
-    /// that string for errors; `None` draws it in the terminal.
-    pub file: Option<(String, crate::syntax::Span)>,
+/// A list of numbers as a data vector (printed as the list); any other
+/// value as it is.
+pub fn as_data(value: Value) -> Value {
+    let Value::List(items) = &value else {
+        return value;
+    };
+    let numbers: Option<Vec<f64>> = items
+        .iter()
+        .map(|item| match item {
+            Value::Scalar(e) => e.as_num().map(Num::to_f64),
+            _ => None,
+        })
+        .collect();
+    match numbers {
+        Some(numbers) if !numbers.is_empty() => {
+            let text: Vec<String> = numbers.iter().map(|x| format_number(*x)).collect();
+            let name = format!("[{}]", text.join(", "));
+            Value::Scalar(Expr::data(DataRef::literal(&name, numbers)))
+        }
+        _ => value,
+    }
 }
 
-/// One descent run with everything a report shows about it.
-#[derive(Clone, Debug)]
-pub struct DescentOutcome {
-    pub function: String,
-    pub params: Vec<String>,
-    /// The function's body and its gradient, for the report's header.
-    pub body: Expr,
-    pub gradient: Vec<Expr>,
-    pub sense: Sense,
-    pub method: String,
-    /// The method's settings in order, `lr` first.
-    pub settings: Vec<(String, f64)>,
-    pub start: Vec<f64>,
-    /// The most updates allowed (`steps N`).
-    pub max_steps: u64,
-    /// Print every K-th step in the human table.
-    pub every: Option<u64>,
-    pub run: Run,
-    /// With `batch`: the rows of the data, when the batch asked for is
-    /// larger (it then uses them all).
-    pub all_rows: Option<usize>,
+/// An error naming both lengths when vectors of different lengths meet in
+/// `e`. Cheap when `e` has no data at its top.
+pub fn check_lengths(e: Expr, span: Span) -> Result<()> {
+    match data_len(e) {
+        Ok(_) => Ok(()),
+        Err(m) => Err(mismatch_error(&[e], m).at(span)),
+    }
 }
 
-/// Several runs over one varied setting.
-#[derive(Clone, Debug)]
-pub struct CompareOutcome {
-    /// `lr`, `start` or `method`.
-    pub over: &'static str,
-    pub runs: Vec<DescentOutcome>,
-    /// For a quadratic (constant Hessian): what theory says of the rates.
-    pub theory: Option<crate::theory::Quadratic>,
+pub fn scalar_op(op: BinOp, a: Expr, b: Expr) -> Expr {
+    match op {
+        BinOp::Add => expr::add([a, b]),
+        BinOp::Sub => expr::sub(a, b),
+        BinOp::Mul => expr::mul([a, b]),
+        BinOp::Div => expr::div(a, b),
+        BinOp::Pow => expr::pow(a, b),
+    }
+}
+
+fn op_verb(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "add",
+        BinOp::Sub => "subtract",
+        BinOp::Mul => "multiply",
+        BinOp::Div => "divide",
+        BinOp::Pow => "raise to a power",
+    }
 }

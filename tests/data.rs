@@ -281,14 +281,14 @@ fn lower_in(session: &gd::session::Session, text: &str) -> Expr {
     let gd::syntax::StmtKind::Expr(e) = &program.stmts[0].kind else {
         panic!("an expression")
     };
-    gd::lower::Lowerer::new(session, gd::lower::Mode::Now, Vec::new())
+    gd::lower::Lowerer::new(session.defs(), gd::lower::Mode::Now, Vec::new())
         .scalar(e)
         .expect("lowers")
 }
 
 #[test]
 fn expressions_over_data_print_and_parse_back_to_the_same_handle() {
-    let mut session = gd::session::Session::new();
+    let mut session = gd::session::Session::default();
     session
         .run_source(
             "X = [1, 2, 3]\nY = [2, 4, 7]\nloss(w, b) = mean((w*X + b - Y)^2)",

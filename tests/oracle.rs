@@ -5,8 +5,8 @@
 
 use proptest::prelude::*;
 
+use gd::outcome::Outcome;
 use gd::session::Session;
-use gd::value::Outcome;
 
 fn source() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
@@ -42,7 +42,7 @@ fn source() -> impl Strategy<Value = String> {
 }
 
 fn gd_value(src: &str) -> Result<f64, String> {
-    let mut session = Session::new();
+    let mut session = Session::default();
     let mut value = None;
     session
         .run_source(src, &mut |outcome| {

@@ -13,9 +13,9 @@ use num_complex::Complex64;
 use proptest::prelude::*;
 
 use gd::compile::compile;
+use gd::defs::Defs;
 use gd::lower::{Lowerer, Mode};
 use gd::parse::parse_program;
-use gd::session::Session;
 use gd::symbolic::diff::differentiate;
 use gd::symbolic::expr::{self, Func};
 use gd::symbolic::print::to_text;
@@ -431,8 +431,8 @@ fn reparse(text: &str) -> Result<Expr, String> {
     let StmtKind::Expr(e) = &stmt.kind else {
         return Err("not an expression".into());
     };
-    let session = Session::new();
-    Lowerer::new(&session, Mode::Now, Vec::new())
+    let defs = Defs::default();
+    Lowerer::new(&defs, Mode::Now, Vec::new())
         .scalar(e)
         .map_err(|e| format!("lower: {e}"))
 }

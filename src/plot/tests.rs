@@ -10,9 +10,9 @@ use std::sync::atomic::AtomicBool;
 
 /// The body of a one-parameter function defined in gd, and its tape.
 fn function_1d(source: &str) -> (Expr, Compiled) {
-    let mut session = Session::new();
+    let mut session = Session::default();
     session.run_source(source, &mut |_| {}).expect("defines f");
-    let body = session.function("f").expect("f is defined").body;
+    let body = session.defs().function("f").expect("f is defined").body;
     let tape = Compiled::new(body, &["x"]).expect("compiles");
     (body, tape)
 }
@@ -157,10 +157,11 @@ fn a_curve_with_a_spike_keeps_to_its_values() {
 fn data_loss(n: usize) -> (Expr, Compiled) {
     let xs: Vec<String> = (0..n).map(|i| (i % 7).to_string()).collect();
     let source = format!("X = [{}]\nf(w, b) = mean((w*X + b - 2*X)^2)", xs.join(", "));
-    let mut session = Session::new();
+    let mut session = Session::default();
     session.run_source(&source, &mut |_| {}).expect("defines f");
-    let f = session.function("f").expect("f is defined");
+    let f = session.defs().function("f").expect("f is defined");
     let value = session
+        .defs()
         .function_value("f", f, crate::syntax::Span::new(0, 0))
         .expect("has a value");
     let crate::value::Body::Scalar(body) = value.body else {

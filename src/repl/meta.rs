@@ -135,15 +135,15 @@ pub fn load_path(argument: &str) -> Result<String, String> {
 /// order first defined; `ans` is not one of them.
 pub fn vars_text(session: &Session) -> String {
     let mut out = String::new();
-    for name in session.names() {
-        if let Some(f) = session.function(&name) {
+    for name in session.defs().names().to_vec() {
+        if let Some(f) = session.defs().function(&name) {
             let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
             out.push_str(&format!(
                 "{name}({}) = {}\n",
                 params.join(", "),
                 to_text(f.body)
             ));
-        } else if let Some(value) = session.value(&name) {
+        } else if let Some(value) = session.defs().value(&name) {
             out.push_str(&format!("{name} = {}\n", value_text(value)));
         }
     }
@@ -261,10 +261,10 @@ mod tests {
 
     #[test]
     fn vars_are_printed_as_typed() {
-        let mut session = Session::new();
+        let mut session = Session::default();
         let source = "f(x, y) = (x - 3)^2 + (y - 2)^2\na = 3\nlrs = [0.01, 0.1]\n\
                       p = (1, 2.5)\ng(x) = f(x, a) + 1\nh = f'\n2 + 3";
-        let mut ignore = |_: &gd::value::Outcome| {};
+        let mut ignore = |_: &gd::outcome::Outcome| {};
         // `h = f'` fails (f has two parameters): the others stay.
         assert!(session.run_source(source, &mut ignore).is_err());
         let source = "f(x, y) = (x - 3)^2 + (y - 2)^2\na = 3\nlrs = [0.01, 0.1]\n\
@@ -281,18 +281,18 @@ mod tests {
 
     #[test]
     fn vars_paste_back_into_a_fresh_session() {
-        let mut ignore = |_: &gd::value::Outcome| {};
-        let mut session = Session::new();
+        let mut ignore = |_: &gd::outcome::Outcome| {};
+        let mut session = Session::default();
         let source = "k = 1e999\nn = 0*k\nm = -k\nbig = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]\n\
                       odd = [k, n, 0.1, -2.5e-30]\nt = (k, n, 1/3)\nf(x) = x^2 + k";
         session.run_source(source, &mut ignore).expect("works");
         let typed = vars_text(&session);
         assert!(!typed.contains("inf") && !typed.contains("..."), "{typed}");
-        let mut fresh = Session::new();
+        let mut fresh = Session::default();
         fresh.run_source(&typed, &mut ignore).expect("pastes back");
         assert_eq!(vars_text(&fresh), typed);
         // The same doubles, not just the same text.
-        let value = |s: &Session, name: &str| s.value(name).map(value_text);
+        let value = |s: &Session, name: &str| s.defs().value(name).map(value_text);
         for name in ["k", "n", "m", "big", "odd", "t"] {
             assert_eq!(value(&fresh, name), value(&session, name), "{name}");
         }

@@ -1,44 +1,42 @@
-//! The plot statements in a session: `plot NAME [from A to B] [to "file"]`
-//! and the `plot [to "file"]` clause of `minimize`/`maximize` (checked
-//! before the runs, drawn after them), and writing a figure's SVG file.
+//! The plot statements: `plot NAME [from A to B] [to "file"]` and the
+//! `plot [to "file"]` clause of `minimize`/`maximize` (checked before the
+//! runs, drawn after them).
 //!
 //! Invariant: evaluating a statement only reads the file system (does the
-//! folder exist?); the file is written by `write_file`, which
-//! `Session::run_source` calls as it emits the outcome, so a failed write
-//! stops a script at that statement with its line and caret.
+//! folder exist?); the file is written by `files::write_file` as the
+//! outcome is emitted.
 
 use std::path::Path;
 use std::rc::Rc;
 
+use super::{Session, constant_value};
 use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
-use crate::session::{Session, constant_value};
+use crate::outcome::{Outcome, PlotOutcome};
 use crate::syntax::{self, Descent, Span, StringLit};
-use crate::value::{Body, Outcome, PlotOutcome, Value};
+use crate::value::{Body, Value};
 
-use super::{Compiled, Subject, default_ranges, descent_figure, function_figure};
+use crate::plot::{Compiled, Subject, default_ranges, descent_figure, function_figure};
 
 impl Session {
     /// `plot NAME [from A to B] [to "file"]`.
     pub(crate) fn plot(&self, p: &syntax::Plot) -> Result<Outcome> {
         let file = p.file.as_ref().map(check_target).transpose()?;
-        let Some(f) = self.function(&p.function.name) else {
-            let error = self.not_a_defined_function(&p.function);
+        let f = self.defs.function_named(&p.function).map_err(|error| {
             let name = &p.function.name;
             // Only functions of one number make the hint's `f(x) = name(x)`
             // (not `diff`, `grad`...): those of `builtin`, `sqrt` and `log`.
             let one_number =
                 crate::builtins::function(name).is_some() || matches!(&**name, "sqrt" | "log");
-            return Err(if one_number {
+            if one_number {
                 error.with_hint(format!(
                     "'{name}' is built in; define a function first: f(x) = {name}(x), then plot f"
                 ))
             } else {
                 error
-            });
-        };
-        let f = self.function_value(&p.function.name, f, p.function.span)?;
+            }
+        })?;
         let Body::Scalar(body) = f.body else {
             return Err(Error::internal("user functions have one value"));
         };
@@ -102,7 +100,7 @@ impl Session {
     }
 
     fn range_end(&self, e: &syntax::Expr, name: &str, params: &[String]) -> Result<Vec<f64>> {
-        let value = Lowerer::new(self, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
+        let value = Lowerer::new(&self.defs, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
         let coords = match value {
             Value::Scalar(x) => vec![x],
             Value::Tuple(items) => items,
@@ -258,68 +256,4 @@ pub fn descent_plot(d: &Descent, outcome: &Outcome) -> Result<Option<Outcome>> {
         figure: descent_figure(&subject, runs, over)?,
         file,
     }))))
-}
-
-/// Writes a plot's SVG file, if it has one (other outcomes: nothing).
-pub fn write_file(outcome: &Outcome) -> Result<()> {
-    let Outcome::Plot(plot) = outcome else {
-        return Ok(());
-    };
-    let Some((path, span)) = &plot.file else {
-        return Ok(());
-    };
-    let document = super::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
-    std::fs::write(path, document).map_err(|e| {
-        Error::value(format!(
-            "cannot write '{path}': {}",
-            write_failure(&e, path)
-        ))
-        .at(*span)
-    })
-}
-
-/// Why a file could not be written, in plain words (no "os error N").
-fn write_failure(e: &std::io::Error, path: &str) -> String {
-    use std::io::ErrorKind as K;
-    let folder = Path::new(path)
-        .parent()
-        .filter(|f| !f.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match e.kind() {
-        K::PermissionDenied => "permission denied".into(),
-        // The folder was checked, but may not take new files (/proc).
-        K::NotFound if folder.is_dir() => {
-            format!("the folder '{}' does not take new files", folder.display())
-        }
-        K::NotFound => format!("the folder '{}' does not exist", folder.display()),
-        K::IsADirectory => "it is a folder".into(),
-        K::ReadOnlyFilesystem => "the file system is read-only".into(),
-        K::StorageFull => "the disk is full".into(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(at) => text[..at].to_string(),
-                None => text,
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::write_failure;
-    use std::io::{Error, ErrorKind};
-
-    #[test]
-    fn write_failures_are_plain_words() {
-        // /proc exists but takes no new files: not "no such folder".
-        let in_existing = write_failure(&Error::from(ErrorKind::NotFound), "src/x.svg");
-        assert_eq!(in_existing, "the folder 'src' does not take new files");
-        let missing = write_failure(&Error::from(ErrorKind::NotFound), "nowhere/x.svg");
-        assert_eq!(missing, "the folder 'nowhere' does not exist");
-        for code in [5, 28, 30, 122] {
-            let why = write_failure(&Error::from_raw_os_error(code), "x.svg");
-            assert!(!why.contains("os error") && !why.is_empty(), "{why}");
-        }
-    }
 }

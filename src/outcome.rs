@@ -1,0 +1,99 @@
+//! Outcomes: what each statement hands to `report`, as typed data (a
+//! number, an expression, a check, a descent run with its settings, a
+//! comparison, a figure).
+//!
+//! Invariant: these are plain data; nothing here evaluates or prints.
+
+use crate::check::CheckOutcome;
+use crate::descent::Run;
+use crate::symbolic::Expr;
+use crate::syntax::Sense;
+
+/// A number, vector or list of them: a defined value, for reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shown {
+    Number(f64),
+    /// A data vector, `[1, 2]`.
+    Vector(Vec<f64>),
+    /// A tuple of numbers, `(1, 2)` (JSON does not tell them apart).
+    Tuple(Vec<f64>),
+    List(Vec<Shown>),
+}
+
+/// The result of one statement, for `report` to print.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// `a = 3`
+    Define {
+        name: String,
+        value: Shown,
+    },
+    /// `f(x) = ...`, or a function value such as `f'`.
+    Function {
+        name: String,
+        params: Vec<String>,
+        body: Expr,
+        defined: bool,
+    },
+    Number(f64),
+    Expr(Expr),
+    Vector(Vec<f64>),
+    /// A data vector (`[1, 2, 3]`, `2X + 1`), shown in brackets as typed.
+    Data(Vec<f64>),
+    /// A bare list that is not all numbers (`[(0, 0), (1, 1)]`).
+    List(Shown),
+    Exprs(Vec<Expr>),
+    Matrix(Vec<Vec<f64>>),
+    ExprsMatrix(Vec<Vec<Expr>>),
+    Str(String),
+    Check(CheckOutcome),
+    Descent(Box<DescentOutcome>),
+    Compare(Box<CompareOutcome>),
+    /// What one statement defined several of (`load` defines a vector per
+    /// column): reported one by one.
+    Several(Vec<Outcome>),
+    /// `plot ...`, or the pictures of `minimize ... plot`.
+    Plot(Box<PlotOutcome>),
+}
+
+/// A figure, for the terminal or for a file.
+#[derive(Clone, Debug)]
+pub struct PlotOutcome {
+    pub figure: crate::plot::figure::Figure,
+    /// The SVG file it is written to (`to "file.svg"`), with the span of
+    /// that string for errors; `None` draws it in the terminal.
+    pub file: Option<(String, crate::syntax::Span)>,
+}
+
+/// One descent run with everything a report shows about it.
+#[derive(Clone, Debug)]
+pub struct DescentOutcome {
+    pub function: String,
+    pub params: Vec<String>,
+    /// The function's body and its gradient, for the report's header.
+    pub body: Expr,
+    pub gradient: Vec<Expr>,
+    pub sense: Sense,
+    pub method: String,
+    /// The method's settings in order, `lr` first.
+    pub settings: Vec<(String, f64)>,
+    pub start: Vec<f64>,
+    /// The most updates allowed (`steps N`).
+    pub max_steps: u64,
+    /// Print every K-th step in the human table.
+    pub every: Option<u64>,
+    pub run: Run,
+    /// With `batch`: the rows of the data, when the batch asked for is
+    /// larger (it then uses them all).
+    pub all_rows: Option<usize>,
+}
+
+/// Several runs over one varied setting.
+#[derive(Clone, Debug)]
+pub struct CompareOutcome {
+    /// `lr`, `start` or `method`.
+    pub over: &'static str,
+    pub runs: Vec<DescentOutcome>,
+    /// For a quadratic (constant Hessian): what theory says of the rates.
+    pub theory: Option<crate::theory::Quadratic>,
+}

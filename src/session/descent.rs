@@ -1,0 +1,493 @@
+//! Descents: `minimize NAME from START [lr ...] [steps N] [tol T] [using
+//! METHOD] [every K] [batch N seed S] [plot]`, and `maximize`. The options
+//! are checked, the function and its gradient (and Hessian, for Newton)
+//! compiled once, and each run of a comparison made in turn.
+//!
+//! Invariant: every option is checked before the first run, so a bad one
+//! costs no time; a Ctrl-C stops the comparison after the interrupted run,
+//! which is reported.
+
+use std::rc::Rc;
+
+use super::plot::check_descent_clause;
+use super::{Session, constant_value};
+use crate::compile::compile;
+use crate::descent::{self, Config, Method, Objective};
+use crate::error::{Error, Result};
+use crate::interrupt::INTERRUPT;
+use crate::lower::{Lowerer, Mode};
+use crate::outcome::{CompareOutcome, DescentOutcome, Outcome};
+use crate::symbolic::data::has_data;
+use crate::symbolic::{Expr, gradient};
+use crate::syntax::{self, Descent, Span};
+use crate::theory;
+use crate::value::{Body, Value};
+
+impl Session {
+    pub(super) fn descent(&mut self, d: &Descent, span: Span) -> Result<Outcome> {
+        let f = self.defs.function_named(&d.function)?;
+        let body = match f.body {
+            Body::Scalar(b) => b,
+            _ => return Err(Error::internal("user functions have one value")),
+        };
+        if f.params.is_empty() {
+            return Err(Error::name(
+                format!("{} has no parameters to optimize", f.name),
+                d.function.span,
+            ));
+        }
+        let param_names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+        let verb = match d.sense {
+            syntax::Sense::Minimize => "minimized",
+            syntax::Sense::Maximize => "maximized",
+        };
+        let rows = crate::data::reduced(body, &f.name, &param_names, verb)
+            .map_err(|e| e.at(d.function.span))?;
+        let mut options = self.descent_options(d, f.params.len())?;
+        let batches = self.batches(d, &rows)?;
+        if let Some(b) = batches {
+            options.extra = vec![
+                ("batch".into(), b.size as f64),
+                ("seed".into(), b.seed as f64),
+            ];
+        }
+        let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
+        let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+        let mut outputs = vec![body];
+        outputs.extend(&gradient);
+        let hessian_exprs = if options.methods.iter().any(Method::needs_hessian) {
+            Some(crate::symbolic::hessian(body, &f.params)?.concat())
+        } else {
+            None
+        };
+        let compiled = Compiled::new(&outputs, hessian_exprs.as_deref(), &names, !rows.is_empty())
+            .map_err(|e| e.at(d.function.span))?;
+        let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
+        // Before the runs: after a Ctrl-C the symbolic passes would refuse
+        // to work, and the interrupted comparison would lose its report.
+        // The theory is that of full-batch steps.
+        let theory = match (options.over, batches) {
+            (Some(_), None) => {
+                constant_hessian(&gradient, &f.params)?.and_then(|h| theory::quadratic(&h))
+            }
+            _ => None,
+        };
+        let mut runs = Vec::new();
+        for (start, lr, method) in options.combinations() {
+            let config = Config {
+                sense: d.sense,
+                lr,
+                steps: options.steps,
+                tol: options.tol,
+                method: method.clone(),
+            };
+            let run = compiled.run(&start, &config, batches);
+            let mut settings = vec![("lr".to_string(), lr)];
+            settings.extend(
+                method
+                    .settings()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v)),
+            );
+            settings.extend(options.extra.iter().cloned());
+            let interrupted = run.status == descent::Status::Interrupted;
+            runs.push(DescentOutcome {
+                function: d.function.name.clone(),
+                params: params.clone(),
+                body,
+                gradient: gradient.clone(),
+                sense: d.sense,
+                method: method.name().to_string(),
+                settings,
+                start,
+                max_steps: options.steps,
+                every: options.every,
+                run,
+                all_rows: batches
+                    .and(rows.first().copied())
+                    .filter(|&n| batches.is_some_and(|b| n < b.size)),
+            });
+            if interrupted {
+                break;
+            }
+        }
+        match options.over {
+            None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
+            Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
+                over,
+                theory,
+                runs,
+            }))),
+        }
+    }
+
+    fn descent_options(&self, d: &Descent, n_params: usize) -> Result<DescentOptions> {
+        let number = |e: &Option<syntax::Expr>, what: &str| -> Result<Option<(f64, Span)>> {
+            let Some(e) = e else { return Ok(None) };
+            let v = Lowerer::new(&self.defs, Mode::Now, Vec::new()).scalar(e)?;
+            let x = constant_value(v)
+                .ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
+            Ok(Some((x, e.span)))
+        };
+        let steps = match number(&d.steps, "steps")? {
+            None => 100,
+            Some((x, span)) => whole(x, "steps", span, 0)?,
+        };
+        let tol = match number(&d.tol, "tol")? {
+            None => 0.0,
+            Some((x, span)) if x >= 0.0 && x.is_finite() => {
+                let _ = span;
+                x
+            }
+            Some((_, span)) => return Err(Error::name("tol must be a number 0 or above", span)),
+        };
+        let every = match number(&d.every, "every")? {
+            None => None,
+            Some((x, span)) => Some(whole(x, "every", span, 1)?),
+        };
+        let (methods, methods_listed) = match &d.using {
+            None => (vec![Method::Gd], false),
+            Some(list) => (self.methods(list)?, list.is_list),
+        };
+        check_descent_clause(d)?;
+        let (starts, starts_listed) = self.starts(&d.from, n_params, &d.function.name)?;
+        let (rates, rates_listed) = self.rates(d.lr.as_ref())?;
+        let listed: Vec<&'static str> = [
+            (starts_listed, "start"),
+            (rates_listed, "lr"),
+            (methods_listed, "method"),
+        ]
+        .into_iter()
+        .filter(|(listed, _)| *listed)
+        .map(|(_, name)| name)
+        .collect();
+        if listed.len() > 1 {
+            return Err(Error::name(
+                format!(
+                    "a comparison varies one setting at a time; here {} are all lists",
+                    listed.join(" and ")
+                ),
+                d.function.span,
+            ));
+        }
+        Ok(DescentOptions {
+            starts,
+            rates,
+            methods,
+            over: listed.first().copied(),
+            steps,
+            tol,
+            every,
+            extra: Vec::new(),
+        })
+    }
+
+    /// `batch N` and `seed S`: minibatches of N rows (at most the rows
+    /// there are), shuffled from seed S (`data::DEFAULT_SEED` when absent).
+    fn batches(&self, d: &Descent, rows: &[usize]) -> Result<Option<descent::Batches>> {
+        let number = |e: &syntax::Expr, what: &str, min: u64| -> Result<u64> {
+            let v = Lowerer::new(&self.defs, Mode::Now, Vec::new()).scalar(e)?;
+            let x = constant_value(v)
+                .ok_or_else(|| Error::name(format!("{what} must be a number"), e.span))?;
+            whole(x, what, e.span, min)
+        };
+        let Some(batch) = &d.batch else {
+            if let Some(seed) = &d.seed {
+                return Err(Error::name(
+                    "'seed' picks the minibatches, so it needs 'batch N' too",
+                    seed.span,
+                ));
+            }
+            return Ok(None);
+        };
+        let size = number(batch, "batch", 1)?;
+        match rows {
+            [] => {
+                return Err(Error::name(
+                    format!(
+                        "'batch' takes rows of data, but {} uses no data",
+                        d.function.name
+                    ),
+                    batch.span,
+                ));
+            }
+            [_] => {}
+            _ => {
+                return Err(Error::name(
+                    format!(
+                        "'batch' needs data of one length, but {} uses data of lengths {}",
+                        d.function.name,
+                        rows.iter()
+                            .map(usize::to_string)
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    batch.span,
+                ));
+            }
+        };
+        let seed = match &d.seed {
+            Some(seed) => number(seed, "seed", 0)?,
+            None => crate::data::DEFAULT_SEED,
+        };
+        // The size asked for is kept (reports show it); the sampler uses
+        // at most every row.
+        Ok(Some(descent::Batches {
+            size: size as usize,
+            seed,
+        }))
+    }
+
+    fn methods(&self, list: &syntax::Methods) -> Result<Vec<Method>> {
+        let mut methods = Vec::new();
+        for m in &list.list {
+            let mut args = Vec::new();
+            for arg in &m.args {
+                let v = Lowerer::new(&self.defs, Mode::Now, Vec::new()).scalar(&arg.value)?;
+                let x = constant_value(v).ok_or_else(|| {
+                    Error::name("a method's setting must be a number", arg.value.span)
+                })?;
+                args.push((arg.name.as_ref().map(|n| n.name.as_str()), x));
+            }
+            methods
+                .push(Method::from_spec(&m.name.name, &args).map_err(|e| Error::name(e, m.span))?);
+        }
+        Ok(methods)
+    }
+
+    /// The starting points, and whether they were written as a list.
+    fn starts(&self, from: &syntax::Expr, n: usize, name: &str) -> Result<(Vec<Vec<f64>>, bool)> {
+        let value = data_as_list(Lowerer::new(&self.defs, Mode::Now, Vec::new()).value(from)?);
+        let (items, listed) = match value {
+            Value::List(items) => (items, true),
+            other => (vec![other], false),
+        };
+        if items.is_empty() {
+            return Err(Error::name(
+                "the list of starting points is empty",
+                from.span,
+            ));
+        }
+        let points = items
+            .into_iter()
+            .map(|v| start_point(v, n, name, from.span))
+            .collect::<Result<_>>()?;
+        Ok((points, listed))
+    }
+
+    /// The learning rates, and whether they were written as a list.
+    fn rates(&self, lr: Option<&syntax::Expr>) -> Result<(Vec<f64>, bool)> {
+        let Some(lr) = lr else {
+            return Ok((vec![0.1], false));
+        };
+        let value = data_as_list(Lowerer::new(&self.defs, Mode::Now, Vec::new()).value(lr)?);
+        let (items, listed) = match value {
+            Value::List(items) => (items, true),
+            other => (vec![other], false),
+        };
+        if items.is_empty() {
+            return Err(Error::name("the list of learning rates is empty", lr.span));
+        }
+        let rates = items
+            .into_iter()
+            .map(|v| match v {
+                Value::Scalar(e) => match constant_value(e) {
+                    Some(x) if x > 0.0 && x.is_finite() => Ok(x),
+                    _ => Err(Error::name(
+                        "a learning rate must be a positive number",
+                        lr.span,
+                    )),
+                },
+                other => Err(Error::name(
+                    format!("a learning rate must be a number, not {}", other.describe()),
+                    lr.span,
+                )),
+            })
+            .collect::<Result<_>>()?;
+        Ok((rates, listed))
+    }
+}
+
+struct DescentOptions {
+    starts: Vec<Vec<f64>>,
+    rates: Vec<f64>,
+    methods: Vec<Method>,
+    /// The one setting written as a list, if any: `start`, `lr` or `method`.
+    over: Option<&'static str>,
+    steps: u64,
+    tol: f64,
+    every: Option<u64>,
+    /// Settings shown after the method's: `batch` and `seed`.
+    extra: Vec<(String, f64)>,
+}
+
+/// A loss compiled for descent: a tape, or a program over data rows.
+enum Compiled {
+    Tape(crate::compile::Tape, Option<crate::compile::Tape>),
+    Rows(
+        crate::compile::DataProgram,
+        Option<crate::compile::DataProgram>,
+    ),
+}
+
+impl Compiled {
+    fn new(
+        outputs: &[Expr],
+        hessian: Option<&[Expr]>,
+        names: &[&str],
+        data: bool,
+    ) -> Result<Compiled> {
+        use crate::compile::compile_rows;
+        Ok(if data {
+            let h = hessian.map(|h| compile_rows(h, names)).transpose()?;
+            Compiled::Rows(compile_rows(outputs, names)?, h)
+        } else {
+            let h = hessian.map(|h| compile(h, names)).transpose()?;
+            Compiled::Tape(compile(outputs, names)?, h)
+        })
+    }
+
+    fn run(
+        &self,
+        start: &[f64],
+        config: &Config,
+        batches: Option<descent::Batches>,
+    ) -> descent::Run {
+        match self {
+            Compiled::Tape(tape, hessian) => {
+                let objective = match hessian {
+                    Some(h) => Objective::with_hessian(tape, h),
+                    None => Objective::new(tape),
+                };
+                descent::run(objective, start, config, &INTERRUPT)
+            }
+            Compiled::Rows(program, hessian) => {
+                let objective = descent::DataObjective {
+                    program,
+                    hessian: hessian.as_ref(),
+                };
+                descent::run_rows(objective, start, config, batches, &INTERRUPT)
+            }
+        }
+    }
+}
+
+impl DescentOptions {
+    /// Every run to make; at most one of the three lists is longer than one.
+    fn combinations(&self) -> Vec<(Vec<f64>, f64, Method)> {
+        let mut out = Vec::new();
+        for start in &self.starts {
+            for lr in &self.rates {
+                for method in &self.methods {
+                    out.push((start.clone(), *lr, method.clone()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The Hessian as numbers when it does not depend on the point (the
+/// objective is quadratic), else `None`.
+fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<Vec<f64>>>> {
+    let mut rows = Vec::new();
+    for g in gradient {
+        let row: Option<Vec<f64>> = crate::symbolic::gradient(*g, params)?
+            .into_iter()
+            // A number, or over data a closed expression (2mean(X^2)).
+            .map(|e| match e.as_num() {
+                Some(n) => Some(n.to_f64()),
+                None if has_data(e) => constant_value(e),
+                None => None,
+            })
+            .collect();
+        match row {
+            Some(row) => rows.push(row),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(rows))
+}
+
+fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {
+    let coords: Vec<Expr> = match v {
+        Value::Scalar(e) => vec![e],
+        Value::Tuple(items) => items,
+        other => {
+            return Err(Error::name(
+                format!(
+                    "a starting point is a number or a tuple, not {}",
+                    other.describe()
+                ),
+                span,
+            ));
+        }
+    };
+    if coords.len() != n {
+        let example = vec!["0"; n].join(", ");
+        let example = if n == 1 {
+            example
+        } else {
+            format!("({example})")
+        };
+        return Err(Error::name(
+            format!(
+                "{name} has {n} parameter{}, so a start needs {n} coordinate{}, like {example}; this one has {}",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" },
+                coords.len()
+            ),
+            span,
+        ));
+    }
+    coords
+        .into_iter()
+        .map(|c| match constant_value(c) {
+            Some(x) if x.is_finite() => Ok(x),
+            _ => Err(Error::name(
+                "a starting point must be made of finite numbers",
+                span,
+            )),
+        })
+        .collect()
+}
+
+fn whole(x: f64, what: &str, span: Span, min: u64) -> Result<u64> {
+    if x.fract() == 0.0 && x >= min as f64 && x <= WHOLE_MAX {
+        Ok(x as u64)
+    } else if x.fract() == 0.0 && x > WHOLE_MAX {
+        Err(Error::name(
+            format!(
+                "{what} {} is too large: at most 1e15",
+                crate::text::format_number(x)
+            ),
+            span,
+        ))
+    } else {
+        Err(Error::name(
+            format!("{what} must be a whole number, {min} or more"),
+            span,
+        ))
+    }
+}
+
+/// The largest `batch` or `seed`: every whole number up to it is exact in
+/// an f64 (as JSON and the trace hold it).
+const WHOLE_MAX: f64 = 1e15;
+
+/// A defined list of numbers (stored as a data vector) as the list it was,
+/// for `from` and `lr`.
+fn data_as_list(value: Value) -> Value {
+    match &value {
+        Value::Scalar(e) => match e.as_data() {
+            Some(data) => Value::List(
+                data.values()
+                    .iter()
+                    .map(|x| Value::Scalar(Expr::float(*x)))
+                    .collect(),
+            ),
+            None => value,
+        },
+        _ => value,
+    }
+}
