@@ -30,8 +30,10 @@ use crate::symbolic::data::{DataRef, Mismatch, join};
 use crate::symbolic::expr::{Constant, Expr, Func, Node};
 use crate::symbolic::num::Num;
 
+mod evaluate;
 mod rows;
 
+pub use evaluate::{constant_value, evaluate};
 pub use rows::{CHUNK, DataProgram, DataWork, Evaluated, compile_rows};
 
 /// One instruction. Operands are register slots; the destination is implicit

@@ -19,6 +19,7 @@ mod method;
 #[cfg(test)]
 mod reference_tests;
 mod rows;
+mod sampler;
 #[cfg(test)]
 mod tests;
 
@@ -27,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use method::{Hessian, METHOD_NAMES, Method, setting_names};
 pub use rows::{Batches, DataObjective, run_rows};
+pub use sampler::DEFAULT_SEED;
 
 use crate::compile::{Tape, Workspace};
 use crate::syntax::Sense;

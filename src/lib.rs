@@ -16,11 +16,11 @@
 pub mod builtins;
 pub mod check;
 pub mod compile;
-pub mod data;
 pub mod defs;
 pub mod descent;
 pub mod error;
 pub mod interrupt;
+pub mod load;
 pub mod lower;
 pub mod outcome;
 pub mod parse;

@@ -16,9 +16,9 @@
 use std::sync::atomic::AtomicBool;
 
 use super::method::{Hessian, Optimizer};
+use super::sampler::Sampler;
 use super::{Config, Culprit, Evaluate, Run, descend};
 use crate::compile::{DataProgram, DataWork};
-use crate::data::Sampler;
 
 /// A loss over data: a program with outputs `[f, df/dp1, ..., df/dpn]` and,
 /// for Newton's method, one of the n*n second derivatives.

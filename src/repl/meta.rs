@@ -4,7 +4,8 @@
 //! Invariant: commands reach the session only through its public methods;
 //! a script run by `:load` goes through `Session::run_source` like any entry.
 
-use gd::session::{Session, constant_value};
+use gd::compile::constant_value;
+use gd::session::Session;
 use gd::symbolic::Expr;
 use gd::symbolic::print::to_text;
 use gd::text::format_number;

@@ -9,9 +9,7 @@
 use std::rc::Rc;
 
 use super::Session;
-use super::constant_value;
-use crate::compile::Evaluated;
-use crate::data::evaluate;
+use crate::compile::{Evaluated, constant_value, evaluate};
 use crate::defs::{Definition, UserFunction};
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode};

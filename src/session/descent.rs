@@ -10,8 +10,9 @@
 use std::rc::Rc;
 
 use super::plot::check_descent_clause;
-use super::{Session, constant_value};
+use super::{Session, reduced};
 use crate::compile::compile;
+use crate::compile::constant_value;
 use crate::descent::{self, Config, Method, Objective};
 use crate::error::{Error, Result};
 use crate::interrupt::INTERRUPT;
@@ -41,8 +42,7 @@ impl Session {
             syntax::Sense::Minimize => "minimized",
             syntax::Sense::Maximize => "maximized",
         };
-        let rows = crate::data::reduced(body, &f.name, &param_names, verb)
-            .map_err(|e| e.at(d.function.span))?;
+        let rows = reduced(body, &f.name, &param_names, verb).map_err(|e| e.at(d.function.span))?;
         let mut options = self.descent_options(d, f.params.len())?;
         let batches = self.batches(d, &rows)?;
         if let Some(b) = batches {
@@ -228,7 +228,7 @@ impl Session {
         };
         let seed = match &d.seed {
             Some(seed) => number(seed, "seed", 0)?,
-            None => crate::data::DEFAULT_SEED,
+            None => descent::DEFAULT_SEED,
         };
         // The size asked for is kept (reports show it); the sampler uses
         // at most every row.

@@ -8,9 +8,9 @@
 use std::path::Path;
 
 use super::Session;
-use crate::data::load_csv;
 use crate::defs::Definition;
 use crate::error::{Error, Result};
+use crate::load::load_csv;
 use crate::outcome::{Outcome, Shown};
 use crate::symbolic::Expr;
 use crate::symbolic::data::DataRef;

@@ -13,14 +13,14 @@ mod files;
 mod plot;
 mod show;
 
-use crate::compile::{Evaluated, compile};
 use crate::defs::Defs;
 use crate::error::{Error, ErrorKind, Result};
 use crate::outcome::Outcome;
 use crate::parse::parse_program;
 use crate::symbolic::Expr;
-use crate::symbolic::data::has_data;
-use crate::symbolic::rewrite::{applied_functions, free_vars, reset_budget};
+use crate::symbolic::data::{data_len, mismatch_error, row_counts};
+use crate::symbolic::print::to_text;
+use crate::symbolic::rewrite::reset_budget;
 use crate::syntax::{Stmt, StmtKind};
 
 pub use files::write_file;
@@ -105,23 +105,29 @@ impl Session {
     }
 }
 
-/// The number a closed expression stands for, or `None` if it has free
-/// variables.
-pub fn constant_value(e: Expr) -> Option<f64> {
-    if let Some(n) = e.as_num() {
-        return Some(n.to_f64());
+/// The lengths of the data a function uses (empty without data), when it
+/// reduces them to one number per point; else an error saying it cannot
+/// be `verb` ("minimized", "plotted") and how to reduce it.
+pub fn reduced(body: Expr, name: &str, params: &[&str], verb: &str) -> Result<Vec<usize>> {
+    let rows = row_counts(body);
+    if rows.is_empty() {
+        return Ok(rows);
     }
-    if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
-        return None;
+    match data_len(body) {
+        Ok(None) => Ok(rows),
+        Ok(Some(n)) => Err(Error::new(
+            ErrorKind::Name,
+            format!(
+                "{name} has a value for each of the {n} rows of its data, not one number, so it cannot be {verb}"
+            ),
+        )
+        .with_hint(format!(
+            "reduce it to a number: wrap the body in mean(...) or sum(...), as in {name}({}) = mean({})",
+            params.join(", "),
+            to_text(body)
+        ))),
+        Err(m) => Err(mismatch_error(&[body], m)),
     }
-    if has_data(e) {
-        return match crate::data::evaluate(e) {
-            Ok(Some(Evaluated::Number(x))) => Some(x),
-            _ => None,
-        };
-    }
-    let tape = compile(&[e], &[]).ok()?;
-    tape.eval_once(&[]).first().copied()
 }
 
 /// Whether `outcome` is a run cut short by Ctrl-C (its report says so).

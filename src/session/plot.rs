@@ -9,7 +9,8 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use super::{Session, constant_value};
+use super::{Session, reduced};
+use crate::compile::constant_value;
 use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
@@ -43,8 +44,7 @@ impl Session {
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
         check_dimension(&f.name, &params, p.function.span)?;
         let names: Vec<&str> = params.iter().map(String::as_str).collect();
-        crate::data::reduced(body, &f.name, &names, "plotted")
-            .map_err(|e| e.at(p.function.span))?;
+        reduced(body, &f.name, &names, "plotted").map_err(|e| e.at(p.function.span))?;
         let tape = Compiled::new(body, &names)?;
         let subject = Subject {
             name: &f.name,

@@ -7,16 +7,15 @@
 use std::rc::Rc;
 
 use super::Session;
-use super::constant_value;
 use super::define::shown;
 use crate::check::check;
-use crate::compile::Evaluated;
+use crate::compile::{Evaluated, constant_value, evaluate};
 use crate::defs::{ANS, Definition, UserFunction};
 use crate::error::Result;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{Outcome, Shown};
 use crate::symbolic::Expr;
-use crate::symbolic::data::{DataRef, data_len, has_data, mismatch_error};
+use crate::symbolic::data::{DataRef, data_len, mismatch_error};
 use crate::symbolic::expr::sub;
 use crate::symbolic::simplify::simplify;
 use crate::syntax;
@@ -91,15 +90,9 @@ impl Session {
 }
 
 fn scalar_outcome(e: Expr) -> Result<Outcome> {
-    if has_data(e) {
-        return Ok(match crate::data::evaluate(e)? {
-            Some(Evaluated::Number(x)) => Outcome::Number(x),
-            Some(Evaluated::Vector(v)) => Outcome::Data(v),
-            None => Outcome::Expr(e),
-        });
-    }
-    Ok(match constant_value(e) {
-        Some(x) => Outcome::Number(x),
+    Ok(match evaluate(e)? {
+        Some(Evaluated::Number(x)) => Outcome::Number(x),
+        Some(Evaluated::Vector(v)) => Outcome::Data(v),
         None => Outcome::Expr(e),
     })
 }

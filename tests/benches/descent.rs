@@ -23,8 +23,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use gd::compile::{Tape, compile, compile_rows};
-use gd::data::load_csv;
 use gd::descent::{self, Config, Method, trace_every};
+use gd::load::load_csv;
 use gd::symbolic::data::DataRef;
 use gd::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sqrt};
 use gd::symbolic::gradient;

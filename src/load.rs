@@ -1,89 +1,13 @@
-//! Data for the session: evaluating expressions over data vectors, loading
-//! CSV files (one vector per column, named by the header), and the sampler
-//! of minibatches for stochastic descent.
+//! CSV files as data: `load("points.csv")` reads one vector per column,
+//! named by the header row (the `csv` crate does the reading).
 //!
-//! Invariant: a file is read whole and checked before anything is defined,
-//! so a bad file defines nothing; the sampler's batches are a function of
-//! the seed alone.
+//! Invariant: a file is read whole and checked before anything is
+//! returned, so a bad file defines nothing; every error names the file,
+//! and the line and column of the first bad cell.
 
 use std::path::Path;
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-
-use crate::compile::{Evaluated, compile_rows};
 use crate::error::{Error, ErrorKind, Result};
-use crate::symbolic::Expr;
-use crate::symbolic::data::{DataRef, data_len, mismatch_error, row_counts};
-use crate::symbolic::rewrite::{applied_functions, free_vars};
-
-/// The seed of minibatch sampling when `seed` is not given.
-pub const DEFAULT_SEED: u64 = 0;
-
-/// The value of a closed expression: a number, or one number per row when
-/// it uses data outside reductions. `None` when it has free variables.
-pub fn evaluate(e: Expr) -> Result<Option<Evaluated>> {
-    if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
-        return Ok(None);
-    }
-    if let Err(m) = data_len(e) {
-        return Err(mismatch_error(&[e], m));
-    }
-    let program = compile_rows(&[e], &[])?;
-    Ok(program.eval_all(&[]).pop())
-}
-
-/// `e` as a data vector called `name`, when it is one (it uses data outside
-/// reductions and has no free variables).
-pub fn as_vector(name: &str, e: Expr) -> Result<Option<Expr>> {
-    if e.as_data().is_some() || !matches!(data_len(e), Ok(Some(_)) | Err(_)) {
-        return Ok(rename(name, e));
-    }
-    match evaluate(e)? {
-        Some(Evaluated::Vector(values)) => Ok(Some(Expr::data(DataRef::new(name, values)))),
-        _ => Ok(None),
-    }
-}
-
-/// A data vector under a new name (`Y = X` copies X's values).
-fn rename(name: &str, e: Expr) -> Option<Expr> {
-    let data = e.as_data()?;
-    Some(Expr::data(DataRef::new(name, data.values().to_vec())))
-}
-
-/// The lengths of the data a function to minimize uses (empty without
-/// data); an error when it leaves data unreduced, which would make it a
-/// vector, not a number.
-pub fn minimizable(body: Expr, name: &str, params: &[&str]) -> Result<Vec<usize>> {
-    reduced(body, name, params, "minimized")
-}
-
-/// As `minimizable`, for a statement that needs one number per point and
-/// says so with `verb` ("minimized", "plotted").
-pub fn reduced(body: Expr, name: &str, params: &[&str], verb: &str) -> Result<Vec<usize>> {
-    let rows = row_counts(body);
-    if rows.is_empty() {
-        return Ok(rows);
-    }
-    match data_len(body) {
-        Ok(None) => Ok(rows),
-        Ok(Some(n)) => Err(Error::new(
-            ErrorKind::Name,
-            format!(
-                "{name} has a value for each of the {n} rows of its data, not one number, so it cannot be {verb}"
-            ),
-        )
-        .with_hint(format!(
-            "reduce it to a number: wrap the body in mean(...) or sum(...), as in {name}({}) = mean({})",
-            params.join(", "),
-            crate::symbolic::print::to_text(body)
-        ))),
-        Err(m) => Err(mismatch_error(&[body], m)),
-    }
-}
-
-// ---------------------------------------------------------------- CSV
 
 /// The columns of a CSV file, by header name, all numbers. Errors name the
 /// file, and the line and column of the first bad cell.
@@ -239,50 +163,6 @@ fn csv_error(path: &str, e: csv::Error) -> Error {
     Error::new(ErrorKind::Value, format!("{place}: {what}"))
 }
 
-// ---------------------------------------------------------------- batches
-
-/// Minibatches of `batch` rows out of `n_rows`, drawn without replacement:
-/// the rows are shuffled (Fisher-Yates, from a `StdRng` seeded with the
-/// seed) and dealt out in order; when they run out, a new shuffle starts a
-/// new epoch. The last batch of an epoch has the rows left over when
-/// `batch` does not divide `n_rows` (as torch's DataLoader with
-/// drop_last=False).
-#[derive(Debug)]
-pub struct Sampler {
-    batch: usize,
-    order: Vec<u32>,
-    next: usize,
-    rng: StdRng,
-}
-
-impl Sampler {
-    /// `batch` is between 1 and `n_rows` (the caller checks).
-    pub fn new(n_rows: usize, batch: usize, seed: u64) -> Sampler {
-        Sampler {
-            batch,
-            order: (0..n_rows as u32).collect(),
-            next: n_rows,
-            rng: StdRng::seed_from_u64(seed),
-        }
-    }
-
-    /// The rows of the next minibatch.
-    pub fn next_batch(&mut self) -> &[u32] {
-        if self.next >= self.order.len() {
-            self.order.shuffle(&mut self.rng);
-            self.next = 0;
-        }
-        let start = self.next;
-        self.next = (start + self.batch).min(self.order.len());
-        &self.order[start..self.next]
-    }
-
-    /// Minibatches per epoch.
-    pub fn batches_per_epoch(&self) -> usize {
-        self.order.len().div_ceil(self.batch)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,40 +219,5 @@ mod tests {
             err("a,b\n1,x\n"),
             "t.csv:2:2: 'x' in column 'b' is not a number"
         );
-    }
-
-    #[test]
-    fn every_row_once_per_epoch() {
-        for (n, batch) in [(10, 3), (7, 7), (1, 1), (100, 32)] {
-            let mut sampler = Sampler::new(n, batch, 42);
-            for _epoch in 0..3 {
-                let mut seen = vec![0; n];
-                for _ in 0..sampler.batches_per_epoch() {
-                    let rows = sampler.next_batch();
-                    assert!(!rows.is_empty() && rows.len() <= batch);
-                    for r in rows {
-                        seen[*r as usize] += 1;
-                    }
-                }
-                assert!(
-                    seen.iter().all(|c| *c == 1),
-                    "{n} rows, batch {batch}: {seen:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn batches_depend_on_the_seed_only() {
-        let draw = |seed| {
-            let mut s = Sampler::new(50, 8, seed);
-            (0..20).map(|_| s.next_batch().to_vec()).collect::<Vec<_>>()
-        };
-        assert_eq!(draw(7), draw(7));
-        assert_ne!(draw(7), draw(8));
-        // Epochs are shuffled anew.
-        let mut s = Sampler::new(50, 50, 1);
-        let first = s.next_batch().to_vec();
-        assert_ne!(first, s.next_batch().to_vec());
     }
 }

@@ -1,0 +1,42 @@
+//! Closed expressions to numbers: the value of an expression with no free
+//! variables, through the tape (or, over data, a program over the rows).
+//!
+//! Invariant: an expression with a free variable or an unresolved call is
+//! never evaluated (`None`), so a symbolic result is never mistaken for a
+//! number.
+
+use super::{Evaluated, compile, compile_rows};
+use crate::error::Result;
+use crate::symbolic::Expr;
+use crate::symbolic::data::{data_len, has_data, mismatch_error};
+use crate::symbolic::rewrite::{applied_functions, free_vars};
+
+/// The value of a closed expression: a number, or one number per row when
+/// it uses data outside reductions. `None` when it has free variables; an
+/// error when vectors of different lengths meet in it.
+pub fn evaluate(e: Expr) -> Result<Option<Evaluated>> {
+    if let Some(n) = e.as_num() {
+        return Ok(Some(Evaluated::Number(n.to_f64())));
+    }
+    if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
+        return Ok(None);
+    }
+    if !has_data(e) {
+        let tape = compile(&[e], &[])?;
+        return Ok(tape.eval_once(&[]).first().map(|x| Evaluated::Number(*x)));
+    }
+    if let Err(m) = data_len(e) {
+        return Err(mismatch_error(&[e], m));
+    }
+    let program = compile_rows(&[e], &[])?;
+    Ok(program.eval_all(&[]).pop())
+}
+
+/// The number a closed expression stands for, or `None` if it has free
+/// variables (or is a vector of data).
+pub fn constant_value(e: Expr) -> Option<f64> {
+    match evaluate(e) {
+        Ok(Some(Evaluated::Number(x))) => Some(x),
+        _ => None,
+    }
+}
