@@ -16,9 +16,12 @@
 //! the last state is always the last entry.
 
 mod method;
+mod newton;
+mod optimizer;
 #[cfg(test)]
 mod reference_tests;
 mod rows;
+pub mod rules;
 mod sampler;
 #[cfg(test)]
 mod tests;
@@ -26,14 +29,14 @@ mod tests;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use method::{Hessian, METHOD_NAMES, Method, setting_names};
+pub use method::{METHOD_NAMES, Method, setting_names};
+pub use newton::Hessian;
 pub use rows::{Batches, DataObjective, run_rows};
 pub use sampler::DEFAULT_SEED;
 
 use crate::compile::{Tape, Workspace};
-use crate::syntax::Sense;
 use crate::text::format_number;
-use method::Optimizer;
+use optimizer::Optimizer;
 
 /// Most entries a trace keeps; a longer run keeps every K-th step.
 pub const TRACE_LIMIT: usize = 100_000;
@@ -86,6 +89,13 @@ impl<'a> Objective<'a> {
     fn ops_per_step(&self) -> usize {
         self.tape.ops().len() + self.hessian.map_or(0, |h| h.ops().len())
     }
+}
+
+/// Which way a run goes: `minimize` or `maximize`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Sense {
+    Minimize,
+    Maximize,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -6,8 +6,8 @@
 
 use crate::check::CheckOutcome;
 use crate::descent::Run;
+use crate::descent::Sense;
 use crate::symbolic::Expr;
-use crate::syntax::Sense;
 
 /// A number, vector or list of them: a defined value, for reports.
 #[derive(Clone, Debug, PartialEq)]

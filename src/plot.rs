@@ -15,12 +15,12 @@ pub mod terminal;
 use crate::compile::{DataProgram, DataWork, Tape, Workspace, compile, compile_rows};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::descent::Sense;
 use crate::error::{Error, Result};
 use crate::outcome::DescentOutcome;
 use crate::symbolic::Expr;
 use crate::symbolic::data::has_data;
 use crate::symbolic::print::to_text;
-use crate::syntax::Sense;
 use crate::text::format_number;
 use crate::text::round_significant;
 use figure::{Contour, Figure, Panel, Series, SeriesKind};

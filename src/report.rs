@@ -8,11 +8,11 @@ use colored::Colorize;
 use serde_json::{Map, Value as Json, json};
 
 use crate::check::CheckOutcome;
+use crate::descent::Sense;
 use crate::descent::{Run, Status, Verdict};
 use crate::outcome::{CompareOutcome, DescentOutcome, Outcome, PlotOutcome, Shown};
 use crate::symbolic::Expr;
 use crate::symbolic::print::{to_latex, to_text};
-use crate::syntax::Sense;
 use crate::text::{
     format_number, pad_left, pad_right, table_number, truncate, wrap, wrap_items, wrap_words,
 };

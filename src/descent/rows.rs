@@ -15,7 +15,8 @@
 
 use std::sync::atomic::AtomicBool;
 
-use super::method::{Hessian, Optimizer};
+use super::newton::Hessian;
+use super::optimizer::Optimizer;
 use super::sampler::Sampler;
 use super::{Config, Culprit, Evaluate, Run, descend};
 use crate::compile::{DataProgram, DataWork};
@@ -121,12 +122,12 @@ mod tests {
 
     use super::*;
     use crate::compile::{compile, compile_rows};
+    use crate::descent::Sense;
     use crate::descent::{Method, run};
     use crate::symbolic::Expr;
     use crate::symbolic::data::DataRef;
     use crate::symbolic::expr::{Func, add, call, mul, pow, sub};
     use crate::symbolic::gradient;
-    use crate::syntax::Sense;
 
     /// `[f, gradient]` of `body` over the parameter w.
     fn outputs(body: Expr) -> Vec<Expr> {

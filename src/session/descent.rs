@@ -13,7 +13,7 @@ use super::plot::check_descent_clause;
 use super::{Session, reduced};
 use crate::compile::compile;
 use crate::compile::constant_value;
-use crate::descent::{self, Config, Method, Objective};
+use crate::descent::{self, Config, Method, Objective, Sense};
 use crate::error::{Error, Result};
 use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
@@ -38,9 +38,13 @@ impl Session {
             ));
         }
         let param_names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
-        let verb = match d.sense {
-            syntax::Sense::Minimize => "minimized",
-            syntax::Sense::Maximize => "maximized",
+        let sense = match d.sense {
+            syntax::Sense::Minimize => Sense::Minimize,
+            syntax::Sense::Maximize => Sense::Maximize,
+        };
+        let verb = match sense {
+            Sense::Minimize => "minimized",
+            Sense::Maximize => "maximized",
         };
         let rows = reduced(body, &f.name, &param_names, verb).map_err(|e| e.at(d.function.span))?;
         let mut options = self.descent_options(d, f.params.len())?;
@@ -75,7 +79,7 @@ impl Session {
         let mut runs = Vec::new();
         for (start, lr, method) in options.combinations() {
             let config = Config {
-                sense: d.sense,
+                sense,
                 lr,
                 steps: options.steps,
                 tol: options.tol,
@@ -96,7 +100,7 @@ impl Session {
                 params: params.clone(),
                 body,
                 gradient: gradient.clone(),
-                sense: d.sense,
+                sense,
                 method: method.name().to_string(),
                 settings,
                 start,

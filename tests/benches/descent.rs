@@ -23,12 +23,12 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use gd::compile::{Tape, compile, compile_rows};
+use gd::descent::Sense;
 use gd::descent::{self, Config, Method, trace_every};
 use gd::load::load_csv;
 use gd::symbolic::data::DataRef;
 use gd::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sqrt};
 use gd::symbolic::gradient;
-use gd::syntax::Sense;
 
 const STEPS: u64 = 1_000_000;
 const POINTS: usize = 1_000_000;
