@@ -23,11 +23,14 @@ use super::Culprit;
 use super::Sense;
 use super::method::Method;
 use super::newton::{Hessian, Newton};
-use super::rules::{Direction, Formula, Line, MAX_REGISTERS, Operand, Rule, Target};
+#[cfg(test)]
+use super::rules::MAX_LINES;
+use super::rules::{self, Direction, Formula, MAX_REGISTERS, Operand, Rule, Target};
 
 /// A method with its state, for one run.
 pub(super) struct Optimizer<'a> {
-    rule: &'static Rule,
+    /// `run_lines` specialised to `rule` (see `Specialised`).
+    lines: LinesFn,
     /// The method's settings, in positional order.
     settings: Vec<f64>,
     /// -1 when maximizing (torch negates the gradient first), else 1;
@@ -37,20 +40,7 @@ pub(super) struct Optimizer<'a> {
     t: u64,
     /// State buffer k of coordinate i at `k * n + i`.
     state: Vec<f64>,
-    /// This step's scalars.
-    scalars: [f64; MAX_REGISTERS],
     newton: Option<Newton<'a>>,
-}
-
-/// What a per-coordinate line reads besides the scalars and settings.
-struct Coordinate<'s> {
-    g: f64,
-    newton: f64,
-    temps: [f64; MAX_REGISTERS],
-    /// The state buffers, and this coordinate's index and their length.
-    state: &'s mut [f64],
-    i: usize,
-    n: usize,
 }
 
 impl<'a> Optimizer<'a> {
@@ -81,12 +71,11 @@ impl<'a> Optimizer<'a> {
             (Direction::Gradient, _) => None,
         };
         Optimizer {
-            rule,
+            lines: specialised(method),
             settings,
             sign,
             t: 0,
             state,
-            scalars: [0.0; MAX_REGISTERS],
             newton,
         }
     }
@@ -109,81 +98,136 @@ impl<'a> Optimizer<'a> {
         lr: f64,
     ) -> Result<(), (Culprit, f64)> {
         self.t += 1;
-        let step = self.t as f64;
-        for line in self.rule.per_step {
-            let value = self.per_step_value(line.formula, lr, step);
-            if let Target::Scalar(k) = line.target {
-                self.scalars[k] = value;
-            }
-        }
         if let Some(newton) = &mut self.newton {
             newton.solve_at(x, grad)?;
         }
-        let n = x.len();
-        for i in 0..n {
-            let mut at = Coordinate {
-                g: self.sign * grad[i],
-                newton: self.newton.as_ref().map_or(0.0, |d| d.direction[i]),
-                temps: [0.0; MAX_REGISTERS],
-                state: &mut self.state,
-                i,
-                n,
+        (self.lines)(self, x, grad, lr);
+        Ok(())
+    }
+}
+
+/// `run_lines` for one rule.
+type LinesFn = fn(&mut Optimizer<'_>, &mut [f64], &[f64], f64);
+
+/// A rule known at compile time: `run_lines::<R>` loops over constant
+/// lines, so the compiler unrolls the loops and folds each line's `match`
+/// away, and the table runs as fast as the update written by hand.
+trait Specialised {
+    const RULE: &'static Rule;
+}
+
+macro_rules! specialised {
+    ($($kind:ident = $rule:path),* $(,)?) => {
+        $(
+            struct $kind;
+            impl Specialised for $kind {
+                const RULE: &'static Rule = &$rule;
+            }
+        )*
+    };
+}
+
+specialised! {
+    Gd = rules::GD,
+    Momentum = rules::MOMENTUM,
+    Nesterov = rules::NESTEROV,
+    Adagrad = rules::ADAGRAD,
+    Rmsprop = rules::RMSPROP,
+    Adam = rules::ADAM,
+    NewtonStep = rules::NEWTON,
+}
+
+/// `run_lines` specialised to the method's rule (`Method::rule`'s).
+fn specialised(method: &Method) -> LinesFn {
+    match method {
+        Method::Gd => run_lines::<Gd>,
+        Method::Momentum { .. } => run_lines::<Momentum>,
+        Method::Nesterov { .. } => run_lines::<Nesterov>,
+        Method::Adagrad { .. } => run_lines::<Adagrad>,
+        Method::Rmsprop { .. } => run_lines::<Rmsprop>,
+        Method::Adam { .. } => run_lines::<Adam>,
+        Method::Newton => run_lines::<NewtonStep>,
+    }
+}
+
+/// `$body` once for each index `$k` from 0 to `MAX_LINES - 1`, as
+/// literals: with the rule a constant, each copy reads one constant line
+/// and folds to its one operation (a loop would not be unrolled so far).
+macro_rules! each_line {
+    ($k:ident => $body:block) => {
+        each_line!(@ $k $body 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
+    };
+    (@ $k:ident $body:block $($index:literal)*) => {
+        $({
+            let $k: usize = $index;
+            $body
+        })*
+    };
+}
+
+/// The rule's per-step lines, then its per-coordinate lines for each
+/// coordinate, updating `x` and the state; Newton's direction is ready.
+// The last line of a rule may write a temporary no line reads.
+#[allow(unused_assignments)]
+#[inline(always)]
+fn run_lines<R: Specialised>(opt: &mut Optimizer<'_>, x: &mut [f64], grad: &[f64], lr: f64) {
+    let rule = R::RULE;
+    let step = opt.t as f64;
+    let first_step = opt.t == 1;
+    let mut scalars = [0.0; MAX_REGISTERS];
+    each_line!(k => {
+        if k < rule.per_step.len() {
+            let line = rule.per_step[k];
+            let read = |operand: Operand| match operand {
+                Operand::Lr => lr,
+                Operand::Step => step,
+                Operand::Setting(j) => opt.settings[j],
+                Operand::Scalar(j) => scalars[j],
+                Operand::Const(c) => c,
+                // Coordinates are read by per-coordinate lines only.
+                Operand::Grad | Operand::Newton | Operand::State(_) | Operand::Temp(_) => f64::NAN,
             };
-            for line in self.rule.per_coordinate {
-                let value = coordinate_value(line, &at, &self.scalars, &self.settings, lr, step);
+            let value = apply(line.formula, read, first_step);
+            if let Target::Scalar(j) = line.target {
+                scalars[j] = value;
+            }
+        }
+    });
+    let n = x.len();
+    let newton = opt.newton.as_ref().map(|d| &d.direction[..]);
+    for i in 0..n {
+        let g = opt.sign * grad[i];
+        let direction = newton.map_or(0.0, |d| d[i]);
+        let mut temps = [0.0; MAX_REGISTERS];
+        each_line!(k => {
+            if k < rule.per_coordinate.len() {
+                let line = rule.per_coordinate[k];
+                let read = |operand: Operand| match operand {
+                    Operand::Grad => g,
+                    Operand::Newton => direction,
+                    Operand::Lr => lr,
+                    Operand::Step => step,
+                    Operand::Setting(j) => opt.settings[j],
+                    Operand::State(j) => opt.state[j * n + i],
+                    Operand::Scalar(j) => scalars[j],
+                    Operand::Temp(j) => temps[j],
+                    Operand::Const(c) => c,
+                };
+                let value = apply(line.formula, read, first_step);
                 match line.target {
-                    Target::Temp(k) => at.temps[k] = value,
-                    Target::State(k) => at.state[k * n + i] = value,
+                    Target::Temp(j) => temps[j] = value,
+                    Target::State(j) => opt.state[j * n + i] = value,
                     Target::AddToX => x[i] += value,
                     // Scalars are written by the per-step lines only.
                     Target::Scalar(_) => {}
                 }
             }
-        }
-        Ok(())
+        });
     }
-
-    /// A per-step line's value: it reads scalars, settings, lr and t.
-    fn per_step_value(&self, formula: Formula, lr: f64, step: f64) -> f64 {
-        let read = |operand: Operand| match operand {
-            Operand::Lr => lr,
-            Operand::Step => step,
-            Operand::Setting(k) => self.settings[k],
-            Operand::Scalar(k) => self.scalars[k],
-            Operand::Const(c) => c,
-            // Coordinates are read by per-coordinate lines only.
-            Operand::Grad | Operand::Newton | Operand::State(_) | Operand::Temp(_) => f64::NAN,
-        };
-        apply(formula, read, self.t == 1)
-    }
-}
-
-/// A per-coordinate line's value.
-#[inline]
-fn coordinate_value(
-    line: &Line,
-    at: &Coordinate<'_>,
-    scalars: &[f64; MAX_REGISTERS],
-    settings: &[f64],
-    lr: f64,
-    step: f64,
-) -> f64 {
-    let read = |operand: Operand| match operand {
-        Operand::Grad => at.g,
-        Operand::Newton => at.newton,
-        Operand::Lr => lr,
-        Operand::Step => step,
-        Operand::Setting(k) => settings[k],
-        Operand::State(k) => at.state[k * at.n + at.i],
-        Operand::Scalar(k) => scalars[k],
-        Operand::Temp(k) => at.temps[k],
-        Operand::Const(c) => c,
-    };
-    apply(line.formula, read, step == 1.0)
 }
 
 /// One operation of a formula on the operands `read` gives.
-#[inline]
+#[inline(always)]
 fn apply(formula: Formula, read: impl Fn(Operand) -> f64, first_step: bool) -> f64 {
     match formula {
         Formula::Neg(a) => -read(a),
@@ -229,6 +273,16 @@ mod tests {
     use crate::descent::rules::RULES;
 
     #[test]
+    fn every_line_is_unrolled() {
+        let mut copies = 0;
+        each_line!(k => {
+            assert_eq!(k, copies);
+            copies += 1;
+        });
+        assert_eq!(copies, MAX_LINES);
+    }
+
+    #[test]
     fn lerp_is_exact_at_both_ends() {
         assert_eq!(lerp(1.0, 3.0, 0.25), 1.5);
         assert_eq!(lerp(1.0, 3.0, 0.75), 2.5);
@@ -241,6 +295,7 @@ mod tests {
     #[test]
     fn every_rule_is_well_formed() {
         for rule in RULES {
+            assert!(rule.per_step.len() <= MAX_LINES && rule.per_coordinate.len() <= MAX_LINES);
             let mut scalars = 0;
             for line in rule.per_step {
                 let Target::Scalar(k) = line.target else {

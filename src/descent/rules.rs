@@ -108,6 +108,10 @@ pub struct Line {
 /// Most scalars, temporaries and state buffers a rule uses.
 pub const MAX_REGISTERS: usize = 8;
 
+/// Most lines a rule has per step, and per coordinate: the optimizer
+/// unrolls this many (see `optimizer::each_line`).
+pub const MAX_LINES: usize = 16;
+
 /// One optimizer.
 pub struct Rule {
     pub name: &'static str,
