@@ -6,105 +6,24 @@
 //! reductions: `2X + 1` has X's length, `mean(X) + w` none (it is a
 //! number). Two vectors of different lengths cannot meet in one operation.
 //!
-//! Invariant: a `DataRef` is identified by its id (one per definition or
-//! file column), never by comparing values, so interning a million-row
-//! vector costs nothing.
+//! The handle itself, `DataRef`, is a leaf of its own (`dataref`) that
+//! expressions hold; it is re-exported here, where callers look for it.
+//!
+//! Invariant: a length found for an expression holds for good (expressions
+//! are interned and never change), so `data_len` remembers it per handle.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
+pub use super::dataref::{DataRef, any_data};
 use super::expr::{Expr, Func, Node, children};
 use super::rewrite::any_node;
 use crate::error::Error;
-
-/// A named data vector: the values of one definition (`X = [1, 2, 3]`) or
-/// one column of a file. Printed as its name.
-#[derive(Clone, Debug)]
-pub struct DataRef {
-    name: Rc<str>,
-    id: u64,
-    values: Rc<[f64]>,
-}
-
-static NEXT_DATA_ID: AtomicU64 = AtomicU64::new(1);
 
 thread_local! {
     /// `data_len` of every expression asked about so far.
     static LENGTHS: std::cell::RefCell<HashMap<Expr, Result<Option<usize>, Mismatch>>> =
         std::cell::RefCell::new(HashMap::new());
-    /// Lists written in expressions, by the bits of their values.
-    static LITERALS: std::cell::RefCell<HashMap<Vec<u64>, DataRef>> =
-        std::cell::RefCell::new(HashMap::new());
-}
-
-impl DataRef {
-    /// A new vector (with an id of its own) called `name`.
-    pub fn new(name: &str, values: Vec<f64>) -> DataRef {
-        DataRef {
-            name: name.into(),
-            id: NEXT_DATA_ID.fetch_add(1, AtomicOrdering::Relaxed),
-            values: values.into(),
-        }
-    }
-
-    /// A list written in an expression, `[1, 2, 3]`, named by its text:
-    /// the same list gives the same vector (so a printed expression parses
-    /// back to the same handle).
-    pub fn literal(text: &str, values: Vec<f64>) -> DataRef {
-        LITERALS.with(|cache| {
-            let key: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
-            cache
-                .borrow_mut()
-                .entry(key)
-                .or_insert_with(|| DataRef::new(text, values))
-                .clone()
-        })
-    }
-
-    /// How it prints: the name of the definition, or the literal list.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub fn values(&self) -> &Rc<[f64]> {
-        &self.values
-    }
-
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    pub fn id(&self) -> u64 {
-        self.id
-    }
-
-    /// By name, then by age: deterministic for a given script.
-    pub fn order(&self, other: &DataRef) -> Ordering {
-        self.name
-            .cmp(&other.name)
-            .then_with(|| self.id.cmp(&other.id))
-    }
-}
-
-impl PartialEq for DataRef {
-    fn eq(&self, other: &DataRef) -> bool {
-        self.id == other.id
-    }
-}
-
-impl Eq for DataRef {}
-
-impl Hash for DataRef {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.id.hash(state);
-    }
 }
 
 /// Two data lengths that met in one operation.
@@ -120,9 +39,9 @@ pub fn mismatch_error(exprs: &[Expr], Mismatch(a, b): Mismatch) -> Error {
             any_node(*e, |node| {
                 if let Node::Data(d) = node
                     && d.len() == n
-                    && !d.name().starts_with('[')
+                    && !d.is_literal()
                 {
-                    found = Some(d.name.clone());
+                    found = Some(d.name().into());
                 }
                 found.is_some()
             });
@@ -130,12 +49,6 @@ pub fn mismatch_error(exprs: &[Expr], Mismatch(a, b): Mismatch) -> Error {
         found
     };
     Error::length_mismatch((a, name_of(a).as_deref()), (b, name_of(b).as_deref()))
-}
-
-/// Whether any data vector was ever made (in this process): passes that
-/// only matter for data can be skipped when none was.
-pub fn any_data() -> bool {
-    NEXT_DATA_ID.load(AtomicOrdering::Relaxed) > 1
 }
 
 /// The number of rows `e` has outside reductions: `None` for a number (or

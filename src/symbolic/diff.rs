@@ -259,9 +259,9 @@ mod tests {
         for _ in 0..40 {
             e = call(Func::Sin, vec![e]);
         }
-        let before = super::super::expr::store_size();
+        let before = crate::symbolic::expr::store_size();
         let de = d(e);
-        let made = super::super::expr::store_size() - before;
+        let made = crate::symbolic::expr::store_size() - before;
         assert!(made < 400, "made {made} nodes");
         assert!(matches!(*de.node(), Node::Mul(ref f) if f.len() == 40));
     }

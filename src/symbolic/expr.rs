@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-pub use super::data::DataRef;
+use super::dataref::DataRef;
 use super::num::Num;
 pub use crate::builtins::Func;
 
@@ -30,6 +30,16 @@ pub struct Expr(u32);
 pub enum Constant {
     Pi,
     E,
+}
+
+impl Constant {
+    /// How gd writes it (and reads it back).
+    pub fn name(self) -> &'static str {
+        match self {
+            Constant::Pi => "pi",
+            Constant::E => "e",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -355,8 +365,8 @@ fn finish_mul(coefficient: Num, mut out: Vec<Expr>) -> Expr {
     {
         return add(terms.iter().map(|t| mul([Expr::num(coefficient), *t])));
     }
-    // Re-flatten: collecting bases may have produced products again, e.g.
-    // (xy)^2 from x^2 y^2 cannot happen, but pow(base, n) may split (xy)^n.
+    // Re-flatten: `pow` splits a product raised to an integer,
+    // `(xy)^n = x^n y^n`, so a collected factor may be a product again.
     if out.iter().any(|f| matches!(*f.node(), Node::Mul(_))) {
         let mut all = vec![Expr::num(coefficient)];
         all.extend(out);

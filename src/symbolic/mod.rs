@@ -1,11 +1,17 @@
 //! The symbolic layer: canonical expressions (`expr`), exact numbers
-//! (`num`), differentiation (`diff`), simplification and expansion
-//! (`simplify`) and the two printers (`print`).
+//! (`num`), data vectors in expressions (`dataref` for the handle, `data`
+//! for lengths and reductions), whole-expression passes and the work budget
+//! (`rewrite`), differentiation (`diff`), simplification and expansion
+//! (`simplify`) and the printers: text, LaTeX and s-expressions (`print`).
 //!
 //! Invariant: nothing here knows about spans, the user's session or output
-//! streams; printing produces strings, it never writes them.
+//! streams; printing produces strings, it never writes them. The layer
+//! imports only the leaves below it (`error`, `builtins`, `text`,
+//! `interrupt`), and inside it `dataref` and `num` import nothing of
+//! `expr`, so the files form no cycle.
 
 pub mod data;
+pub mod dataref;
 pub mod diff;
 pub mod expr;
 pub mod num;
