@@ -11,6 +11,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::figure::svg;
 use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
 use crate::session::{Session, constant_value};
@@ -268,7 +269,7 @@ pub fn write_file(outcome: &Outcome) -> Result<()> {
     let Some((path, span)) = &plot.file else {
         return Ok(());
     };
-    let document = super::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
+    let document = svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
     std::fs::write(path, document).map_err(|e| {
         Error::value(format!(
             "cannot write '{path}': {}",
