@@ -7,7 +7,7 @@
 //!   --differentiate/simplify--> --compile--> flat tape (or, for data, a
 //!   program over rows in chunks) --descent--> runs --report--> human text
 //!   or JSON Lines
-//!   (plot: figure data --plot::terminal / plot::svg--> braille text, SVG)
+//!   (plot: figure data --figure::terminal / figure::svg--> braille text, SVG)
 //! ```
 //!
 //! See README.md, section Architecture, for one line per module and the
@@ -19,6 +19,7 @@ pub mod compile;
 pub mod defs;
 pub mod descent;
 pub mod error;
+pub mod figure;
 pub mod interrupt;
 pub mod load;
 pub mod lower;

@@ -59,7 +59,7 @@ pub enum Outcome {
 /// A figure, for the terminal or for a file.
 #[derive(Clone, Debug)]
 pub struct PlotOutcome {
-    pub figure: crate::plot::figure::Figure,
+    pub figure: crate::figure::Figure,
     /// The SVG file it is written to (`to "file.svg"`), with the span of
     /// that string for errors; `None` draws it in the terminal.
     pub file: Option<(String, crate::syntax::Span)>,

@@ -1,29 +1,25 @@
 //! Plots: the figure data of `plot NAME [from A to B]` and of
-//! `minimize ... plot` (`figure` holds the types). Functions are sampled on
+//! `minimize ... plot` (`crate::figure` holds the types). Functions are sampled on
 //! grids through their compiled tape; paths come from the runs' traces;
 //! ranges, contour levels and the log-scale decision are made here.
-//! Rendering is the report side: `terminal` (braille text) and `svg`
-//! (plotters), both called from `report` and `session::run_source`.
+//! Rendering is the report side: `figure::terminal` (braille text) and
+//! `figure::svg` (plotters), both called from `report` and `session::run_source`.
 //!
 //! Invariant: building a figure evaluates and decides, but never draws,
 //! prints or touches files.
-
-pub mod figure;
-pub mod svg;
-pub mod terminal;
 
 use crate::compile::{DataProgram, DataWork, Tape, Workspace, compile, compile_rows};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::descent::Sense;
 use crate::error::{Error, Result};
+use crate::figure::{Contour, Figure, Panel, Series, SeriesKind};
 use crate::outcome::DescentOutcome;
 use crate::symbolic::Expr;
 use crate::symbolic::data::has_data;
 use crate::symbolic::print::to_text;
 use crate::text::format_number;
 use crate::text::round_significant;
-use figure::{Contour, Figure, Panel, Series, SeriesKind};
 
 /// Points of a sampled curve.
 const CURVE_SAMPLES: usize = 401;

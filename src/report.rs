@@ -110,7 +110,7 @@ fn plot_text(p: &PlotOutcome, style: &Style) -> String {
         Some((path, _)) => format!("plot written to {path}\n"),
         None => {
             let color = colored::control::SHOULD_COLORIZE.should_colorize();
-            crate::plot::terminal::render(&p.figure, style.width, color)
+            crate::figure::terminal::render(&p.figure, style.width, color)
         }
     }
 }
@@ -633,7 +633,7 @@ pub fn json(outcome: &Outcome) -> Json {
             // Without colour, at the default width (JSON has no terminal).
             None => json!({
                 "kind": "plot",
-                "text": crate::plot::terminal::render(&p.figure, Style::default().width, false),
+                "text": crate::figure::terminal::render(&p.figure, Style::default().width, false),
             }),
         },
     }

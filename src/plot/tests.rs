@@ -258,8 +258,7 @@ fn a_learning_rate_comparison_has_a_panel_per_rate() {
 mod renderers {
     use proptest::prelude::*;
 
-    use crate::plot::figure::{Contour, Figure, Panel, Series, SeriesKind};
-    use crate::plot::{svg, terminal};
+    use crate::figure::{Contour, Figure, Panel, Series, SeriesKind, svg, terminal};
 
     /// Numbers as runs produce them, with the awkward ones often.
     fn number() -> impl Strategy<Value = f64> {

@@ -60,7 +60,8 @@ pub fn write_file(outcome: &Outcome) -> Result<()> {
     let Some((path, span)) = &plot.file else {
         return Ok(());
     };
-    let document = crate::plot::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
+    let document =
+        crate::figure::svg::render(&plot.figure).map_err(|e| Error::value(e).at(*span))?;
     std::fs::write(path, document).map_err(|e| {
         Error::value(format!(
             "cannot write '{path}': {}",

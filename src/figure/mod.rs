@@ -1,10 +1,19 @@
-//! The data of a figure: rows of panels, each with its axis ranges, scale,
-//! an optional contour map (a grid of values and its levels) and series of
-//! points (a sampled curve, descent paths, values per step).
+//! Figures, and drawing them: the data of a figure (rows of panels, each
+//! with axis ranges, a scale, an optional contour map and series of
+//! points), the geometry both renderers share (band lookup, the log-scale
+//! transform, splitting a series where it leaves the panel), and the two
+//! renderers: `terminal` (braille text on the `canvas`) and `svg`
+//! (plotters), both colored from the `palette`. `plot` builds figures;
+//! `report` (terminal text) and `session::files` (SVG files) render them.
 //!
-//! Invariant: plain data and the geometry both renderers share (band
-//! lookup, the log-scale transform, splitting a series where it leaves the
-//! panel); nothing here evaluates a function, draws or prints.
+//! Invariant: a figure is drawn from its data alone; nothing here
+//! evaluates a function, prints or touches a file, and nothing here
+//! imports more than the leaf modules below it (`text`).
+
+mod canvas;
+pub mod palette;
+pub mod svg;
+pub mod terminal;
 
 /// A whole figure: a title and rows of panels (the panels of one row share
 /// its width).
@@ -92,7 +101,7 @@ pub struct Series {
     /// In data units; may hold non-finite values (gaps).
     pub points: Vec<(f64, f64)>,
     /// Which run this is (0, 1, ...), so every renderer gives a run the
-    /// same colour or marker in every panel; the curve uses 0 too.
+    /// same color or marker in every panel; the curve uses 0 too.
     pub run: usize,
 }
 

@@ -1,56 +1,23 @@
 //! Figures as terminal text: lines and paths in Unicode braille (2 x 4 dots
 //! per character), contour maps as filled levels, markers for the steps of
 //! a path, tick labels, a legend; panels of a row side by side, the whole
-//! fitted to a width. With colour, runs and levels are coloured (24-bit
+//! fitted to a width. With color, runs and levels are colored (24-bit
 //! ANSI); without, levels are shading characters and each run has its own
 //! marker character, so the plain text reads on its own.
 //!
-//! Our own small canvas rather than `drawille`/`textplots`: a plot here
-//! layers a filled map, several coloured braille lines and marker
+//! Our own small canvas (`canvas`) rather than `drawille`/`textplots`: a
+//! plot here layers a filled map, several colored braille lines and marker
 //! characters in one cell grid, and lays panels side by side; `textplots`
 //! draws line charts only, and neither keeps per-cell layers or a plain
 //! fallback with distinct characters.
 //!
 //! Invariant: returns a string; it never writes to a stream, and writes no
-//! ANSI code when colour is off.
+//! ANSI code when color is off.
 
-use super::figure::{Figure, Panel, SeriesKind, segments, snap};
+use super::canvas::{Canvas, Cell, dim, line_text, styled};
+use super::palette::{LEVEL_CHARS, LEVEL_COLORS, RUN_COLORS, RUN_MARKERS, Rgb};
+use super::{Figure, Panel, Series, SeriesKind, segments, snap};
 use crate::text::{tick_number, truncate};
-
-/// RGB colour.
-pub type Rgb = (u8, u8, u8);
-
-/// Run colours (matplotlib's tab10, red first so that a single path stands
-/// out on a map), shared with the SVG renderer.
-pub const RUN_COLORS: [Rgb; 8] = [
-    (214, 39, 40),
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (23, 190, 207),
-];
-
-/// Marker characters of runs in plain text (none is a level character).
-pub const RUN_MARKERS: [char; 8] = ['o', 'x', '@', '&', '$', '~', '^', 'v'];
-
-/// Level colours, low to high (viridis), shared with the SVG renderer.
-pub const LEVEL_COLORS: [Rgb; 8] = [
-    (68, 1, 84),
-    (70, 50, 127),
-    (54, 92, 141),
-    (39, 127, 142),
-    (31, 161, 135),
-    (74, 194, 109),
-    (159, 218, 58),
-    (253, 231, 37),
-];
-
-/// Level characters in plain text, low to high (dense); where the
-/// function is undefined, blank.
-const LEVEL_CHARS: [char; 8] = ['.', ':', '-', '=', '+', '*', '#', '%'];
 
 const START: char = 'S';
 const END: char = 'E';
@@ -131,204 +98,12 @@ fn row_lines(row: &[Panel], width: usize, color: bool) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-// ================================================================ cells
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Cell {
-    ch: char,
-    fg: Option<Rgb>,
-    bg: Option<Rgb>,
-    bold: bool,
-}
-
-impl Cell {
-    fn blank() -> Cell {
-        Cell {
-            ch: ' ',
-            fg: None,
-            bg: None,
-            bold: false,
-        }
-    }
-}
-
-impl Default for Cell {
-    fn default() -> Cell {
-        Cell::blank()
-    }
-}
-
-fn styled(text: &str, fg: Option<Rgb>, bold: bool) -> Vec<Cell> {
-    text.chars()
-        .map(|ch| Cell {
-            ch,
-            fg,
-            bg: None,
-            bold,
-        })
-        .collect()
-}
-
-/// One line of cells as text: runs of one style share one escape
-/// sequence; trailing blanks are dropped.
-fn line_text(cells: &[Cell], color: bool) -> String {
-    let end = cells
-        .iter()
-        .rposition(|c| c.ch != ' ' || (color && c.bg.is_some()))
-        .map_or(0, |i| i + 1);
-    let cells = &cells[..end];
-    if !color {
-        return cells.iter().map(|c| c.ch).collect();
-    }
-    let mut out = String::new();
-    let mut start = 0;
-    while start < cells.len() {
-        let style = |c: &Cell| (c.fg, c.bg, c.bold);
-        let len = cells[start..]
-            .iter()
-            .take_while(|c| style(c) == style(&cells[start]))
-            .count();
-        let text: String = cells[start..start + len].iter().map(|c| c.ch).collect();
-        out.push_str(&paint(text, &cells[start]));
-        start += len;
-    }
-    out
-}
-
-/// 24-bit ANSI colours; written here rather than through `colored` so
-/// that the caller's `color` decides alone (`colored` also reads the
-/// process-wide setting).
-fn paint(text: String, style: &Cell) -> String {
-    let mut codes: Vec<String> = Vec::new();
-    if style.bold {
-        codes.push("1".into());
-    }
-    if let Some((r, g, b)) = style.fg {
-        codes.push(format!("38;2;{r};{g};{b}"));
-    }
-    if let Some((r, g, b)) = style.bg {
-        codes.push(format!("48;2;{r};{g};{b}"));
-    }
-    if codes.is_empty() {
-        return text;
-    }
-    format!("\x1b[{}m{text}\x1b[0m", codes.join(";"))
-}
-
-// ================================================================ canvas
-
-/// A braille canvas: each cell holds dots, the colour of the last dots
-/// drawn there, an optional marker character and an optional level.
-struct Canvas {
-    cols: usize,
-    rows: usize,
-    dots: Vec<u8>,
-    dot_color: Vec<Option<Rgb>>,
-    marker: Vec<Option<(char, Rgb)>>,
-    level: Vec<Option<usize>>,
-}
-
-/// The bit of each dot in a braille character, by (column, row) in the cell.
-const BRAILLE_BITS: [[u8; 4]; 2] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
-
-impl Canvas {
-    fn new(cols: usize, rows: usize) -> Canvas {
-        let n = cols * rows;
-        Canvas {
-            cols,
-            rows,
-            dots: vec![0; n],
-            dot_color: vec![None; n],
-            marker: vec![None; n],
-            level: vec![None; n],
-        }
-    }
-
-    /// Dot coordinates: x in 0..2*cols, y in 0..4*rows from the top.
-    fn dot(&mut self, x: i64, y: i64, color: Rgb) {
-        if x < 0 || y < 0 || x >= 2 * self.cols as i64 || y >= 4 * self.rows as i64 {
-            return;
-        }
-        let (x, y) = (x as usize, y as usize);
-        let i = (y / 4) * self.cols + x / 2;
-        self.dots[i] |= BRAILLE_BITS[x % 2][y % 4];
-        self.dot_color[i] = Some(color);
-    }
-
-    fn line(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64), color: Rgb) {
-        let length = (x1 - x0).abs().max((y1 - y0).abs()).ceil().max(1.0);
-        // Points inside the canvas are never further apart than its size;
-        // anything else (infinitely far) is not drawn.
-        if length > (2 * self.cols + 4 * self.rows) as f64 {
-            return;
-        }
-        let n = length as usize;
-        for k in 0..=n {
-            let t = k as f64 / n as f64;
-            let x = x0 + (x1 - x0) * t;
-            let y = y0 + (y1 - y0) * t;
-            self.dot(x.round() as i64, y.round() as i64, color);
-        }
-    }
-
-    /// A marker in the cell holding the dot at `(x, y)`.
-    fn mark(&mut self, (x, y): (f64, f64), ch: char, color: Rgb) {
-        let (cx, cy) = ((x / 2.0).floor(), (y / 4.0).floor());
-        if cx < 0.0 || cy < 0.0 || cx >= self.cols as f64 || cy >= self.rows as f64 {
-            return;
-        }
-        self.marker[cy as usize * self.cols + cx as usize] = Some((ch, color));
-    }
-
-    fn cells(&self, row: usize, color: bool) -> Vec<Cell> {
-        (0..self.cols)
-            .map(|col| {
-                let i = row * self.cols + col;
-                let level = self.level[i];
-                let bg = level.filter(|_| color).map(|l| dim(LEVEL_COLORS[l]));
-                if let Some((ch, fg)) = self.marker[i] {
-                    return Cell {
-                        ch,
-                        fg: Some(fg),
-                        bg,
-                        bold: true,
-                    };
-                }
-                if self.dots[i] != 0 {
-                    return Cell {
-                        ch: char::from_u32(0x2800 + self.dots[i] as u32).unwrap_or('?'),
-                        fg: self.dot_color[i],
-                        bg,
-                        bold: false,
-                    };
-                }
-                let ch = match (level, color) {
-                    (Some(l), false) => LEVEL_CHARS[l],
-                    _ => ' ',
-                };
-                Cell {
-                    ch,
-                    fg: None,
-                    bg,
-                    bold: false,
-                }
-            })
-            .collect()
-    }
-}
-
-/// A run's colour, lightened: terminals are often dark, and the levels of
+/// A run's color, lightened: terminals are often dark, and the levels of
 /// a map behind it are darkened.
 fn run_color(run: usize) -> Rgb {
     let (r, g, b) = RUN_COLORS[run % RUN_COLORS.len()];
     let light = |c: u8| (c as f64 * 0.75 + 255.0 * 0.25) as u8;
     (light(r), light(g), light(b))
-}
-
-/// Levels behind braille dots are darkened so the dots stay readable.
-fn dim((r, g, b): Rgb) -> Rgb {
-    let d = |c: u8| (c as f64 * 0.55) as u8;
-    (d(r), d(g), d(b))
 }
 
 // ================================================================ panels
@@ -462,13 +237,7 @@ fn mark_spaced(canvas: &mut Canvas, dots: &[(f64, f64)], marker: char, color: Rg
     }
 }
 
-fn mark_ends(
-    canvas: &mut Canvas,
-    series: &super::figure::Series,
-    panel: &Panel,
-    axes: &Axes,
-    color: Rgb,
-) {
+fn mark_ends(canvas: &mut Canvas, series: &Series, panel: &Panel, axes: &Axes, color: Rgb) {
     let (Some(first), Some(last)) = (series.points.first(), series.points.last()) else {
         return;
     };
@@ -606,7 +375,7 @@ fn wrap(items: Vec<Vec<Cell>>, width: usize) -> Vec<Vec<Cell>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::figure::{Contour, Series};
+    use crate::figure::Contour;
 
     #[test]
     fn a_narrow_terminal_stacks_panels_and_shortens_titles() {
@@ -672,8 +441,8 @@ mod tests {
     }
 
     #[test]
-    fn colour_uses_ansi_codes() {
+    fn color_uses_ansi_codes() {
         let text = render(&figure(), 50, true);
-        assert!(text.contains("\x1b[1;38;2;87;153;198m"), "the run's colour");
+        assert!(text.contains("\x1b[1;38;2;87;153;198m"), "the run's color");
     }
 }

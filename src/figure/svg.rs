@@ -1,22 +1,22 @@
 //! Figures as SVG documents, drawn with `plotters` (its SVG backend, text
 //! left to the viewer's fonts, so no font files are needed): a title, per
 //! panel axes with ticks and labels, the contour map as filled levels with
-//! a colour key, the curve, the paths (a point per step joined by a line,
+//! a color key, the curve, the paths (a point per step joined by a line,
 //! the start circled, the end crossed) and a legend.
 //!
 //! A log axis is drawn as a linear axis over log10 of the values, its tick
 //! labels showing the values themselves.
 //!
-//! Invariant: returns the document as a string; writing it to a file is
-//! the caller's business.
+//! Invariant: the only user of `plotters`; returns the document as a
+//! string, writing it to a file is the caller's business.
 
 use std::error::Error;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::figure::{Figure, Panel, Series, SeriesKind, segments, snap};
-use super::terminal::{LEVEL_COLORS, RUN_COLORS, Rgb};
+use super::palette::{LEVEL_COLORS, RUN_COLORS, Rgb};
+use super::{Contour, Figure, Panel, Series, SeriesKind, segments, snap};
 use crate::text::tick_number;
 
 /// Width of the document in pixels.
@@ -24,7 +24,7 @@ pub const WIDTH: u32 = 1000;
 /// Height of a row of map panels (curve or contour) and of other rows.
 const MAP_ROW: u32 = 440;
 const STEPS_ROW: u32 = 300;
-/// Width kept at the right of a contour panel for its colour key.
+/// Width kept at the right of a contour panel for its color key.
 const KEY_WIDTH: u32 = 120;
 /// Radius of a step's point: smaller on long runs, so that their points
 /// do not merge into a thick band.
@@ -76,7 +76,7 @@ fn rgb((r, g, b): Rgb) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-/// Levels are lightened so that paths in run colours stand out on them.
+/// Levels are lightened so that paths in run colors stand out on them.
 fn level_color(band: usize) -> RGBColor {
     let (r, g, b) = LEVEL_COLORS[band % LEVEL_COLORS.len()];
     let light = |c: u8| (c as f64 * 0.6 + 255.0 * 0.4) as u8;
@@ -262,7 +262,7 @@ fn legend_marks(chart: &mut Chart) -> Result<(), Box<dyn Error>> {
 
 /// The filled levels as rectangles, neighbouring grid cells of one level
 /// in a row merged (a few hundred rectangles rather than ten thousand).
-fn level_rects(panel: &Panel, map: &super::figure::Contour) -> Vec<Rectangle<(f64, f64)>> {
+fn level_rects(panel: &Panel, map: &Contour) -> Vec<Rectangle<(f64, f64)>> {
     let (x0, x1) = panel.x_range;
     let (y0, y1) = panel.y_scaled_range();
     let dx = (x1 - x0) / (map.nx - 1) as f64;
@@ -291,7 +291,7 @@ fn level_rects(panel: &Panel, map: &super::figure::Contour) -> Vec<Rectangle<(f6
     rects
 }
 
-/// The colour key of a contour map: one swatch per level, highest on top,
+/// The color key of a contour map: one swatch per level, highest on top,
 /// with the range of values it stands for.
 fn draw_key(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
     let Some(map) = &panel.map else {
