@@ -7,7 +7,7 @@
 
 use colored::Colorize;
 
-use super::values::{point_text, tuple_text};
+use super::values::{exprs_text, point_text};
 use super::{Style, fit};
 use crate::descent::{Run, Status, Verdict};
 use crate::symbolic::print::to_text;
@@ -30,36 +30,49 @@ fn signature(d: &DescentOutcome) -> String {
     format!("{}({})", d.function, d.params.join(", "))
 }
 
-/// `f(x) = body` after `verb`, cut to fit `width` (expressions can be long).
-fn defined_line(verb: &str, d: &DescentOutcome, width: usize) -> String {
+/// `minimize f(x) = body` (or `maximize`), cut to fit `width` (expressions
+/// can be long).
+fn defined_line(d: &DescentOutcome, width: usize) -> String {
+    let verb = match d.sense {
+        Sense::Minimize => "minimize",
+        Sense::Maximize => "maximize",
+    };
     let definition = format!("{} = {}", signature(d), to_text(d.body));
     let definition = truncate(&definition, width.saturating_sub(verb.len() + 1));
     format!("{} {definition}", verb.bold())
 }
 
+/// The header of a descent or a comparison: the definition and the
+/// gradient, each cut to fit `width`, then the line of `settings` wrapped
+/// to it.
+fn header(d: &DescentOutcome, settings: &str, width: usize) -> String {
+    format!(
+        "{}\n  {}\n{}",
+        defined_line(d, width),
+        truncate(&gradient_text(d), width.saturating_sub(2)),
+        wrap_words(settings, width, 4)
+    )
+}
+
 fn descent_header(d: &DescentOutcome, width: usize) -> String {
-    let verb = match d.sense {
-        Sense::Minimize => "minimize",
-        Sense::Maximize => "maximize",
-    };
     let settings: Vec<String> = d
         .settings
         .iter()
-        .map(|(k, v)| format!("{k} {}{}", format_number(*v), all_rows_note(d, k)))
+        .map(|(k, v)| setting_text(d, k, *v))
         .collect();
-    let gradient = truncate(&gradient_text(d), width.saturating_sub(2));
     let from = format!(
         "  from {} with {}, {}, {} steps at most\n",
-        point_text(&d.start),
+        point_text(&d.start, format_number),
         d.method,
         settings.join(", "),
         d.max_steps,
     );
-    format!(
-        "{}\n  {gradient}\n{}",
-        defined_line(verb, d, width),
-        wrap_words(&from, width, 4)
-    )
+    header(d, &from, width)
+}
+
+/// `lr 0.1`, or `batch 8 (all 5 rows)`.
+fn setting_text(d: &DescentOutcome, key: &str, value: f64) -> String {
+    format!("{key} {}{}", format_number(value), all_rows_note(d, key))
 }
 
 fn trace_table(d: &DescentOutcome, style: &Style) -> String {
@@ -143,12 +156,7 @@ fn result_line(d: &DescentOutcome, width: usize) -> String {
         Status::Converged => format!("converged after {steps} (|grad| below tol)"),
         Status::MaxSteps => format!("stopped after {steps} (the most allowed)"),
         Status::Diverged => {
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            let reason = run
-                .reason
-                .as_ref()
-                .map(|r| r.describe(&names))
-                .unwrap_or_default();
+            let reason = divergence_reason(d).unwrap_or_default();
             format!("{} {reason}", "diverged:".red().bold())
         }
         Status::Interrupted => format!("{} after {steps}", "interrupted".yellow().bold()),
@@ -254,13 +262,9 @@ fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
 }
 
 fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> String {
-    let verb = match d.sense {
-        Sense::Minimize => "minimize",
-        Sense::Maximize => "maximize",
-    };
     let mut fixed = Vec::new();
     if over != "start" {
-        fixed.push(format!("from {}", point_text(&d.start)));
+        fixed.push(format!("from {}", point_text(&d.start, format_number)));
     }
     if over != "method" {
         fixed.push(format!("with {}", method_text(d)));
@@ -269,16 +273,11 @@ fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> S
         fixed.push(format!("lr {}", format_number(d.settings[0].1)));
     }
     for (k, v) in d.settings.iter().filter(|(k, _)| is_batch_setting(k)) {
-        fixed.push(format!("{k} {}{}", format_number(*v), all_rows_note(d, k)));
+        fixed.push(setting_text(d, k, *v));
     }
     fixed.push(format!("{} steps at most", d.max_steps));
     let fixed = format!("  {}\n", fixed.join(", ").replacen(", with", " with", 1));
-    format!(
-        "{}\n  {}\n{}",
-        defined_line(verb, d, width),
-        truncate(&gradient_text(d), width.saturating_sub(2)),
-        wrap_words(&fixed, width, 4)
-    )
+    header(d, &fixed, width)
 }
 
 fn gradient_text(d: &DescentOutcome) -> String {
@@ -290,11 +289,7 @@ fn gradient_text(d: &DescentOutcome) -> String {
             to_text(d.gradient[0])
         )
     } else {
-        format!(
-            "grad {} = {}",
-            d.function,
-            tuple_text(d.gradient.iter().map(|e| to_text(*e)))
-        )
+        format!("grad {} = {}", d.function, exprs_text(&d.gradient))
     }
 }
 
@@ -302,7 +297,7 @@ fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
     let run = &d.run;
     let varied = match over {
         "lr" => format_number(d.settings[0].1),
-        "start" => point_text(&d.start),
+        "start" => point_text(&d.start, format_number),
         _ => method_text(d),
     };
     let verdict = match (run.verdict, run.converged_at) {
@@ -319,11 +314,7 @@ fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
         Status::Interrupted => format!("{verdict} (interrupted)"),
         _ => verdict,
     };
-    let point = if run.x.len() == 1 {
-        table_number(run.x[0])
-    } else {
-        tuple_text(run.x.iter().map(|v| table_number(*v)))
-    };
+    let point = point_text(&run.x, table_number);
     vec![
         varied,
         run.steps.to_string(),
@@ -352,6 +343,13 @@ fn method_text(d: &DescentOutcome) -> String {
     } else {
         format!("{}({})", d.method, extra.join(", "))
     }
+}
+
+/// Why the run diverged, in words that name the parameters; `None` when it
+/// did not.
+pub(super) fn divergence_reason(d: &DescentOutcome) -> Option<String> {
+    let names: Vec<&str> = d.params.iter().map(String::as_str).collect();
+    d.run.reason.as_ref().map(|r| r.describe(&names))
 }
 
 /// After `batch N` larger than the data: " (all 5 rows)".

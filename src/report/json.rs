@@ -7,11 +7,16 @@
 
 use serde_json::{Map, Value as Json, json};
 
+use super::descent::divergence_reason;
 use crate::check::CheckOutcome;
 use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
 use crate::syntax::Sense;
 use crate::value::{DescentOutcome, Shown};
+
+/// Integral numbers below this in magnitude are written as JSON integers:
+/// they are exact as `i64` (and as `f64`, below 2^53).
+const INTEGER_BELOW: f64 = 9.0e15;
 
 /// A number: integers as integers, non-finite as the strings the spec
 /// names.
@@ -20,7 +25,7 @@ pub fn number(x: f64) -> Json {
         json!("nan")
     } else if x.is_infinite() {
         json!(if x > 0.0 { "inf" } else { "-inf" })
-    } else if x == x.trunc() && x.abs() < 9.0e15 {
+    } else if x == x.trunc() && x.abs() < INTEGER_BELOW {
         json!(x as i64)
     } else {
         json!(x)
@@ -92,9 +97,8 @@ pub(super) fn descent_json(d: &DescentOutcome) -> Json {
         object.insert("trace_every".into(), json!(run.trace_every));
     }
     object.insert("status".into(), json!(run.status.as_str()));
-    if let Some(reason) = &run.reason {
-        let names: Vec<&str> = d.params.iter().map(String::as_str).collect();
-        object.insert("reason".into(), json!(reason.describe(&names)));
+    if let Some(reason) = divergence_reason(d) {
+        object.insert("reason".into(), json!(reason));
     }
     object.insert("steps".into(), json!(run.steps));
     object.insert("x".into(), Json::Array(numbers(&run.x)));

@@ -1,5 +1,11 @@
-//! Reports: outcomes as human text (tables, colour when asked for) or as
+//! Reports: outcomes as human text (tables, color when asked for) or as
 //! JSON Lines objects (LANGUAGE.md section 5).
+//!
+//! `human` and `json` here choose by outcome: `values` writes numbers,
+//! vectors, expressions, definitions, matrices and check results,
+//! `descent` a descent's header, trace table and verdict and the tables of
+//! `compare`, `fit` fits tables to the width, and `json` builds the JSON
+//! objects.
 //!
 //! Invariant: this is the only module that turns results into output text;
 //! it returns strings and JSON values and never writes to a stream itself.
@@ -20,7 +26,12 @@ pub use values::long_vector_text;
 
 use descent::{compare_text, descent_text};
 use json::{check_json, descent_json, numbers, shown_json, texts};
-use values::{check_text, confirm, fitted_vector, matrix_text, shown_text, tuple_text};
+use values::{check_text, confirm, exprs_text, fitted_vector, matrix_text, shown_text};
+
+/// Trace rows shown by default (see `Style::max_rows`).
+const DEFAULT_MAX_ROWS: usize = 24;
+/// The width when there is no terminal to measure.
+const DEFAULT_WIDTH: usize = 80;
 
 /// How human output looks.
 #[derive(Clone, Copy, Debug)]
@@ -29,8 +40,8 @@ pub struct Style {
     pub confirm_definitions: bool,
     /// Rows of a trace shown before eliding the middle.
     pub max_rows: usize,
-    /// Columns of the terminal (or 80 when not a terminal): tables and plots
-    /// fit in it.
+    /// Columns of the terminal (or `DEFAULT_WIDTH` when not a terminal):
+    /// tables and plots fit in it.
     pub width: usize,
     /// Fit tables and headers to `width` (a terminal, or `COLUMNS` set).
     /// Output to a pipe or a file keeps every column, so nothing is lost.
@@ -49,8 +60,8 @@ impl Default for Style {
     fn default() -> Style {
         Style {
             confirm_definitions: false,
-            max_rows: 24,
-            width: 80,
+            max_rows: DEFAULT_MAX_ROWS,
+            width: DEFAULT_WIDTH,
             fit: false,
         }
     }
@@ -83,7 +94,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
         Outcome::Vector(v) => format!("{}\n", fitted_vector(v, "(", ")", style)),
         Outcome::Data(v) => format!("{}\n", fitted_vector(v, "[", "]", style)),
-        Outcome::Exprs(v) => format!("{}\n", tuple_text(v.iter().map(|e| to_text(*e)))),
+        Outcome::Exprs(v) => format!("{}\n", exprs_text(v)),
         Outcome::Matrix(rows) => matrix_text(
             rows.iter()
                 .map(|r| r.iter().map(|x| format_number(*x)).collect())
@@ -103,7 +114,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
     }
 }
 
-/// A plot drawn in the terminal (colour as `colored` decides), or where its
+/// A plot drawn in the terminal (color as `colored` decides), or where its
 /// file was written.
 fn plot_text(p: &PlotOutcome, style: &Style) -> String {
     match &p.file {
@@ -115,8 +126,8 @@ fn plot_text(p: &PlotOutcome, style: &Style) -> String {
     }
 }
 
-/// The outcome as one JSON object (LANGUAGE.md section 5); `None` for
-/// nothing to show (never: every statement has an object in JSON mode).
+/// The outcome as one JSON object (LANGUAGE.md section 5): every statement
+/// has one in JSON mode, even a definition.
 pub fn json(outcome: &Outcome) -> Json {
     match outcome {
         Outcome::List(value) => json!({"kind": "vector", "value": shown_json(value)}),
@@ -149,7 +160,7 @@ pub fn json(outcome: &Outcome) -> Json {
         }),
         Outcome::Plot(p) => match &p.file {
             Some((path, _)) => json!({"kind": "plot", "file": path}),
-            // Without colour, at the default width (JSON has no terminal).
+            // Without color, at the default width (JSON has no terminal).
             None => json!({
                 "kind": "plot",
                 "text": crate::plot::terminal::render(&p.figure, Style::default().width, false),

@@ -8,6 +8,7 @@ use colored::Colorize;
 
 use super::Style;
 use crate::check::CheckOutcome;
+use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
 use crate::text::{format_number, pad_left, wrap_items};
 use crate::value::Shown;
@@ -20,7 +21,7 @@ pub(super) fn confirm(style: &Style, text: String) -> String {
     }
 }
 
-pub(super) fn tuple_text(items: impl Iterator<Item = String>) -> String {
+fn tuple_text(items: impl Iterator<Item = String>) -> String {
     format!("({})", items.collect::<Vec<_>>().join(", "))
 }
 
@@ -36,9 +37,12 @@ pub(super) fn shown_text(value: &Shown) -> String {
     }
 }
 
-/// Vectors longer than this show their first 8 and last 3 values only
-/// (data can have a million rows); JSON always has them all.
+/// Vectors longer than this show their first `HEAD_SHOWN` and last
+/// `TAIL_SHOWN` values only (data can have a million rows); JSON always has
+/// them all.
 const VECTOR_SHOWN: usize = 12;
+const HEAD_SHOWN: usize = 8;
+const TAIL_SHOWN: usize = 3;
 
 /// `(1, 2, 3)`, or `(1, 2, ..., 999, 1000) (1000 values)` for long data.
 pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
@@ -46,8 +50,8 @@ pub fn long_vector_text(v: &[f64], open: &str, close: &str) -> String {
     if v.len() <= VECTOR_SHOWN {
         return format!("{open}{}{close}", numbers(v).join(", "));
     }
-    let head = numbers(&v[..8]).join(", ");
-    let tail = numbers(&v[v.len() - 3..]).join(", ");
+    let head = numbers(&v[..HEAD_SHOWN]).join(", ");
+    let tail = numbers(&v[v.len() - TAIL_SHOWN..]).join(", ");
     format!("{open}{head}, ..., {tail}{close} ({} values)", v.len())
 }
 
@@ -111,12 +115,19 @@ pub(super) fn check_text(c: &CheckOutcome) -> String {
     )
 }
 
-pub(super) fn point_text(x: &[f64]) -> String {
+/// A point: its one coordinate alone, or a tuple of them, each written by
+/// `format`.
+pub(super) fn point_text(x: &[f64], format: fn(f64) -> String) -> String {
     if x.len() == 1 {
-        format_number(x[0])
+        format(x[0])
     } else {
-        tuple_text(x.iter().map(|v| format_number(*v)))
+        tuple_text(x.iter().map(|v| format(*v)))
     }
+}
+
+/// `(a, b, c)` for expressions.
+pub(super) fn exprs_text(v: &[Expr]) -> String {
+    tuple_text(v.iter().map(|e| to_text(*e)))
 }
 
 #[cfg(test)]
@@ -125,7 +136,7 @@ mod tests {
     use crate::report::human;
     use crate::value::Outcome;
 
-    /// `text` without terminal colour codes.
+    /// `text` without terminal color codes.
     fn plain(text: &str) -> String {
         let mut out = String::new();
         let mut in_code = false;
