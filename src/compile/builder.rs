@@ -1,425 +1,24 @@
-//! Compiles symbolic expressions to a flat tape: one list of instructions
-//! over a register file, evaluated by one tight `match` per instruction.
+//! The `Builder` that turns symbolic expressions into instructions, and
+//! `compile`, which makes a `Tape` of them.
 //!
-//! Register layout: slots `0..n_params` hold the parameters, the next
-//! `constants.len()` slots the constants, and instruction `i` writes slot
-//! `n_params + constants.len() + i` (each instruction has its own slot, so
-//! the destination is implicit). Invariant: every instruction reads only
-//! slots below the one it writes, so one pass in order computes every slot;
-//! evaluating allocates nothing once a `Workspace` (the register file) has
-//! been prepared, and, for tapes up to 65536 slots, does no bounds checks
-//! (see `run_fixed`).
-//!
-//! Compiling memoizes by expression handle and, below that, by instruction
+//! Building memoizes by expression handle and, below that, by instruction
 //! (so `x^2` in two unrelated products is one multiplication), folds
-//! instructions whose operands are all constants (with the very code that
-//! evaluates them, so folding never changes a value), fuses a product used
-//! once into the sum that uses it (`a*b + c`), and drops what no output uses.
-//! Numeric semantics are those of `Func::apply` and IEEE arithmetic; the
-//! rewrites change at most the last bits (`x^3` as `x*x*x`, `x*y^-1` as
-//! `x/y`), except that `x^(k/2)` is computed with `sqrt`, which gives nan
-//! rather than inf at `x = -inf`.
+//! instructions whose operands are all constants (with `exec`, the very code
+//! that evaluates them, so folding never changes a value), fuses a product
+//! used once into the sum that uses it (`a*b + c`), and drops what no output
+//! uses. Invariant: values are made operands first, so creation order is an
+//! evaluation order. The rewrites change at most the last bits (`x^3` as
+//! `x*x*x`, `x*y^-1` as `x/y`), except that `x^(k/2)` is computed with
+//! `sqrt`, which gives nan rather than inf at `x = -inf`.
 
 use std::collections::HashMap;
-use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::builtins;
+use super::isa::{MAX_OPERANDS, Op, exec};
+use super::tape::Tape;
 use crate::error::{Error, ErrorKind, Result};
 use crate::symbolic::data::{DataRef, Mismatch, join};
 use crate::symbolic::expr::{Constant, Expr, Func, Node};
 use crate::symbolic::num::Num;
-
-mod evaluate;
-mod rows;
-
-pub use evaluate::{constant_value, evaluate};
-pub use rows::{CHUNK, DataProgram, DataWork, Evaluated, compile_rows};
-
-/// One instruction. Operands are register slots; the destination is implicit
-/// (instruction `i` writes slot `Tape::first_op_slot() + i`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Op {
-    Add(u32, u32),
-    Sub(u32, u32),
-    Mul(u32, u32),
-    Div(u32, u32),
-    Neg(u32),
-    /// `1 / a`
-    Recip(u32),
-    Sqrt(u32),
-    /// `a^k` by `f64::powi`, for integer exponents too large to unroll.
-    Powi(u32, i32),
-    /// `a^b` by `f64::powf`.
-    Powf(u32, u32),
-    Sin(u32),
-    Cos(u32),
-    Tan(u32),
-    Asin(u32),
-    Acos(u32),
-    Atan(u32),
-    Sinh(u32),
-    Cosh(u32),
-    Tanh(u32),
-    Exp(u32),
-    Ln(u32),
-    Log2(u32),
-    Log10(u32),
-    Abs(u32),
-    Sign(u32),
-    Step(u32),
-    Sigmoid(u32),
-    Min(u32, u32),
-    Max(u32, u32),
-    /// `a*b + c` (two roundings, as written: not a fused multiply-add).
-    MulAdd(u32, u32, u32),
-    /// `a*b - c`
-    MulSub(u32, u32, u32),
-    /// `a - b*c`
-    SubMul(u32, u32, u32),
-}
-
-impl Op {
-    /// The same instruction with every operand passed through `f`.
-    fn map(self, mut f: impl FnMut(u32) -> u32) -> Op {
-        use Op::*;
-        match self {
-            Add(a, b) => Add(f(a), f(b)),
-            Sub(a, b) => Sub(f(a), f(b)),
-            Mul(a, b) => Mul(f(a), f(b)),
-            Div(a, b) => Div(f(a), f(b)),
-            Powf(a, b) => Powf(f(a), f(b)),
-            Min(a, b) => Min(f(a), f(b)),
-            Max(a, b) => Max(f(a), f(b)),
-            MulAdd(a, b, c) => MulAdd(f(a), f(b), f(c)),
-            MulSub(a, b, c) => MulSub(f(a), f(b), f(c)),
-            SubMul(a, b, c) => SubMul(f(a), f(b), f(c)),
-            Powi(a, k) => Powi(f(a), k),
-            Neg(a) => Neg(f(a)),
-            Recip(a) => Recip(f(a)),
-            Sqrt(a) => Sqrt(f(a)),
-            Sin(a) => Sin(f(a)),
-            Cos(a) => Cos(f(a)),
-            Tan(a) => Tan(f(a)),
-            Asin(a) => Asin(f(a)),
-            Acos(a) => Acos(f(a)),
-            Atan(a) => Atan(f(a)),
-            Sinh(a) => Sinh(f(a)),
-            Cosh(a) => Cosh(f(a)),
-            Tanh(a) => Tanh(f(a)),
-            Exp(a) => Exp(f(a)),
-            Ln(a) => Ln(f(a)),
-            Log2(a) => Log2(f(a)),
-            Log10(a) => Log10(f(a)),
-            Abs(a) => Abs(f(a)),
-            Sign(a) => Sign(f(a)),
-            Step(a) => Step(f(a)),
-            Sigmoid(a) => Sigmoid(f(a)),
-        }
-    }
-
-    /// Calls `f` on each operand, in order.
-    fn for_each_operand(self, mut f: impl FnMut(u32)) {
-        self.map(|a| {
-            f(a);
-            a
-        });
-    }
-
-    /// The instruction for a built-in function of `args`, which has the
-    /// function's arity (callers of `expr::call` check it), so at least one;
-    /// `None` for the reductions, which are not instructions.
-    fn call(func: Func, args: &[u32]) -> Option<Op> {
-        let a = args[0];
-        let b = || args.get(1).copied().unwrap_or(a);
-        Some(match func {
-            Func::Sin => Op::Sin(a),
-            Func::Cos => Op::Cos(a),
-            Func::Tan => Op::Tan(a),
-            Func::Asin => Op::Asin(a),
-            Func::Acos => Op::Acos(a),
-            Func::Atan => Op::Atan(a),
-            Func::Sinh => Op::Sinh(a),
-            Func::Cosh => Op::Cosh(a),
-            Func::Tanh => Op::Tanh(a),
-            Func::Exp => Op::Exp(a),
-            Func::Ln => Op::Ln(a),
-            Func::Log2 => Op::Log2(a),
-            Func::Log10 => Op::Log10(a),
-            Func::Abs => Op::Abs(a),
-            Func::Sign => Op::Sign(a),
-            Func::Step => Op::Step(a),
-            Func::Sigmoid => Op::Sigmoid(a),
-            Func::Min => Op::Min(a, b()),
-            Func::Max => Op::Max(a, b()),
-            Func::Sum | Func::Mean => return None,
-        })
-    }
-}
-
-/// The value of one instruction, reading its operands from `r`. The only
-/// place that gives instructions their meaning: evaluation and constant
-/// folding both go through it.
-#[inline(always)]
-fn exec(op: Op, at: impl Fn(u32) -> f64) -> f64 {
-    match op {
-        Op::Add(a, b) => at(a) + at(b),
-        Op::Sub(a, b) => at(a) - at(b),
-        Op::Mul(a, b) => at(a) * at(b),
-        Op::Div(a, b) => at(a) / at(b),
-        Op::Neg(a) => -at(a),
-        Op::Recip(a) => 1.0 / at(a),
-        Op::Sqrt(a) => at(a).sqrt(),
-        Op::Powi(a, k) => at(a).powi(k),
-        Op::Powf(a, b) => at(a).powf(at(b)),
-        Op::Sin(a) => at(a).sin(),
-        Op::Cos(a) => at(a).cos(),
-        Op::Tan(a) => at(a).tan(),
-        Op::Asin(a) => at(a).asin(),
-        Op::Acos(a) => at(a).acos(),
-        Op::Atan(a) => at(a).atan(),
-        Op::Sinh(a) => at(a).sinh(),
-        Op::Cosh(a) => at(a).cosh(),
-        Op::Tanh(a) => at(a).tanh(),
-        Op::Exp(a) => at(a).exp(),
-        Op::Ln(a) => at(a).ln(),
-        Op::Log2(a) => at(a).log2(),
-        Op::Log10(a) => at(a).log10(),
-        Op::Abs(a) => at(a).abs(),
-        Op::Sign(a) => builtins::sign(at(a)),
-        Op::Step(a) => builtins::step(at(a)),
-        Op::Sigmoid(a) => builtins::sigmoid(at(a)),
-        Op::Min(a, b) => Func::Min.apply(&[at(a), at(b)]),
-        Op::Max(a, b) => Func::Max.apply(&[at(a), at(b)]),
-        Op::MulAdd(a, b, c) => at(a) * at(b) + at(c),
-        Op::MulSub(a, b, c) => at(a) * at(b) - at(c),
-        Op::SubMul(a, b, c) => at(a) - at(b) * at(c),
-    }
-}
-
-/// Register files come in these sizes (see `run_fixed`); a tape with more
-/// slots gets a register file of its own size and bounds-checked access.
-const REGISTER_FILE_SIZES: [usize; 4] = [64, 1024, 16384, 65536];
-
-fn register_file_size(n_slots: usize) -> usize {
-    REGISTER_FILE_SIZES
-        .into_iter()
-        .find(|size| *size >= n_slots)
-        .unwrap_or(n_slots)
-}
-
-/// Runs the instructions (instruction `i` writing slot `base + i`) on a
-/// register file of a fixed power-of-two size `N` greater than every slot.
-/// Masking each index with `N - 1` changes no index and lets the compiler
-/// see that none is out of bounds: no bounds checks, in safe code.
-fn run_fixed<const N: usize>(tape: &Tape, regs: &mut [f64; N]) {
-    let base = tape.first_op_slot();
-    for (i, op) in tape.ops.iter().enumerate() {
-        let value = exec(*op, |slot| regs[slot as usize & (N - 1)]);
-        regs[(base + i) & (N - 1)] = value;
-    }
-}
-
-/// `run_fixed` for a register file of any size, with bounds checks.
-fn run_checked(tape: &Tape, regs: &mut [f64]) {
-    let base = tape.first_op_slot();
-    for (i, op) in tape.ops.iter().enumerate() {
-        let value = exec(*op, |slot| regs[slot as usize]);
-        regs[base + i] = value;
-    }
-}
-
-/// A compiled list of expressions over named parameters.
-#[derive(Clone, Debug)]
-pub struct Tape {
-    /// Tells workspaces prepared for this tape from others (see `Workspace`).
-    id: u64,
-    n_params: usize,
-    constants: Vec<f64>,
-    ops: Vec<Op>,
-    /// The slot holding each output.
-    outputs: Vec<u32>,
-}
-
-/// The register file of one evaluation, reused across evaluations so that
-/// `Tape::eval` allocates nothing. A workspace is prepared (sized, constants
-/// loaded) the first time it is used with a tape, or by `Tape::workspace`;
-/// using it with another tape prepares it again.
-#[derive(Clone, Debug, Default)]
-pub struct Workspace {
-    tape_id: u64,
-    regs: Vec<f64>,
-}
-
-impl Workspace {
-    pub fn new() -> Workspace {
-        Workspace::default()
-    }
-}
-
-static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
-
-impl Tape {
-    pub fn n_params(&self) -> usize {
-        self.n_params
-    }
-
-    pub fn n_outputs(&self) -> usize {
-        self.outputs.len()
-    }
-
-    /// The instructions, in evaluation order.
-    pub fn ops(&self) -> &[Op] {
-        &self.ops
-    }
-
-    /// The constants, in slots `n_params..n_params + constants().len()`.
-    pub fn constants(&self) -> &[f64] {
-        &self.constants
-    }
-
-    /// The slot holding each output.
-    pub fn outputs(&self) -> &[u32] {
-        &self.outputs
-    }
-
-    /// The slot instruction 0 writes.
-    pub fn first_op_slot(&self) -> usize {
-        self.n_params + self.constants.len()
-    }
-
-    /// Size of the register file.
-    pub fn n_slots(&self) -> usize {
-        self.first_op_slot() + self.ops.len()
-    }
-
-    /// A workspace already prepared for this tape.
-    pub fn workspace(&self) -> Workspace {
-        let mut work = Workspace::new();
-        self.prepare(&mut work);
-        work
-    }
-
-    fn prepare(&self, work: &mut Workspace) {
-        work.regs.clear();
-        work.regs.resize(register_file_size(self.n_slots()), 0.0);
-        let consts = self.n_params..self.first_op_slot();
-        work.regs[consts].copy_from_slice(&self.constants);
-        work.tape_id = self.id;
-    }
-
-    /// Evaluates every output at the point `x` into `out`. Allocates nothing
-    /// once `work` has been prepared for this tape.
-    ///
-    /// # Panics
-    /// When `x.len() != n_params()` or `out.len() != n_outputs()`.
-    pub fn eval(&self, x: &[f64], work: &mut Workspace, out: &mut [f64]) {
-        assert_eq!(out.len(), self.outputs.len(), "one place per output");
-        self.point_mut(work).copy_from_slice(x);
-        self.eval_in_place(work);
-        self.read_outputs(work, out);
-    }
-
-    /// The parameter slots of `work`'s register file, preparing it for this
-    /// tape first if need be: write the point here, then `eval_in_place`.
-    ///
-    /// # Panics
-    /// (`copy_from_slice` into it) when the point has not `n_params()`
-    /// values.
-    #[inline]
-    pub fn point_mut<'w>(&self, work: &'w mut Workspace) -> &'w mut [f64] {
-        if work.tape_id != self.id {
-            self.prepare(work);
-        }
-        &mut work.regs[..self.n_params]
-    }
-
-    /// The point `work` was last evaluated at (or set to by `point_mut`).
-    ///
-    /// # Panics
-    /// When `work` has not been prepared for this tape.
-    #[inline]
-    pub fn point<'w>(&self, work: &'w Workspace) -> &'w [f64] {
-        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
-        &work.regs[..self.n_params]
-    }
-
-    /// Output `i` of the last evaluation in `work`.
-    ///
-    /// # Panics
-    /// When `work` has not been prepared for this tape, or `i` is not below
-    /// `n_outputs()`.
-    #[inline]
-    pub fn output(&self, work: &Workspace, i: usize) -> f64 {
-        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
-        work.regs[self.outputs[i] as usize]
-    }
-
-    /// Every output of the last evaluation in `work`, into `out`.
-    ///
-    /// # Panics
-    /// When `work` has not been prepared for this tape, or `out.len() !=
-    /// n_outputs()`.
-    #[inline]
-    pub fn read_outputs(&self, work: &Workspace, out: &mut [f64]) {
-        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
-        assert_eq!(out.len(), self.outputs.len(), "one place per output");
-        for (o, slot) in out.iter_mut().zip(&self.outputs) {
-            *o = work.regs[*slot as usize];
-        }
-    }
-
-    /// Evaluates every output at the point in `work`'s parameter slots (see
-    /// `point_mut`), leaving the results in its register file (see
-    /// `output`). Copies nothing in or out: the descent loop updates the
-    /// point where it lies, and reads the gradient where it was computed,
-    /// with plain scalar loads and stores (copying a point in and a
-    /// gradient out costs more than a small tape's arithmetic, mostly
-    /// because a wide load of values just written by narrow stores stalls).
-    ///
-    /// # Panics
-    /// When `work` has not been prepared for this tape.
-    pub fn eval_in_place(&self, work: &mut Workspace) {
-        assert_eq!(work.tape_id, self.id, "a workspace of this tape");
-        let regs = &mut work.regs[..];
-        if let Ok(regs) = <&mut [f64; 64]>::try_from(&mut *regs) {
-            return run_fixed(self, regs);
-        }
-        if let Ok(regs) = <&mut [f64; 1024]>::try_from(&mut *regs) {
-            return run_fixed(self, regs);
-        }
-        if let Ok(regs) = <&mut [f64; 16384]>::try_from(&mut *regs) {
-            return run_fixed(self, regs);
-        }
-        if let Ok(regs) = <&mut [f64; 65536]>::try_from(&mut *regs) {
-            return run_fixed(self, regs);
-        }
-        run_checked(self, regs)
-    }
-
-    /// Evaluates every output at `x` (allocating a workspace: for one-off
-    /// use, not for loops).
-    pub fn eval_once(&self, x: &[f64]) -> Vec<f64> {
-        let mut out = vec![0.0; self.n_outputs()];
-        self.eval(x, &mut self.workspace(), &mut out);
-        out
-    }
-}
-
-/// One instruction per line, `r3 = mul r0 r0`, for tests and debugging.
-impl fmt::Display for Tape {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, c) in self.constants.iter().enumerate() {
-            writeln!(f, "r{} = {c:?}", self.n_params + i)?;
-        }
-        for (i, op) in self.ops.iter().enumerate() {
-            let text = format!("{op:?}").to_lowercase();
-            writeln!(f, "r{} = {text}", self.first_op_slot() + i)?;
-        }
-        let outputs: Vec<String> = self.outputs.iter().map(|s| format!("r{s}")).collect();
-        write!(f, "out = [{}]", outputs.join(", "))
-    }
-}
 
 /// Compiles `outputs` over the parameters `params` (in that order) into one
 /// tape. Errors when an expression uses a variable that is not a parameter
@@ -437,8 +36,6 @@ pub fn compile(outputs: &[Expr], params: &[&str]) -> Result<Tape> {
     }
     Ok(builder.finish(&ids))
 }
-
-// ---------------------------------------------------------------- building
 
 /// Rewrites `a*b + c`, `c + a*b`, `a*b - c` and `c - a*b` into one
 /// instruction when the product has no other use (nor is an output), and
@@ -482,10 +79,10 @@ fn fuse_multiply_adds(values: &mut [Value], live: &mut [bool], outputs: &[Id]) {
 }
 
 /// A value made while building, before slots are assigned.
-type Id = u32;
+pub(super) type Id = u32;
 
 #[derive(Copy, Clone, Debug)]
-enum Value {
+pub(super) enum Value {
     Param,
     Const(f64),
     /// Operands are `Id`s.
@@ -510,17 +107,18 @@ impl Value {
 /// Integer powers up to this are unrolled into multiplications.
 const UNROLL_POWER: i64 = 8;
 
-struct Builder<'a> {
-    params: &'a [&'a str],
+/// Expressions lowered so far, as values in creation order.
+pub(super) struct Builder<'a> {
+    pub(super) params: &'a [&'a str],
     /// In creation order, which is an evaluation order: operands first.
-    values: Vec<Value>,
+    pub(super) values: Vec<Value>,
     /// The rows of each value: `None` for a number, the data's length for
     /// a value with one number per row.
-    lengths: Vec<Option<usize>>,
+    pub(super) lengths: Vec<Option<usize>>,
     /// The first two lengths that met in one instruction.
-    mismatch: Option<Mismatch>,
+    pub(super) mismatch: Option<Mismatch>,
     /// The data columns met, in order.
-    columns: Vec<DataRef>,
+    pub(super) columns: Vec<DataRef>,
     by_expr: HashMap<Expr, Id>,
     by_const: HashMap<u64, Id>,
     by_op: HashMap<Op, Id>,
@@ -528,7 +126,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(params: &'a [&'a str]) -> Builder<'a> {
+    pub(super) fn new(params: &'a [&'a str]) -> Builder<'a> {
         Builder {
             params,
             values: vec![Value::Param; params.len()],
@@ -544,7 +142,7 @@ impl<'a> Builder<'a> {
 
     /// The value of `e`, made once per handle. Recursive, as deep as the
     /// expression nests (sums and products are flat, so that is shallow).
-    fn lower(&mut self, e: Expr) -> Result<Id> {
+    pub(super) fn lower(&mut self, e: Expr) -> Result<Id> {
         if let Some(id) = self.by_expr.get(&e) {
             return Ok(*id);
         }
@@ -696,7 +294,7 @@ impl<'a> Builder<'a> {
 
     /// Folds an instruction with constant operands by evaluating it.
     fn fold(&mut self, op: Op) -> Option<Id> {
-        let mut scratch = [0.0; 3];
+        let mut scratch = [0.0; MAX_OPERANDS];
         let mut n = 0;
         let mut all_constant = true;
         let local = op.map(|id| {
@@ -848,7 +446,7 @@ impl<'a> Builder<'a> {
     }
 
     /// What the outputs need, with multiply-adds fused.
-    fn live_fused(&mut self, outputs: &[Id]) -> Vec<bool> {
+    pub(super) fn live_fused(&mut self, outputs: &[Id]) -> Vec<bool> {
         let mut live = vec![false; self.values.len()];
         for id in outputs {
             live[*id as usize] = true;
@@ -886,118 +484,16 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
-        Tape {
-            id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
-            n_params,
-            constants,
-            ops,
-            outputs: outputs.iter().map(|id| slot[*id as usize]).collect(),
-        }
+        let outputs = outputs.iter().map(|id| slot[*id as usize]).collect();
+        Tape::new(n_params, constants, ops, outputs)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::testing::{close, n, one, rat, x, y};
     use crate::symbolic::expr::{add, call, div, mul, neg, pow, sqrt, sub};
-
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn y() -> Expr {
-        Expr::var("y")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
-    fn rat(p: i64, q: i64) -> Expr {
-        Expr::num(Num::Rat(p, q))
-    }
-
-    const POINTS: [f64; 14] = [
-        -2.5,
-        -1.0,
-        -0.5,
-        -0.0,
-        0.0,
-        0.3,
-        0.5,
-        1.0,
-        2.0,
-        7.25,
-        1e3,
-        f64::NAN,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-    ];
-
-    /// Equal as values: same bits, or both nan.
-    fn same(a: f64, b: f64) -> bool {
-        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
-    }
-
-    /// Equal to a few ulps (rewrites such as x^3 = x*x*x may round apart).
-    fn close(a: f64, b: f64) -> bool {
-        same(a, b) || (a - b).abs() <= 1e-14 * a.abs().max(b.abs())
-    }
-
-    fn one(e: Expr, params: &[&str]) -> Tape {
-        match compile(&[e], params) {
-            Ok(tape) => tape,
-            Err(err) => panic!("compile failed: {err}"),
-        }
-    }
-
-    #[test]
-    fn every_unary_function_computes_func_apply() {
-        for func in Func::ALL
-            .into_iter()
-            .filter(|f| f.arity() == 1 && !f.is_reduction())
-        {
-            let tape = one(call(func, vec![x()]), &["x"]);
-            assert_eq!(tape.ops().len(), 1, "{func:?}");
-            for v in POINTS {
-                let got = tape.eval_once(&[v])[0];
-                let want = func.apply(&[v]);
-                assert!(same(got, want), "{func:?}({v}) = {got}, want {want}");
-            }
-        }
-    }
-
-    #[test]
-    fn min_and_max_propagate_nan_and_match_func_apply() {
-        for func in [Func::Min, Func::Max] {
-            let tape = one(call(func, vec![x(), y()]), &["x", "y"]);
-            for a in POINTS {
-                for b in POINTS {
-                    let got = tape.eval_once(&[a, b])[0];
-                    assert!(same(got, func.apply(&[a, b])), "{func:?}({a}, {b})");
-                }
-            }
-            assert!(tape.eval_once(&[f64::NAN, 1.0])[0].is_nan());
-            assert!(tape.eval_once(&[1.0, f64::NAN])[0].is_nan());
-        }
-        let tie = one(call(Func::Max, vec![x(), y()]), &["x", "y"]);
-        assert_eq!(tie.eval_once(&[2.0, 2.0]), vec![2.0]);
-    }
-
-    #[test]
-    fn sign_step_sigmoid_at_their_corners() {
-        let outputs = [
-            call(Func::Sign, vec![x()]),
-            call(Func::Step, vec![x()]),
-            call(Func::Sigmoid, vec![x()]),
-        ];
-        let Ok(tape) = compile(&outputs, &["x"]) else {
-            panic!("compiles")
-        };
-        assert_eq!(tape.eval_once(&[0.0]), vec![0.0, 0.5, 0.5]);
-        let z = (-3f64).exp();
-        assert_eq!(tape.eval_once(&[-3.0]), vec![-1.0, 0.0, z / (1.0 + z)]);
-        assert_eq!(tape.eval_once(&[800.0]), vec![1.0, 1.0, 1.0]);
-        assert_eq!(tape.eval_once(&[-800.0]), vec![-1.0, 0.0, 0.0]);
-        assert!(tape.eval_once(&[f64::NAN]).iter().all(|v| v.is_nan()));
-    }
 
     /// Each case: an expression in x, y and the same formula in plain f64.
     #[test]
@@ -1168,62 +664,5 @@ mod tests {
         };
         assert_eq!(err.kind, ErrorKind::Name);
         assert!(err.message.contains("'f'"), "{}", err.message);
-    }
-
-    #[test]
-    fn tapes_of_every_size_evaluate() {
-        // sum of sin(k x): 4 slots per term, so every register file size
-        // (up to 64, 1024, 16384, 65536 slots, then checked) gets used.
-        for terms in [5i64, 100, 2_000, 12_000, 30_000] {
-            let e = add((1..=terms).map(|k| call(Func::Sin, vec![mul([n(k), x()])])));
-            let tape = one(e, &["x"]);
-            let v = 0.37;
-            let want: f64 = (1..=terms).map(|k| (k as f64 * v).sin()).sum();
-            let got = tape.eval_once(&[v])[0];
-            assert!((got - want).abs() < 1e-9, "{terms} terms: {got} vs {want}");
-            let mut work = tape.workspace();
-            let mut out = [0.0];
-            tape.eval(&[-v], &mut work, &mut out);
-            assert!((out[0] + want).abs() < 1e-9, "{terms} terms at -x");
-        }
-    }
-
-    #[test]
-    fn evaluating_in_place_reads_and_leaves_everything_in_the_workspace() {
-        // f = x*y with gradient (y, x): outputs that are parameters.
-        let outputs = [mul([x(), y()]), y(), x()];
-        let Ok(tape) = compile(&outputs, &["x", "y"]) else {
-            panic!("compiles")
-        };
-        let mut work = Workspace::new();
-        tape.point_mut(&mut work).copy_from_slice(&[3.0, 4.0]);
-        tape.eval_in_place(&mut work);
-        assert_eq!(tape.point(&work), &[3.0, 4.0]);
-        assert_eq!(
-            (0..3).map(|i| tape.output(&work, i)).collect::<Vec<_>>(),
-            [12.0, 4.0, 3.0]
-        );
-        let mut out = [0.0; 3];
-        tape.read_outputs(&work, &mut out);
-        assert_eq!(out, [12.0, 4.0, 3.0]);
-        tape.point_mut(&mut work)[1] = -1.0;
-        tape.eval_in_place(&mut work);
-        tape.read_outputs(&work, &mut out);
-        assert_eq!(out, [-3.0, -1.0, 3.0]);
-        assert_eq!(tape.eval_once(&[3.0, -1.0]), out);
-    }
-
-    #[test]
-    fn a_workspace_moves_between_tapes() {
-        let square = one(pow(x(), n(2)), &["x"]);
-        let shifted = one(add([x(), n(10)]), &["x"]);
-        let mut work = Workspace::new();
-        let mut out = [0.0];
-        square.eval(&[3.0], &mut work, &mut out);
-        assert_eq!(out, [9.0]);
-        shifted.eval(&[3.0], &mut work, &mut out);
-        assert_eq!(out, [13.0]);
-        square.eval(&[4.0], &mut work, &mut out);
-        assert_eq!(out, [16.0]);
     }
 }

@@ -1,0 +1,386 @@
+//! A descent as human text: the header (definition, gradient, settings),
+//! the trace table, the result lines and the verdict; for `compare`, one
+//! table row per run and the step-size theory line.
+//!
+//! Invariant: tables are fitted to the width by dropping whole columns
+//! (see `fit`), never by cutting a number.
+
+use colored::Colorize;
+
+use super::values::{exprs_text, point_text};
+use super::{Style, fit};
+use crate::descent::Sense;
+use crate::descent::{Run, Status, Verdict};
+use crate::outcome::{CompareOutcome, DescentOutcome};
+use crate::symbolic::print::to_text;
+use crate::text::{
+    format_number, pad_left, pad_right, table_number, truncate, wrap, wrap_items, wrap_words,
+};
+
+pub(super) fn descent_text(d: &DescentOutcome, style: &Style) -> String {
+    let mut out = descent_header(d, style.fit_width());
+    out.push('\n');
+    out.push_str(&trace_table(d, style));
+    out.push('\n');
+    out.push_str(&result_line(d, style.fit_width()));
+    out
+}
+
+fn signature(d: &DescentOutcome) -> String {
+    format!("{}({})", d.function, d.params.join(", "))
+}
+
+/// `minimize f(x) = body` (or `maximize`), cut to fit `width` (expressions
+/// can be long).
+fn defined_line(d: &DescentOutcome, width: usize) -> String {
+    let verb = match d.sense {
+        Sense::Minimize => "minimize",
+        Sense::Maximize => "maximize",
+    };
+    let definition = format!("{} = {}", signature(d), to_text(d.body));
+    let definition = truncate(&definition, width.saturating_sub(verb.len() + 1));
+    format!("{} {definition}", verb.bold())
+}
+
+/// The header of a descent or a comparison: the definition and the
+/// gradient, each cut to fit `width`, then the line of `settings` wrapped
+/// to it.
+fn header(d: &DescentOutcome, settings: &str, width: usize) -> String {
+    format!(
+        "{}\n  {}\n{}",
+        defined_line(d, width),
+        truncate(&gradient_text(d), width.saturating_sub(2)),
+        wrap_words(settings, width, 4)
+    )
+}
+
+fn descent_header(d: &DescentOutcome, width: usize) -> String {
+    let settings: Vec<String> = d
+        .settings
+        .iter()
+        .map(|(k, v)| setting_text(d, k, *v))
+        .collect();
+    let from = format!(
+        "  from {} with {}, {}, {} steps at most\n",
+        point_text(&d.start, format_number),
+        d.method,
+        settings.join(", "),
+        d.max_steps,
+    );
+    header(d, &from, width)
+}
+
+/// `lr 0.1`, or `batch 8 (all 5 rows)`.
+fn setting_text(d: &DescentOutcome, key: &str, value: f64) -> String {
+    format!("{key} {}{}", format_number(value), all_rows_note(d, key))
+}
+
+fn trace_table(d: &DescentOutcome, style: &Style) -> String {
+    let run = &d.run;
+    let mut headers: Vec<String> = vec!["step".into()];
+    headers.extend(d.params.iter().cloned());
+    headers.push(d.function.clone());
+    headers.push("|grad|".into());
+    let mut rows: Vec<Option<Vec<String>>> = Vec::new();
+    for i in rows_to_show(run, d.every, style.max_rows) {
+        match i {
+            None => rows.push(None),
+            Some(i) => {
+                let Some(entry) = run.trace.entry(i) else {
+                    continue;
+                };
+                let mut row = vec![entry.step.to_string()];
+                row.extend(entry.x.iter().map(|v| table_number(*v)));
+                row.push(table_number(entry.f));
+                row.push(table_number(crate::descent::euclidean_norm(entry.grad)));
+                rows.push(Some(row));
+            }
+        }
+    }
+    let widths = column_widths(&headers, rows.iter().flatten());
+    // Too wide for the terminal: elide the middle parameters.
+    let columns = fit::trace_columns(&widths, d.params.len(), style.fit_width());
+    let headers = fit::pick(&headers, &columns);
+    let rows: Vec<Option<Vec<String>>> = rows
+        .into_iter()
+        .map(|r| r.map(|r| fit::pick(&r, &columns)))
+        .collect();
+    let widths = fit::pick_widths(&widths, &columns);
+    let line = |cells: &[String]| aligned_line(cells, &widths, pad_left);
+    let mut out = line(&headers).bold().to_string();
+    for row in rows {
+        match row {
+            Some(r) => out.push_str(&line(&r)),
+            None => out.push_str(&format!("  {}\n", pad_left("⋮", widths[0]).dimmed())),
+        }
+    }
+    out
+}
+
+/// Indices of trace entries to print; `None` marks an elided stretch.
+fn rows_to_show(run: &Run, every: Option<u64>, max_rows: usize) -> Vec<Option<usize>> {
+    let n = run.trace.len();
+    let mut picked: Vec<usize> = match every {
+        Some(k) => run
+            .trace
+            .steps()
+            .iter()
+            .enumerate()
+            .filter(|(i, step)| *step % k == 0 || *i + 1 == n)
+            .map(|(i, _)| i)
+            .collect(),
+        None => (0..n).collect(),
+    };
+    picked.dedup();
+    if picked.len() <= max_rows {
+        return picked.into_iter().map(Some).collect();
+    }
+    let head = max_rows * 2 / 3;
+    let tail = max_rows - head - 1;
+    let mut out: Vec<Option<usize>> = picked[..head].iter().copied().map(Some).collect();
+    out.push(None);
+    out.extend(picked[picked.len() - tail..].iter().copied().map(Some));
+    out
+}
+
+fn result_line(d: &DescentOutcome, width: usize) -> String {
+    let run = &d.run;
+    let names = &d.params;
+    let point: Vec<String> = names
+        .iter()
+        .zip(&run.x)
+        .map(|(n, v)| format!("{n} = {}", format_number(*v)))
+        .collect();
+    let steps = plural(run.steps, "step");
+    let status = match run.status {
+        Status::Converged => format!("converged after {steps} (|grad| below tol)"),
+        Status::MaxSteps => format!("stopped after {steps} (the most allowed)"),
+        Status::Diverged => {
+            let reason = divergence_reason(d).unwrap_or_default();
+            format!("{} {reason}", "diverged:".red().bold())
+        }
+        Status::Interrupted => format!("{} after {steps}", "interrupted".yellow().bold()),
+    };
+    let mut items = point;
+    items.push(format!("{} = {}", d.function, format_number(run.f)));
+    items.push(format!("|grad| = {}", format_number(run.grad_norm)));
+    let mut out = format!("{status}\n{}", wrap(&items, width));
+    out.push_str(&format!("  verdict: {}\n", verdict_text(run)));
+    out
+}
+
+fn verdict_text(run: &Run) -> String {
+    let rate = match run.rate {
+        Some(r) => format!(" (rate {})", table_number(r)),
+        None => String::new(),
+    };
+    match run.verdict {
+        Verdict::Converged => match run.converged_at {
+            Some(k) if k < run.steps => format!("{} at step {k}{rate}", "converged".green().bold()),
+            _ => format!("{}{rate}", "converged".green().bold()),
+        },
+        Verdict::Converging => format!("{}{rate}", "converging".cyan()),
+        Verdict::Oscillating => format!("{}{rate}", "oscillating".yellow()),
+        Verdict::Diverged => format!("{}{rate}", "diverged".red().bold()),
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// One row per run: the varied setting, steps, final point and value,
+/// gradient norm, verdict and rate, aligned like a textbook table.
+pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
+    let Some(first) = c.runs.first() else {
+        return String::new();
+    };
+    let mut out = descent_header_for_compare(first, c.over, style.fit_width());
+    let label = match c.over {
+        "lr" => "lr",
+        "start" => "start",
+        _ => "method",
+    };
+    let headers: Vec<String> = [
+        label,
+        "steps",
+        "final point",
+        &first.function,
+        "|grad|",
+        "verdict",
+        "rate",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<Vec<String>> = c.runs.iter().map(|d| compare_row(d, c.over)).collect();
+    let widths = column_widths(&headers, rows.iter());
+    out.push('\n');
+    // Too wide for the terminal: drop steps, then |grad|, then the rate;
+    // if that is not enough, one block per run.
+    match fit::drop_columns(&widths, style.fit_width(), &[1, 4, 6]) {
+        Some(columns) => {
+            let widths = fit::pick_widths(&widths, &columns);
+            let line = |cells: &[String]| aligned_line(cells, &widths, pad_right);
+            out.push_str(&line(&fit::pick(&headers, &columns)).bold().to_string());
+            for row in &rows {
+                out.push_str(&line(&fit::pick(row, &columns)));
+            }
+        }
+        None => out.push_str(&stacked(&headers, &rows, style.fit_width())),
+    }
+    if let Some(q) = c.theory {
+        let text = format!(
+            "  theory: the Hessian is constant, its largest eigenvalue is L = {}:\n          plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}\n",
+            table_number(q.largest_eigenvalue),
+            table_number(q.stable_below()),
+            table_number(q.fastest()),
+        );
+        out.push_str(&wrap_words(&text, style.fit_width(), 10));
+    }
+    out
+}
+
+/// A table too wide for any layout in columns, as one block per row: the
+/// first cell, then each other cell under its header; a cell too long for
+/// `width` (a final point) wraps between its items.
+fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
+    let label = headers.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for row in rows {
+        out.push_str(&format!("  {} {}\n", headers[0].bold(), row[0]));
+        for (header, cell) in headers.iter().zip(row).skip(1) {
+            let cell = wrap_items(cell, width, label + 6);
+            out.push_str(&format!("    {}  {cell}\n", pad_right(header, label)));
+        }
+    }
+    out
+}
+
+fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> String {
+    let mut fixed = Vec::new();
+    if over != "start" {
+        fixed.push(format!("from {}", point_text(&d.start, format_number)));
+    }
+    if over != "method" {
+        fixed.push(format!("with {}", method_text(d)));
+    }
+    if over != "lr" {
+        fixed.push(format!("lr {}", format_number(d.settings[0].1)));
+    }
+    for (k, v) in d.settings.iter().filter(|(k, _)| is_batch_setting(k)) {
+        fixed.push(setting_text(d, k, *v));
+    }
+    fixed.push(format!("{} steps at most", d.max_steps));
+    let fixed = format!("  {}\n", fixed.join(", ").replacen(", with", " with", 1));
+    header(d, &fixed, width)
+}
+
+fn gradient_text(d: &DescentOutcome) -> String {
+    if d.gradient.len() == 1 {
+        format!(
+            "{}'({}) = {}",
+            d.function,
+            d.params[0],
+            to_text(d.gradient[0])
+        )
+    } else {
+        format!("grad {} = {}", d.function, exprs_text(&d.gradient))
+    }
+}
+
+fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
+    let run = &d.run;
+    let varied = match over {
+        "lr" => format_number(d.settings[0].1),
+        "start" => point_text(&d.start, format_number),
+        _ => method_text(d),
+    };
+    let verdict = match (run.verdict, run.converged_at) {
+        (Verdict::Converged, Some(k)) if k < run.steps || run.status == Status::Converged => {
+            format!("converged in {}", plural(k, "step"))
+        }
+        (v, _) => v.as_str().to_string(),
+    };
+    let verdict = match run.status {
+        Status::Diverged => format!(
+            "{verdict} (step {})",
+            run.reason.as_ref().map_or(run.steps, |r| r.step)
+        ),
+        Status::Interrupted => format!("{verdict} (interrupted)"),
+        _ => verdict,
+    };
+    let point = point_text(&run.x, table_number);
+    vec![
+        varied,
+        run.steps.to_string(),
+        point,
+        table_number(run.f),
+        table_number(run.grad_norm),
+        verdict,
+        run.rate.map_or("-".to_string(), table_number),
+    ]
+}
+
+/// `adam(beta1=0.8)`: the method with the settings that differ from its
+/// defaults.
+fn method_text(d: &DescentOutcome) -> String {
+    let defaults = crate::descent::Method::from_spec(&d.method, &[])
+        .map(|m| m.settings())
+        .unwrap_or_default();
+    let extra: Vec<String> = d.settings[1..]
+        .iter()
+        .filter(|(k, v)| !defaults.iter().any(|(dk, dv)| dk == k && dv == v))
+        .filter(|(k, _)| !is_batch_setting(k))
+        .map(|(k, v)| format!("{k}={}", format_number(*v)))
+        .collect();
+    if extra.is_empty() {
+        d.method.clone()
+    } else {
+        format!("{}({})", d.method, extra.join(", "))
+    }
+}
+
+/// Why the run diverged, in words that name the parameters; `None` when it
+/// did not.
+pub(super) fn divergence_reason(d: &DescentOutcome) -> Option<String> {
+    let names: Vec<&str> = d.params.iter().map(String::as_str).collect();
+    d.run.reason.as_ref().map(|r| r.describe(&names))
+}
+
+/// After `batch N` larger than the data: " (all 5 rows)".
+fn all_rows_note(d: &DescentOutcome, key: &str) -> String {
+    match (key, d.all_rows) {
+        ("batch", Some(n)) => format!(" (all {n} rows)"),
+        _ => String::new(),
+    }
+}
+
+/// `batch` and `seed`: settings of the run's minibatches, not of the method.
+fn is_batch_setting(key: &str) -> bool {
+    key == "batch" || key == "seed"
+}
+
+/// The width of each column: its widest cell or header.
+fn column_widths<'r>(
+    headers: &[String],
+    rows: impl Iterator<Item = &'r Vec<String>>,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    widths
+}
+
+/// One table line, cells padded to their column and two spaces apart.
+fn aligned_line(cells: &[String], widths: &[usize], pad: fn(&str, usize) -> String) -> String {
+    let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, *w)).collect();
+    format!("  {}\n", padded.join("  ").trim_end())
+}

@@ -1,0 +1,110 @@
+//! Outcomes as JSON objects (LANGUAGE.md section 5): numbers, shown
+//! values, check results and descents with their traces.
+//!
+//! Invariant: a number is an integer when it is one, and nan and the
+//! infinities are the strings the spec names, so every object is valid
+//! JSON.
+
+use serde_json::{Map, Value as Json, json};
+
+use super::descent::divergence_reason;
+use crate::check::CheckOutcome;
+use crate::descent::Sense;
+use crate::outcome::{DescentOutcome, Shown};
+use crate::symbolic::Expr;
+use crate::symbolic::print::to_text;
+
+/// Integral numbers below this in magnitude are written as JSON integers:
+/// they are exact as `i64` (and as `f64`, below 2^53).
+const INTEGER_BELOW: f64 = 9.0e15;
+
+/// A number: integers as integers, non-finite as the strings the spec
+/// names.
+pub fn number(x: f64) -> Json {
+    if x.is_nan() {
+        json!("nan")
+    } else if x.is_infinite() {
+        json!(if x > 0.0 { "inf" } else { "-inf" })
+    } else if x == x.trunc() && x.abs() < INTEGER_BELOW {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
+pub(super) fn numbers(v: &[f64]) -> Vec<Json> {
+    v.iter().map(|x| number(*x)).collect()
+}
+
+pub(super) fn texts(v: &[Expr]) -> Vec<String> {
+    v.iter().map(|e| to_text(*e)).collect()
+}
+
+pub(super) fn shown_json(value: &Shown) -> Json {
+    match value {
+        Shown::Number(x) => number(*x),
+        Shown::Vector(v) | Shown::Tuple(v) => Json::Array(numbers(v)),
+        Shown::List(items) => Json::Array(items.iter().map(shown_json).collect()),
+    }
+}
+
+pub(super) fn check_json(c: &CheckOutcome) -> Json {
+    let mut object = Map::new();
+    object.insert("kind".into(), json!("check"));
+    object.insert("ok".into(), json!(c.ok));
+    object.insert("method".into(), json!(c.method.name()));
+    if !c.ok {
+        let mut at: Map<String, Json> = c.at.iter().map(|(v, x)| (v.clone(), number(*x))).collect();
+        if let Some(row) = c.row {
+            at.insert("row".into(), json!(row));
+        }
+        object.insert("at".into(), Json::Object(at));
+        object.insert("left".into(), number(c.left));
+        object.insert("right".into(), number(c.right));
+    }
+    Json::Object(object)
+}
+
+pub(super) fn descent_json(d: &DescentOutcome) -> Json {
+    let run = &d.run;
+    let mut params = Map::new();
+    for (k, v) in &d.settings {
+        params.insert(k.clone(), number(*v));
+    }
+    let trace: Vec<Json> = run
+        .trace
+        .iter()
+        .map(|entry| {
+            json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)})
+        })
+        .collect();
+    let mut object = Map::new();
+    // The kind is "minimize" for both senses; "sense" tells them apart.
+    object.insert("kind".into(), json!("minimize"));
+    object.insert("function".into(), json!(d.function));
+    object.insert(
+        "sense".into(),
+        json!(match d.sense {
+            Sense::Minimize => "min",
+            Sense::Maximize => "max",
+        }),
+    );
+    object.insert("method".into(), json!(d.method));
+    object.insert("params".into(), Json::Object(params));
+    object.insert("start".into(), Json::Array(numbers(&d.start)));
+    object.insert("trace".into(), Json::Array(trace));
+    if run.trace_every > 1 {
+        object.insert("trace_every".into(), json!(run.trace_every));
+    }
+    object.insert("status".into(), json!(run.status.as_str()));
+    if let Some(reason) = divergence_reason(d) {
+        object.insert("reason".into(), json!(reason));
+    }
+    object.insert("steps".into(), json!(run.steps));
+    object.insert("x".into(), Json::Array(numbers(&run.x)));
+    object.insert("f".into(), number(run.f));
+    object.insert("grad_norm".into(), number(run.grad_norm));
+    object.insert("verdict".into(), json!(run.verdict.as_str()));
+    object.insert("rate".into(), run.rate.map_or(Json::Null, number));
+    Json::Object(object)
+}
