@@ -1,19 +1,21 @@
 //! The `gd` command line: parses arguments, runs sources through one
 //! session, prints outcomes and errors, maps results to exit codes.
 //!
-//! Invariant: this is the only place that writes to stdout/stderr (with
-//! `repl`, which it calls) and the only place that exits.
+//! Invariant: the binary (this file, `printer` and `repl`) is the only
+//! code that writes to stdout/stderr, and this file the only place that
+//! exits.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use gd::error::{ErrorKind, line_col, render};
-use gd::outcome::Outcome;
-use gd::report::{self, Style};
+use gd::error::ErrorKind;
 use gd::session::Session;
 
+use printer::{Printer, io_words, plain_error_to_stderr};
+
+mod printer;
 mod repl;
 
 /// A small, exact and fast language for exploring gradient descent.
@@ -57,7 +59,7 @@ fn main() -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
     colored::control::set_override(color);
-    repl::set_stderr_colour(color && std::io::stderr().is_terminal());
+    printer::set_stderr_color(color && std::io::stderr().is_terminal());
     if let Err(e) = ctrlc::set_handler(gd::interrupt::raise) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
     }
@@ -67,7 +69,7 @@ fn main() -> ExitCode {
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            eprintln!("error: internal error (the interpreter thread failed)");
+            plain_error_to_stderr("internal error (the interpreter thread failed)");
             ExitCode::from(1)
         }
     }
@@ -92,13 +94,17 @@ fn source_order(matches: &clap::ArgMatches) -> Vec<(bool, usize)> {
 
 fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
     let mut session = Session::default();
+    let printer = Printer {
+        json: cli.json,
+        ..Printer::default()
+    };
     if order.is_empty() {
         if std::io::stdin().is_terminal() && !cli.json {
             return repl::run(&mut session, color);
         }
         let mut text = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-            eprintln!("error: cannot read standard input: {e}");
+            plain_error_to_stderr(&format!("cannot read standard input: {e}"));
             return 1;
         }
         return run_sources(
@@ -107,7 +113,7 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
                 name: "stdin".into(),
                 text,
             }],
-            cli.json,
+            printer,
         );
     }
     let mut sources = Vec::new();
@@ -126,35 +132,21 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
                 text: String::from_utf8_lossy(&bytes).into_owned(),
             }),
             Err(e) => {
-                let message = format!("cannot read '{path}': {}", repl::io_words(&e));
-                print_error_plain(&message, path, cli.json);
+                printer.plain_error(&format!("cannot read '{path}': {}", io_words(&e)), path);
                 return 1;
             }
         }
     }
-    run_sources(&mut session, sources, cli.json)
+    run_sources(&mut session, sources, printer)
 }
 
-fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
-    let mut style = Style::default();
-    repl::fit_to_terminal(&mut style);
+fn run_sources(session: &mut Session, sources: Vec<Source>, mut printer: Printer) -> u8 {
+    printer.fit_to_terminal();
     for source in sources {
-        let mut stdout = std::io::stdout().lock();
-        let mut emit = |outcome: &Outcome| {
-            let text = if json {
-                format!("{}\n", report::json(outcome))
-            } else {
-                report::human(outcome, &style)
-            };
-            // A closed pipe (gd ... | head) is not an error worth reporting.
-            let _ = stdout.write_all(text.as_bytes());
-            let _ = stdout.flush();
-        };
-        let result = session.run_source(&source.text, &mut emit);
-        drop(stdout);
+        let result = session.run_source(&source.text, &mut |outcome| printer.outcome(outcome));
         if let Err(error) = result {
-            if error.kind != ErrorKind::Interrupted || !json {
-                print_error(&error, &source, json);
+            if error.kind != ErrorKind::Interrupted || !printer.json {
+                printer.error(&error, &source.name, &source.text);
             }
             return if error.kind == ErrorKind::Interrupted {
                 130
@@ -164,31 +156,4 @@ fn run_sources(session: &mut Session, sources: Vec<Source>, json: bool) -> u8 {
         }
     }
     0
-}
-
-fn print_error(error: &gd::error::Error, source: &Source, json: bool) {
-    if json {
-        let position = error.span.map(|s| line_col(&source.text, s.start));
-        let mut message = error.message.clone();
-        if let Some(hint) = &error.hint {
-            message.push_str(&format!(" ({hint})"));
-        }
-        println!("{}", report::error_json(&message, &source.name, position));
-    } else if error.kind == ErrorKind::Interrupted && error.span.is_none() {
-        // The run's report already says where it stopped; no empty location.
-        eprintln!("{}", repl::colour_error("interrupted"));
-    } else {
-        eprint!(
-            "{}",
-            repl::colour_error(&render(error, &source.name, &source.text))
-        );
-    }
-}
-
-fn print_error_plain(message: &str, source: &str, json: bool) {
-    if json {
-        println!("{}", report::error_json(message, source, None));
-    } else {
-        eprintln!("error: {message}");
-    }
 }

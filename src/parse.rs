@@ -10,6 +10,7 @@
 //! no input can overflow the stack.
 
 mod explain;
+pub mod lexer;
 mod prepass;
 #[cfg(test)]
 mod tests;

@@ -1,31 +1,35 @@
 //! The interactive REPL (rustyline): a welcome line, a prompt and a
 //! continuation prompt while a statement is unfinished, persistent history,
-//! completion, highlighting and hints (`helper`), commands such as `:help`
+//! the line editor's helper (`helper`, with one module per rustyline trait:
+//! `complete`, `hint`, `highlight`, `validate`), commands such as `:help`
 //! and `:load` (`meta`, `help`), errors that do not end the session, and
 //! Ctrl-C that cancels a running statement.
 //!
 //! Invariant: it runs statements through the same `Session::run_source` as
 //! scripts; it only adds the terminal around it.
 
+mod complete;
 mod help;
 mod helper;
+mod highlight;
+mod hint;
 mod meta;
+mod validate;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use colored::{ColoredString, Colorize};
+use colored::Colorize;
 use rustyline::Editor;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::{FileHistory, History};
 
-use gd::error::{ErrorKind, render};
+use gd::error::ErrorKind;
 use gd::parse::is_incomplete;
-use gd::report::{self, Style};
+use gd::report::Style;
 use gd::session::Session;
 
+use crate::printer::{self, Printer, io_words, line_to_stderr};
 use helper::{GdHelper, Names, SharedNames};
 use meta::Command;
 
@@ -38,8 +42,7 @@ const HISTORY_SIZE: usize = 10_000;
 /// What the REPL needs between entries.
 struct Repl<'s> {
     session: &'s mut Session,
-    style: Style,
-    json: bool,
+    printer: Printer,
     /// The helper's copy of the user's names, refreshed after each entry.
     names: SharedNames,
 }
@@ -58,7 +61,7 @@ pub fn run(session: &mut Session, color: bool) -> u8 {
     let mut editor = match editor(color, names.clone()) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot start the REPL: {e}");
+            printer::plain_error_to_stderr(&format!("cannot start the REPL: {e}"));
             return 1;
         }
     };
@@ -73,11 +76,13 @@ pub fn run(session: &mut Session, color: bool) -> u8 {
     );
     let mut repl = Repl {
         session,
-        style: Style {
-            confirm_definitions: true,
-            ..Style::default()
+        printer: Printer {
+            style: Style {
+                confirm_definitions: true,
+                ..Style::default()
+            },
+            json: false,
         },
-        json: false,
         names,
     };
     loop {
@@ -86,12 +91,12 @@ pub fn run(session: &mut Session, color: bool) -> u8 {
             Ok(Entry::Cancelled) => continue,
             Ok(Entry::Quit) => return 0,
             Err(e) => {
-                eprintln!("error: {e}");
+                printer::plain_error_to_stderr(&e.to_string());
                 return 1;
             }
         };
         remember(&mut editor, &text, history.as_ref());
-        fit_to_terminal(&mut repl.style);
+        repl.printer.fit_to_terminal();
         if text.trim_start().starts_with(':') {
             if repl.command(&text) == Flow::Quit {
                 return 0;
@@ -157,22 +162,19 @@ impl Repl<'_> {
         // Whether the last thing shown was a run that reported its own
         // interruption (a plot interrupted after its run was shown was not).
         let mut reported = false;
-        let (style, json) = (self.style, self.json);
+        let printer = self.printer;
         let mut emit = |outcome: &gd::outcome::Outcome| {
             reported = gd::session::is_interrupted_run(outcome);
-            if json {
-                println!("{}", report::json(outcome));
-            } else {
-                print!("{}", report::human(outcome, &style));
-            }
+            printer.outcome(outcome);
         };
         if let Err(error) = self.session.run_source(text, &mut emit) {
             if error.kind == ErrorKind::Interrupted {
                 if !reported {
-                    eprintln!("{}", for_stderr("interrupted".yellow()));
+                    line_to_stderr("interrupted".yellow());
                 }
             } else {
-                eprint!("{}", colour_error(&render(&error, source_name, text)));
+                // Unlike `gd --json`, JSON mode here shows errors as text.
+                printer::error_to_stderr(&error, source_name, text);
             }
         }
     }
@@ -181,14 +183,14 @@ impl Repl<'_> {
         let (command, argument) = match meta::parse(line) {
             Ok(parsed) => parsed,
             Err(message) => {
-                eprintln!("{}", for_stderr(message.red()));
+                line_to_stderr(message.red());
                 return Flow::Continue;
             }
         };
         match command {
             Command::Help => match meta::help_text(argument) {
                 Ok(text) => print!("{text}"),
-                Err(message) => eprintln!("{}", for_stderr(message.red())),
+                Err(message) => line_to_stderr(message.red()),
             },
             Command::Load => self.load(argument),
             Command::Vars => match meta::vars_text(self.session) {
@@ -199,13 +201,13 @@ impl Repl<'_> {
                 self.session.clear();
                 println!("{}", "every definition forgotten".dimmed());
             }
-            Command::Json => match meta::json_setting(argument, self.json) {
+            Command::Json => match meta::json_setting(argument, self.printer.json) {
                 Ok(on) => {
-                    self.json = on;
+                    self.printer.json = on;
                     let state = if on { "on" } else { "off" };
                     println!("{}", format!("JSON output {state}").dimmed());
                 }
-                Err(message) => eprintln!("{}", for_stderr(message.red())),
+                Err(message) => line_to_stderr(message.red()),
             },
             Command::Quit => return Flow::Quit,
         }
@@ -217,7 +219,7 @@ impl Repl<'_> {
         let path = match meta::load_path(argument) {
             Ok(path) => path,
             Err(message) => {
-                eprintln!("{}", for_stderr(message.red()));
+                line_to_stderr(message.red());
                 return;
             }
         };
@@ -227,10 +229,9 @@ impl Repl<'_> {
                 let text = String::from_utf8_lossy(&bytes);
                 self.execute(&path, &text);
             }
-            Err(e) => eprintln!(
-                "{}",
-                for_stderr(format!("error: cannot read '{path}': {}", io_words(&e)).red())
-            ),
+            Err(e) => {
+                line_to_stderr(format!("error: cannot read '{path}': {}", io_words(&e)).red());
+            }
         }
     }
 
@@ -246,35 +247,6 @@ impl Repl<'_> {
             }
         }
         *self.names.borrow_mut() = names;
-    }
-}
-
-/// Sets the width of tables (and the rows of long traces) from the
-/// terminal on stdout, if there is one.
-pub fn fit_to_terminal(style: &mut Style) {
-    if !std::io::stdout().is_terminal() {
-        // A pipe or a file keeps whole tables, unless COLUMNS asks for a
-        // width (as `ls` does), which is also how tests fit a table.
-        let columns = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse::<usize>().ok());
-        if let Some(w) = columns.filter(|w| *w >= 20) {
-            style.width = w;
-            style.fit = true;
-        }
-        return;
-    }
-    style.fit = true;
-    if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
-        terminal_size::terminal_size()
-    {
-        if w >= 20 {
-            style.width = usize::from(w);
-        }
-        if h >= 10 {
-            // Room for the header and the result lines around the table.
-            style.max_rows = usize::from(h).saturating_sub(12).clamp(8, 40);
-        }
     }
 }
 
@@ -321,65 +293,4 @@ fn remember(editor: &mut Editor<GdHelper, FileHistory>, text: &str, path: Option
     if let Some(path) = path {
         let _ = editor.append_history(path);
     }
-}
-
-// ---------------------------------------------------------------- errors
-
-/// Whether what goes to stderr is coloured: only when colour is on and
-/// stderr is a terminal (`gd 2>file` writes plain text to the file).
-static STDERR_COLOUR: AtomicBool = AtomicBool::new(false);
-
-pub fn set_stderr_colour(on: bool) {
-    STDERR_COLOUR.store(on, Ordering::SeqCst);
-}
-
-/// `text` as styled for stderr: plain unless stderr takes colour.
-fn for_stderr(text: ColoredString) -> ColoredString {
-    if STDERR_COLOUR.load(Ordering::SeqCst) {
-        text
-    } else {
-        text.clear()
-    }
-}
-
-/// A file error in plain words (not "(os error 2)").
-pub fn io_words(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(at) => text[..at].to_lowercase(),
-                None => text,
-            }
-        }
-    }
-}
-
-/// Colours a rendered error for stderr: the first line red, carets red,
-/// help cyan. With colour off for stderr, the text is unchanged.
-pub fn colour_error(text: &str) -> String {
-    if !STDERR_COLOUR.load(Ordering::SeqCst) {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let body = line.trim_end_matches('\n');
-        let styled = if i == 0 {
-            body.red().bold().to_string()
-        } else if body.trim_start().starts_with("= help") {
-            body.cyan().to_string()
-        } else if body.contains('^') && body.trim_start().starts_with('|') {
-            body.red().to_string()
-        } else {
-            body.to_string()
-        };
-        out.push_str(&styled);
-        if line.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    out
 }

@@ -1,13 +1,14 @@
 //! Turning pest's failures into plain words.
 //!
 //! pest reports the furthest position it reached. This module lexes the
-//! statement up to that position with a small lexer of its own, looks at the
+//! statement up to that position with the shared lexer, looks at the
 //! token before it, the token found there and the kind of statement, and
 //! says what was expected in the user's terms, with a hint when there is an
 //! obvious fix. Invariant: no grammar rule name ever reaches a message.
 
 use pest::error::{ErrorVariant, InputLocation};
 
+use super::lexer::{self, Kind, Token, is_name_start};
 use super::prepass::place;
 use super::{KEYWORDS, Rule};
 use crate::error::Error;
@@ -35,47 +36,22 @@ pub(super) fn from_pest(src: &str, clean: &str, err: &pest::error::Error<Rule>) 
     (error, cx.stmt_start)
 }
 
-// ------------------------------------------------------------------- lexer
+// ------------------------------------------------------------------ tokens
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Kind {
-    /// A name or a keyword.
-    Word,
-    Number,
-    Str,
-    /// `+ - * / ^ ** = ==`
-    Op,
-    Open,
-    Close,
-    Comma,
-    Prime,
-    /// A newline or `;`.
-    Sep,
-    End,
-    /// Anything else: one character.
-    Other,
-}
-
-#[derive(Copy, Clone, Debug)]
-struct Token<'a> {
-    kind: Kind,
-    text: &'a str,
-    span: Span,
-}
-
+/// What the explainer reads in a token of the shared lexer.
 impl Token<'_> {
     fn is_keyword(&self) -> bool {
-        self.kind == Kind::Word && KEYWORDS.contains(&self.text)
+        self.kind == Kind::Name && KEYWORDS.contains(&self.text)
     }
 
     fn is_word(&self, word: &str) -> bool {
-        self.kind == Kind::Word && self.text == word
+        self.kind == Kind::Name && self.text == word
     }
 
     /// A name, a number, a string, `)`, `]` or a prime: an operand can end here.
     fn ends_operand(&self) -> bool {
         match self.kind {
-            Kind::Word => !self.is_keyword(),
+            Kind::Name => !self.is_keyword(),
             Kind::Number | Kind::Str | Kind::Close | Kind::Prime => true,
             _ => false,
         }
@@ -84,7 +60,7 @@ impl Token<'_> {
     /// A name, a number, a string, `(` or `[`: an operand can start here.
     fn starts_operand(&self) -> bool {
         match self.kind {
-            Kind::Word => !self.is_keyword(),
+            Kind::Name => !self.is_keyword(),
             Kind::Number | Kind::Str | Kind::Open => true,
             _ => false,
         }
@@ -124,94 +100,14 @@ fn is_name_start_str(text: &str) -> bool {
     text.chars().next().is_some_and(is_name_start)
 }
 
-fn is_name_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
-}
-
-fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || is_mark(c)
-}
-
-/// Combining marks (U+0300 to U+036F), which the grammar allows in names.
-fn is_mark(c: char) -> bool {
-    ('\u{300}'..='\u{36f}').contains(&c)
-}
-
-/// The first token at or after byte `at` of `text`.
+/// The first token at or after byte `at` of `text` that is not space.
 fn lex(text: &str, at: usize) -> Token<'_> {
-    let rest = &text[at..];
-    let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r']).len();
-    let start = at + skipped;
-    let rest = &text[start..];
-    let mut chars = rest.chars();
-    let Some(first) = chars.next() else {
-        return token(text, Kind::End, start, start);
-    };
-    let second = chars.next();
-    let (kind, len) = match first {
-        '\n' | ';' => (Kind::Sep, 1),
-        '"' => (Kind::Str, string_len(rest)),
-        '(' | '[' => (Kind::Open, 1),
-        ')' | ']' => (Kind::Close, 1),
-        ',' => (Kind::Comma, 1),
-        '\'' => (
-            Kind::Prime,
-            rest.len() - rest.trim_start_matches('\'').len(),
-        ),
-        '*' if second == Some('*') => (Kind::Op, 2),
-        '=' if second == Some('=') => (Kind::Op, 2),
-        '+' | '-' | '*' | '/' | '^' | '=' => (Kind::Op, 1),
-        c if c.is_ascii_digit() || (c == '.' && second.is_some_and(|d| d.is_ascii_digit())) => {
-            (Kind::Number, number_len(rest))
-        }
-        c if is_name_start(c) => (
-            Kind::Word,
-            rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len()),
-        ),
-        c => (Kind::Other, c.len_utf8()),
-    };
-    token(text, kind, start, start + len)
-}
-
-fn token(text: &str, kind: Kind, start: usize, end: usize) -> Token<'_> {
-    Token {
-        kind,
-        text: &text[start..end],
-        span: Span::new(start, end),
+    let token = lexer::next(text, at);
+    if token.kind == Kind::Space {
+        lexer::next(text, token.span.end)
+    } else {
+        token
     }
-}
-
-/// Length of the string at the start of `text`, up to its closing quote or
-/// the end of the line.
-fn string_len(text: &str) -> usize {
-    match text[1..].find(['"', '\n']) {
-        Some(i) if text[1 + i..].starts_with('"') => i + 2,
-        Some(i) => i + 1,
-        None => text.len(),
-    }
-}
-
-/// Length of the number at the start of `text`, as the grammar reads it.
-fn number_len(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let digits = |from: usize| {
-        bytes[from.min(bytes.len())..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count()
-    };
-    let mut len = digits(0);
-    if bytes.get(len) == Some(&b'.') {
-        len += 1 + digits(len + 1);
-    }
-    if matches!(bytes.get(len), Some(b'e' | b'E')) {
-        let sign = usize::from(matches!(bytes.get(len + 1), Some(b'+' | b'-')));
-        let exponent = digits(len + 1 + sign);
-        if exponent > 0 {
-            len += 1 + sign + exponent;
-        }
-    }
-    len
 }
 
 // ----------------------------------------------------------------- context
@@ -279,7 +175,7 @@ impl<'a> Context<'a> {
     /// The statement's first word: `minimize`, `plot`, `check`, ...
     fn statement_word(&self) -> &str {
         match self.before.first() {
-            Some(tok) if tok.kind == Kind::Word => tok.text,
+            Some(tok) if tok.kind == Kind::Name => tok.text,
             _ => "",
         }
     }
@@ -490,7 +386,7 @@ fn after_operand(cx: &Context, prev: &Token) -> Error {
 /// `2 3`, `(x)2`, `x [1]`: two operands with nothing between.
 fn missing_operator(cx: &Context, prev: &Token) -> Error {
     let found = &cx.found;
-    let simple = |tok: &Token| matches!(tok.kind, Kind::Word | Kind::Number);
+    let simple = |tok: &Token| matches!(tok.kind, Kind::Name | Kind::Number);
     let error = cx.at_found(format!(
         "missing operator between {} and {}",
         prev.described(),
@@ -520,7 +416,7 @@ fn plot_an_expression(cx: &Context, prev: &Token) -> Error {
         format!("define it first: d{name}(x) = {name}'(x), then plot d{name}")
     } else {
         // `plot y^2`: y is the parameter; `plot sin(x)`: x is.
-        let param = if prev.kind == Kind::Word && prev.text.len() == 1 {
+        let param = if prev.kind == Kind::Name && prev.text.len() == 1 {
             prev.text
         } else {
             "x"
@@ -538,12 +434,12 @@ fn plot_an_expression(cx: &Context, prev: &Token) -> Error {
 fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
     let found = &cx.found;
     let prev2 = cx.prev2();
-    if cx.in_plot() && cx.before.len() == 2 && !found.ends_statement() && found.kind != Kind::Word {
+    if cx.in_plot() && cx.before.len() == 2 && !found.ends_statement() && found.kind != Kind::Name {
         return Some(plot_an_expression(cx, prev));
     }
     let spaced = prev2.is_some_and(|p2| p2.span.end < prev.span.start);
     // `from 0 rate 0.1`: `0 rate` read as a product, then `0.1` fails.
-    if prev.kind == Kind::Word && spaced && prev2.is_some_and(Token::ends_operand) {
+    if prev.kind == Kind::Name && spaced && prev2.is_some_and(Token::ends_operand) {
         return Some(unknown_clause(prev.text, prev.span, cx.in_plot()));
     }
     if prev2.is_some_and(|p2| p2.is_word("using")) && !found.ends_statement() {
@@ -568,7 +464,7 @@ fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
             .with_hint("for example: plot f from -5 to 5"),
         );
     }
-    if found.kind == Kind::Word {
+    if found.kind == Kind::Name {
         return Some(unknown_clause(found.text, found.span, cx.in_plot()));
     }
     None

@@ -6,10 +6,13 @@
 //! ending in a binary operator or `=`) is a space. On the way it reports
 //! what pest would handle badly or not at all: an unclosed, stray or
 //! mismatched bracket, brackets nested too deeply, an unterminated string,
-//! a superscript or subscript digit. Invariant: a text this module hands on
+//! a superscript or subscript digit. It reads the source as the shared
+//! lexer's tokens, so a comment or a string ends where it does for the
+//! explainer and the highlighter. Invariant: a text this module hands on
 //! without a failure has balanced brackets nested at most
 //! `MAX_BRACKET_DEPTH` deep, so the grammar's recursion is bounded.
 
+use super::lexer::{self, Kind};
 use crate::error::{Error, line_col};
 use crate::syntax::Span;
 
@@ -76,61 +79,20 @@ struct Scan<'a> {
 
 impl Scan<'_> {
     fn run(&mut self) -> Result<(), Failure> {
-        let mut chars = self.src.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            match c {
-                '#' => {
-                    self.blank(c);
-                    while let Some(&(_, next)) = chars.peek() {
-                        if next == '\n' {
-                            break;
-                        }
-                        self.blank(next);
-                        chars.next();
-                    }
+        for token in lexer::tokens(self.src) {
+            let at = token.span.start;
+            match token.kind {
+                Kind::Comment => self.blank(token.text),
+                Kind::Str if !token.is_closed_string() => {
+                    return Err(self.fail(unterminated_string(at)));
                 }
-                '"' => {
-                    self.clean.push(c);
-                    self.last = Some(c);
-                    let mut closed = false;
-                    while let Some(&(_, next)) = chars.peek() {
-                        if next == '\n' {
-                            break;
-                        }
-                        self.clean.push(next);
-                        chars.next();
-                        if next == '"' {
-                            closed = true;
-                            break;
-                        }
-                    }
-                    if !closed {
-                        return Err(self.fail(unterminated_string(at)));
-                    }
-                }
-                '\n' => self.newline(),
-                ';' => {
-                    self.clean.push(c);
-                    if self.open.is_empty() {
-                        self.stmt_start = at + 1;
-                        self.last = None;
-                    } else {
-                        self.last = Some(c);
-                    }
-                }
-                '(' | '[' => self.opener(c, at)?,
-                ')' | ']' => self.closer(c, at)?,
-                ' ' | '\t' | '\r' => self.clean.push(c),
-                _ if superscript_value(c).is_some() => {
-                    return Err(self.fail(superscript(self.src, at)));
-                }
-                _ if subscript_value(c).is_some() => {
-                    return Err(self.fail(subscript(self.src, at)));
-                }
-                _ => {
-                    self.clean.push(c);
-                    self.last = Some(c);
-                }
+                Kind::Str => self.keep(token.text),
+                Kind::Sep if token.text == "\n" => self.newline(),
+                Kind::Sep => self.semicolon(at),
+                Kind::Open => self.opener(token.text, at)?,
+                Kind::Close => self.closer(token.text, at)?,
+                Kind::Space => self.clean.push_str(token.text),
+                _ => self.operand_or_operator(token.text, at)?,
             }
         }
         match self.open.last() {
@@ -142,11 +104,42 @@ impl Scan<'_> {
         }
     }
 
-    /// Replaces a comment character by as many spaces as it has bytes.
-    fn blank(&mut self, c: char) {
-        for _ in 0..c.len_utf8() {
-            self.clean.push(' ');
+    /// Copies text that counts: its last character is the one that decides
+    /// whether a line goes on.
+    fn keep(&mut self, text: &str) {
+        self.clean.push_str(text);
+        self.last = text.chars().last();
+    }
+
+    /// Replaces a comment by as many spaces as it has bytes.
+    fn blank(&mut self, comment: &str) {
+        self.clean.extend(std::iter::repeat_n(' ', comment.len()));
+    }
+
+    /// A `;` ends the statement, unless a bracket is open.
+    fn semicolon(&mut self, at: usize) {
+        self.clean.push(';');
+        if self.open.is_empty() {
+            self.stmt_start = at + 1;
+            self.last = None;
+        } else {
+            self.last = Some(';');
         }
+    }
+
+    /// Any other token: kept, unless it holds a superscript or subscript
+    /// digit (a name reads `x²` whole, as letters and digits).
+    fn operand_or_operator(&mut self, text: &str, at: usize) -> Result<(), Failure> {
+        for (i, c) in text.char_indices() {
+            if superscript_value(c).is_some() {
+                return Err(self.fail(superscript(self.src, at + i)));
+            }
+            if subscript_value(c).is_some() {
+                return Err(self.fail(subscript(self.src, at + i)));
+            }
+        }
+        self.keep(text);
+        Ok(())
     }
 
     /// A newline ends the statement unless a bracket is open or the line
@@ -161,7 +154,7 @@ impl Scan<'_> {
         }
     }
 
-    fn opener(&mut self, c: char, at: usize) -> Result<(), Failure> {
+    fn opener(&mut self, bracket: &str, at: usize) -> Result<(), Failure> {
         if self.open.len() >= MAX_BRACKET_DEPTH {
             let error = Error::syntax(
                 format!("brackets are nested too deeply (more than {MAX_BRACKET_DEPTH} levels)"),
@@ -169,13 +162,14 @@ impl Scan<'_> {
             );
             return Err(self.fail(error));
         }
+        let c = bracket_char(bracket);
         self.open.push((c, at));
-        self.clean.push(c);
-        self.last = Some(c);
+        self.keep(bracket);
         Ok(())
     }
 
-    fn closer(&mut self, c: char, at: usize) -> Result<(), Failure> {
+    fn closer(&mut self, bracket: &str, at: usize) -> Result<(), Failure> {
+        let c = bracket_char(bracket);
         let span = Span::new(at, at + 1);
         match self.open.pop() {
             None => {
@@ -195,8 +189,7 @@ impl Scan<'_> {
                 Err(self.fail(error))
             }
             Some(_) => {
-                self.clean.push(c);
-                self.last = Some(c);
+                self.keep(bracket);
                 Ok(())
             }
         }
@@ -209,6 +202,12 @@ impl Scan<'_> {
             unclosed: false,
         }
     }
+}
+
+/// The character of a bracket token.
+fn bracket_char(bracket: &str) -> char {
+    // The lexer's brackets are one ASCII character each.
+    char::from(bracket.as_bytes()[0])
 }
 
 fn closer_of(open: char) -> char {

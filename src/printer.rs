@@ -1,0 +1,184 @@
+//! Where the binary's output goes: outcomes to stdout as human text or one
+//! JSON line each, errors to stderr with a caret under their place (or, for
+//! scripts run with `--json`, as a JSON object on stdout), file errors in
+//! plain words.
+//!
+//! Invariant: what goes to stderr is colored only when color is on and
+//! stderr is a terminal (`gd 2>file` writes plain text to the file); stdout
+//! follows `colored`'s own switch, which `main` sets.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use colored::{ColoredString, Colorize};
+
+use gd::error::{Error, ErrorKind, line_col, render};
+use gd::outcome::Outcome;
+use gd::report::{self, Style};
+
+/// Narrowest terminal (or `COLUMNS`) that tables are fitted to.
+const MIN_WIDTH: usize = 20;
+/// Shortest terminal whose height limits the rows of a table.
+const MIN_HEIGHT: usize = 10;
+/// Lines kept around a table for its header and the result lines.
+const LINES_AROUND_TABLE: usize = 12;
+/// Fewest and most rows of a table fitted to the terminal's height.
+const TABLE_ROWS: (usize, usize) = (8, 40);
+
+/// Whether stderr takes color; see the module doc.
+static STDERR_COLOR: AtomicBool = AtomicBool::new(false);
+
+pub fn set_stderr_color(on: bool) {
+    STDERR_COLOR.store(on, Ordering::SeqCst);
+}
+
+/// How outcomes are written: the report style, and JSON or human text.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Printer {
+    pub style: Style,
+    pub json: bool,
+}
+
+impl Printer {
+    /// Writes one outcome to stdout, at once.
+    pub fn outcome(&self, outcome: &Outcome) {
+        let text = if self.json {
+            format!("{}\n", report::json(outcome))
+        } else {
+            report::human(outcome, &self.style)
+        };
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (gd ... | head) is not an error worth reporting.
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    }
+
+    /// An error of the source `text` named `name`: a JSON object on stdout
+    /// when writing JSON, else rendered on stderr (`error_to_stderr`).
+    pub fn error(&self, error: &Error, name: &str, text: &str) {
+        if self.json {
+            println!("{}", error_json(error, name, text));
+        } else {
+            error_to_stderr(error, name, text);
+        }
+    }
+
+    /// An error that belongs to no source text (a file that cannot be
+    /// read): a JSON object on stdout, or a plain line on stderr.
+    pub fn plain_error(&self, message: &str, source: &str) {
+        if self.json {
+            println!("{}", report::error_json(message, source, None));
+        } else {
+            plain_error_to_stderr(message);
+        }
+    }
+
+    /// Sets the width of tables (and the rows of long traces) from the
+    /// terminal on stdout, if there is one.
+    pub fn fit_to_terminal(&mut self) {
+        let style = &mut self.style;
+        if !std::io::stdout().is_terminal() {
+            // A pipe or a file keeps whole tables, unless COLUMNS asks for a
+            // width (as `ls` does), which is also how tests fit a table.
+            let columns = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse::<usize>().ok());
+            if let Some(w) = columns.filter(|w| *w >= MIN_WIDTH) {
+                style.width = w;
+                style.fit = true;
+            }
+            return;
+        }
+        style.fit = true;
+        if let Some((terminal_size::Width(w), terminal_size::Height(h))) =
+            terminal_size::terminal_size()
+        {
+            if usize::from(w) >= MIN_WIDTH {
+                style.width = usize::from(w);
+            }
+            if usize::from(h) >= MIN_HEIGHT {
+                let (fewest, most) = TABLE_ROWS;
+                style.max_rows = usize::from(h)
+                    .saturating_sub(LINES_AROUND_TABLE)
+                    .clamp(fewest, most);
+            }
+        }
+    }
+}
+
+/// The error as one JSON object, its hint in parentheses after the message.
+fn error_json(error: &Error, name: &str, text: &str) -> serde_json::Value {
+    let position = error.span.map(|s| line_col(text, s.start));
+    let mut message = error.message.clone();
+    if let Some(hint) = &error.hint {
+        message.push_str(&format!(" ({hint})"));
+    }
+    report::error_json(&message, name, position)
+}
+
+/// An error rendered on stderr with a caret under its place in `text`.
+pub fn error_to_stderr(error: &Error, name: &str, text: &str) {
+    if error.kind == ErrorKind::Interrupted && error.span.is_none() {
+        // The run's report already says where it stopped; no empty location.
+        eprintln!("{}", color_error("interrupted"));
+    } else {
+        eprint!("{}", color_error(&render(error, name, text)));
+    }
+}
+
+/// `error: MESSAGE` on stderr, never colored.
+pub fn plain_error_to_stderr(message: &str) {
+    eprintln!("error: {message}");
+}
+
+/// Writes one styled line to stderr, plain unless stderr takes color.
+pub fn line_to_stderr(line: ColoredString) {
+    let line = if STDERR_COLOR.load(Ordering::SeqCst) {
+        line
+    } else {
+        line.clear()
+    };
+    eprintln!("{line}");
+}
+
+/// Colors a rendered error for stderr: the first line red, carets red,
+/// help cyan. With color off for stderr, the text is unchanged.
+fn color_error(text: &str) -> String {
+    if !STDERR_COLOR.load(Ordering::SeqCst) {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches('\n');
+        let styled = if i == 0 {
+            body.red().bold().to_string()
+        } else if body.trim_start().starts_with("= help") {
+            body.cyan().to_string()
+        } else if body.contains('^') && body.trim_start().starts_with('|') {
+            body.red().to_string()
+        } else {
+            body.to_string()
+        };
+        out.push_str(&styled);
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A file error in plain words (not "(os error 2)").
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
