@@ -4,21 +4,32 @@
 use super::*;
 use crate::compile::compile;
 use crate::descent::{self, Config, Method, Objective};
-use crate::session::Session;
 use crate::symbolic::Expr;
+use crate::symbolic::expr::{Func, add, call, mul, pow, sub};
 use std::sync::atomic::AtomicBool;
 
-/// The body of a one-parameter function defined in gd, and its tape.
-fn function_1d(source: &str) -> (Expr, Compiled) {
-    let mut session = Session::default();
-    session.run_source(source, &mut |_| {}).expect("defines f");
-    let body = session.defs().function("f").expect("f is defined").body;
+/// `text` lowered as the body of a function of the parameters `params`.
+fn body_of(text: &str, params: &[&str]) -> Expr {
+    let program = crate::parse::parse_program(text).expect("parses");
+    let crate::syntax::StmtKind::Expr(e) = &program.stmts[0].kind else {
+        panic!("an expression")
+    };
+    let params = params.iter().map(|p| std::rc::Rc::from(*p)).collect();
+    let defs = crate::defs::Defs::default();
+    crate::lower::Lowerer::new(&defs, crate::lower::Mode::Body, params)
+        .scalar(e)
+        .expect("lowers")
+}
+
+/// The body of the one-parameter function `f(x) = text`, and its tape.
+fn function_1d(text: &str) -> (Expr, Compiled) {
+    let body = body_of(text, &["x"]);
     let tape = Compiled::new(body, &["x"]).expect("compiles");
     (body, tape)
 }
 
 fn quadratic_1d() -> (Expr, Compiled) {
-    function_1d("f(x) = (x - 3)^2")
+    function_1d("(x - 3)^2")
 }
 
 /// Never set: these subjects are not interrupted.
@@ -76,7 +87,7 @@ fn default_range_is_centred_on_the_grid_minimum() {
 
 #[test]
 fn default_range_without_an_inner_minimum_is_the_search_box() {
-    let (body, tape) = function_1d("f(x) = x");
+    let (body, tape) = function_1d("x");
     let params = vec!["x".to_string()];
     assert_eq!(
         default_ranges(&subject(body, &params, &tape)).expect("samples"),
@@ -86,7 +97,7 @@ fn default_range_without_an_inner_minimum_is_the_search_box() {
 
 #[test]
 fn default_range_of_a_concave_function_is_centred_on_its_maximum() {
-    let (body, tape) = function_1d("f(x) = 4 - (x - 1)^2");
+    let (body, tape) = function_1d("4 - (x - 1)^2");
     let params = vec!["x".to_string()];
     assert_eq!(
         default_ranges(&subject(body, &params, &tape)).expect("samples"),
@@ -155,18 +166,12 @@ fn a_curve_with_a_spike_keeps_to_its_values() {
 
 /// A loss over `n` rows of data, compiled as the session would.
 fn data_loss(n: usize) -> (Expr, Compiled) {
-    let xs: Vec<String> = (0..n).map(|i| (i % 7).to_string()).collect();
-    let source = format!("X = [{}]\nf(w, b) = mean((w*X + b - 2*X)^2)", xs.join(", "));
-    let mut session = Session::default();
-    session.run_source(&source, &mut |_| {}).expect("defines f");
-    let f = session.defs().function("f").expect("f is defined");
-    let value = session
-        .defs()
-        .function_value("f", f, crate::syntax::Span::new(0, 0))
-        .expect("has a value");
-    let crate::value::Body::Scalar(body) = value.body else {
-        panic!("a user function has one value")
-    };
+    let xs: Vec<f64> = (0..n).map(|i| (i % 7) as f64).collect();
+    let x = Expr::data(crate::symbolic::data::DataRef::new("X", xs));
+    let (w, b) = (Expr::var("w"), Expr::var("b"));
+    let two_x = mul([Expr::int(2), x]);
+    let residual = sub(add([mul([w, x]), b]), two_x);
+    let body = call(Func::Mean, vec![pow(residual, Expr::int(2))]);
     let tape = Compiled::new(body, &["w", "b"]).expect("compiles");
     (body, tape)
 }
