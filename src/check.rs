@@ -8,9 +8,8 @@
 //! reported as different: a check never says "equal" when a point says
 //! otherwise. Invariant: no printing here; the outcome is data.
 
-use crate::compile::{Evaluated, compile, compile_rows};
+use crate::compile::{Evaluated, Program};
 use crate::error::Result;
-use crate::symbolic::data::has_data;
 use crate::symbolic::rewrite::{check_budget, free_vars, tree_size};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num, expr::sub};
@@ -56,15 +55,7 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
         .map(|v| v.to_string())
         .collect();
     let names: Vec<&str> = vars.iter().map(String::as_str).collect();
-    let data = has_data(left) || has_data(right);
-    let evaluate = |point: &[f64]| -> Result<(Option<usize>, f64, f64)> {
-        if data {
-            let program = compile_rows(&[left, right], &names)?;
-            return Ok(first_difference(&program.eval_all(point)));
-        }
-        let values = compile(&[left, right], &names)?.eval_once(point);
-        Ok((None, values[0], values[1]))
-    };
+    let mut program = Program::new(&[left, right], &names)?;
     let mut outcome = CheckOutcome {
         ok: true,
         method: if symbolic {
@@ -81,7 +72,7 @@ pub fn check(left: Expr, right: Expr) -> Result<CheckOutcome> {
     };
     for point in sample_points(vars.len()) {
         check_budget()?;
-        let (row, a, b) = evaluate(&point)?;
+        let (row, a, b) = first_difference(&program.values(&point));
         if !agree(a, b) {
             outcome.ok = false;
             outcome.row = row;

@@ -5,8 +5,8 @@
 //! Invariant: these are plain data; nothing here evaluates or prints.
 
 use crate::check::CheckOutcome;
-use crate::descent::Run;
 use crate::descent::Sense;
+use crate::descent::{Method, Run};
 use crate::symbolic::Expr;
 
 /// A number, vector or list of them: a defined value, for reports.
@@ -69,30 +69,69 @@ pub struct PlotOutcome {
 #[derive(Clone, Debug)]
 pub struct DescentOutcome {
     pub function: String,
+    /// The function's parameters, in order (the trace's coordinates).
     pub params: Vec<String>,
     /// The function's body and its gradient, for the report's header.
     pub body: Expr,
     pub gradient: Vec<Expr>,
     pub sense: Sense,
-    pub method: String,
-    /// The method's settings in order, `lr` first.
-    pub settings: Vec<(String, f64)>,
+    pub method: Method,
+    pub lr: f64,
+    /// `batch N seed S`, when the run used minibatches.
+    pub batches: Option<BatchSettings>,
     pub start: Vec<f64>,
     /// The most updates allowed (`steps N`).
     pub max_steps: u64,
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
     pub run: Run,
-    /// With `batch`: the rows of the data, when the batch asked for is
-    /// larger (it then uses them all).
-    pub all_rows: Option<usize>,
+}
+
+/// The minibatches of a run: the size as asked, the seed, and the rows of
+/// the data (fewer than the size when the batch took them all).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct BatchSettings {
+    pub size: usize,
+    pub seed: u64,
+    pub rows: usize,
+}
+
+impl DescentOutcome {
+    /// The run's settings in the order reports show them: `lr`, the
+    /// method's own, then `batch` and `seed`.
+    pub fn settings(&self) -> Vec<(&'static str, f64)> {
+        let mut settings = vec![("lr", self.lr)];
+        settings.extend(self.method.settings());
+        if let Some(b) = self.batches {
+            settings.extend([("batch", b.size as f64), ("seed", b.seed as f64)]);
+        }
+        settings
+    }
+}
+
+/// The setting a comparison varies.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Over {
+    Lr,
+    Start,
+    Method,
+}
+
+impl Over {
+    /// The JSON spelling, and the comparison table's first header.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Over::Lr => "lr",
+            Over::Start => "start",
+            Over::Method => "method",
+        }
+    }
 }
 
 /// Several runs over one varied setting.
 #[derive(Clone, Debug)]
 pub struct CompareOutcome {
-    /// `lr`, `start` or `method`.
-    pub over: &'static str,
+    pub over: Over,
     pub runs: Vec<DescentOutcome>,
     /// For a quadratic (constant Hessian): what theory says of the rates.
     pub theory: Option<crate::theory::Quadratic>,

@@ -8,15 +8,14 @@
 //! Invariant: building a figure evaluates and decides, but never draws,
 //! prints or touches files.
 
-use crate::compile::{DataProgram, DataWork, Tape, Workspace, compile, compile_rows};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::compile::Program;
 use crate::descent::Sense;
 use crate::error::{Error, Result};
 use crate::figure::{Contour, Figure, Panel, Series, SeriesKind};
-use crate::outcome::DescentOutcome;
+use crate::outcome::{DescentOutcome, Over};
 use crate::symbolic::Expr;
-use crate::symbolic::data::has_data;
 use crate::symbolic::print::to_text;
 use crate::text::format_number;
 use crate::text::round_significant;
@@ -53,49 +52,30 @@ pub struct Subject<'a> {
     pub name: &'a str,
     pub params: &'a [String],
     pub body: Expr,
-    pub tape: &'a Compiled,
+    program: Program,
     /// Set by Ctrl-C (`INTERRUPT` in a session): sampling stops with the
     /// interrupted error.
-    pub stop: &'a AtomicBool,
+    stop: &'a AtomicBool,
 }
 
-/// A function's value compiled over its parameters: a flat tape, or, for a
-/// loss over data, a program over the rows.
-pub enum Compiled {
-    Tape(Tape),
-    Rows(DataProgram),
-}
-
-impl Compiled {
-    pub fn new(body: Expr, params: &[&str]) -> Result<Compiled> {
-        Ok(if has_data(body) {
-            Compiled::Rows(compile_rows(&[body], params)?)
-        } else {
-            Compiled::Tape(compile(&[body], params)?)
+impl<'a> Subject<'a> {
+    /// The function `name(params) = body`, compiled.
+    pub fn new(
+        name: &'a str,
+        params: &'a [String],
+        body: Expr,
+        stop: &'a AtomicBool,
+    ) -> Result<Subject<'a>> {
+        let names: Vec<&str> = params.iter().map(String::as_str).collect();
+        Ok(Subject {
+            name,
+            params,
+            body,
+            program: Program::new(&[body], &names)?,
+            stop,
         })
     }
 
-    /// Points per axis for a grid over `dims` parameters: `full` for a
-    /// plain function; for a loss over data, fewer (at least `least`) so
-    /// that all of them cost about `budget` row instructions.
-    fn points_per_axis(&self, dims: usize, full: usize, least: usize, budget: f64) -> usize {
-        let Compiled::Rows(p) = self else {
-            return full;
-        };
-        let rows = p.row_counts().into_iter().max().unwrap_or(1);
-        let cost = (rows.max(1) * p.row_ops().max(1)) as f64;
-        let fit = (budget / cost).powf(1.0 / dims as f64) as usize;
-        fit.clamp(least, full)
-    }
-}
-
-/// A workspace for either kind of compiled value.
-enum Work {
-    Tape(Workspace),
-    Rows(DataWork),
-}
-
-impl Subject<'_> {
     fn signature(&self) -> String {
         format!("{}({})", self.name, self.params.join(", "))
     }
@@ -103,44 +83,30 @@ impl Subject<'_> {
     fn title(&self) -> String {
         format!("{} = {}", self.signature(), to_text(self.body))
     }
-}
 
-/// Evaluates a subject at many points without allocating per point, and
-/// stops with the interrupted error once `stop` is set (checked at every
-/// point: one point of a loss over a million rows takes milliseconds).
-struct Sampler<'a> {
-    compiled: &'a Compiled,
-    work: Work,
-    out: Vec<f64>,
-    stop: &'a AtomicBool,
-}
-
-impl<'a> Sampler<'a> {
-    fn new(subject: &Subject<'a>) -> Sampler<'a> {
-        let compiled = subject.tape;
-        let (work, n_outputs) = match compiled {
-            Compiled::Tape(t) => (Work::Tape(t.workspace()), t.n_outputs()),
-            Compiled::Rows(p) => (Work::Rows(p.workspace()), p.n_outputs()),
-        };
-        Sampler {
-            compiled,
-            work,
-            out: vec![0.0; n_outputs],
-            stop: subject.stop,
-        }
-    }
-
+    /// The value at `x`, or the interrupted error once `stop` is set
+    /// (checked at every point: one point of a loss over a million rows
+    /// takes milliseconds). Allocates nothing.
     fn value(&mut self, x: &[f64]) -> Result<f64> {
         if self.stop.load(Ordering::Relaxed) {
             return Err(Error::interrupted());
         }
-        match (self.compiled, &mut self.work) {
-            (Compiled::Tape(t), Work::Tape(w)) => t.eval(x, w, &mut self.out),
-            (Compiled::Rows(p), Work::Rows(w)) => p.eval(x, None, w, &mut self.out),
-            // `new` pairs each kind with its own workspace.
-            _ => return Ok(f64::NAN),
+        self.program.point_mut().copy_from_slice(x);
+        let mut out = [0.0];
+        self.program.eval(&mut out);
+        Ok(out[0])
+    }
+
+    /// Points per axis for a grid over `dims` parameters: `full` for a
+    /// plain function; for a loss over data, fewer (at least `least`) so
+    /// that all of them cost about `budget` row instructions.
+    fn points_per_axis(&self, dims: usize, full: usize, least: usize, budget: f64) -> usize {
+        if self.program.rows() == 0 {
+            return full;
         }
-        Ok(self.out[0])
+        let cost = self.program.cost() as f64;
+        let fit = (budget / cost).powf(1.0 / dims as f64) as usize;
+        fit.clamp(least, full)
     }
 }
 
@@ -156,7 +122,7 @@ fn linspace((lo, hi): (f64, f64), n: usize) -> impl Iterator<Item = f64> {
 /// [-10, 10] (one or two parameters), or, when that lies on the grid's
 /// edge, the highest value (a function with a maximum inside); else all of
 /// [-10, 10] for a parameter whose point lies on the edge.
-pub fn default_ranges(subject: &Subject) -> Result<Vec<(f64, f64)>> {
+pub fn default_ranges(subject: &mut Subject) -> Result<Vec<(f64, f64)>> {
     let mut centre = quick_minimum(subject, 1.0)?;
     if centre.iter().all(Option::is_none) {
         centre = quick_minimum(subject, -1.0)?;
@@ -173,18 +139,15 @@ pub fn default_ranges(subject: &Subject) -> Result<Vec<(f64, f64)>> {
 /// Where `sign` times the function is lowest on a coarse grid over the
 /// search box (its minimum for 1, its maximum for -1), per coordinate;
 /// `None` for a coordinate on the box's edge.
-fn quick_minimum(subject: &Subject, sign: f64) -> Result<Vec<Option<f64>>> {
+fn quick_minimum(subject: &mut Subject, sign: f64) -> Result<Vec<Option<f64>>> {
     let n_params = subject.params.len();
     let (full, least) = if n_params == 1 {
         (SEARCH_POINTS_1D, LEAST_SEARCH_1D)
     } else {
         (SEARCH_POINTS_2D, LEAST_SEARCH_2D)
     };
-    let per_axis = subject
-        .tape
-        .points_per_axis(n_params, full, least, ROW_BUDGET / 4.0);
+    let per_axis = subject.points_per_axis(n_params, full, least, ROW_BUDGET / 4.0);
     let axis: Vec<f64> = linspace((-SEARCH_BOX, SEARCH_BOX), per_axis).collect();
-    let mut sampler = Sampler::new(subject);
     let mut best: Option<(f64, Vec<usize>)> = None;
     let mut index = vec![0usize; n_params];
     let mut point = vec![0.0; n_params];
@@ -196,7 +159,7 @@ fn quick_minimum(subject: &Subject, sign: f64) -> Result<Vec<Option<f64>>> {
             rest /= per_axis;
             point[k] = axis[index[k]];
         }
-        let v = sign * sampler.value(&point)?;
+        let v = sign * subject.value(&point)?;
         if v.is_finite() && best.as_ref().is_none_or(|(b, _)| v < *b) {
             best = Some((v, index.clone()));
         }
@@ -258,7 +221,7 @@ fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
 /// Ranges of descent paths over one or two parameters: all their points,
 /// and the minimum (maximum, when maximizing) found by the quick search
 /// when it lies inside the search box, with a margin.
-fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Result<Vec<(f64, f64)>> {
+fn path_ranges(subject: &mut Subject, runs: &[&DescentOutcome]) -> Result<Vec<(f64, f64)>> {
     let sign = match runs.first().map(|d| d.sense) {
         Some(Sense::Maximize) => -1.0,
         _ => 1.0,
@@ -281,7 +244,7 @@ fn path_ranges(subject: &Subject, runs: &[&DescentOutcome]) -> Result<Vec<(f64, 
 /// session checks that).
 /// A function undefined at every sample, or too large for a double at
 /// most of them, is an error rather than an empty frame.
-pub fn function_figure(subject: &Subject, ranges: &[(f64, f64)]) -> Result<Figure> {
+pub fn function_figure(subject: &mut Subject, ranges: &[(f64, f64)]) -> Result<Figure> {
     let mut panel = if subject.params.len() == 1 {
         curve_panel(subject, ranges[0], Vec::new())?
     } else {
@@ -326,13 +289,10 @@ fn check_drawable(subject: &Subject, panel: &Panel) -> Result<()> {
 }
 
 /// A curve over `x_range`, with paths (points `(x, f)`) on it.
-fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Result<Panel> {
-    let mut sampler = Sampler::new(subject);
-    let n = subject
-        .tape
-        .points_per_axis(1, CURVE_SAMPLES, LEAST_CURVE, ROW_BUDGET);
+fn curve_panel(subject: &mut Subject, x_range: (f64, f64), paths: Vec<Series>) -> Result<Panel> {
+    let n = subject.points_per_axis(1, CURVE_SAMPLES, LEAST_CURVE, ROW_BUDGET);
     let curve = linspace(x_range, n)
-        .map(|x| Ok((x, sampler.value(&[x])?)))
+        .map(|x| Ok((x, subject.value(&[x])?)))
         .collect::<Result<Vec<(f64, f64)>>>()?;
     let ys: Vec<f64> = curve.iter().map(|p| p.1).collect();
     let curve_range = curve_extent(&ys).unwrap_or((-1.0, 1.0));
@@ -359,20 +319,17 @@ fn curve_panel(subject: &Subject, x_range: (f64, f64), paths: Vec<Series>) -> Re
 
 /// A contour map over the two ranges, with paths (points `(x, y)`) on it.
 fn contour_panel(
-    subject: &Subject,
+    subject: &mut Subject,
     x_range: (f64, f64),
     y_range: (f64, f64),
     paths: Vec<Series>,
 ) -> Result<Panel> {
-    let mut sampler = Sampler::new(subject);
-    let n = subject
-        .tape
-        .points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET);
+    let n = subject.points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET);
     let xs: Vec<f64> = linspace(x_range, n).collect();
     let mut values = Vec::with_capacity(n * n);
     for y in linspace(y_range, n) {
         for &x in &xs {
-            values.push(sampler.value(&[x, y])?);
+            values.push(subject.value(&[x, y])?);
         }
     }
     let levels = levels(&values);
@@ -428,15 +385,15 @@ pub(crate) fn levels(values: &[f64]) -> Vec<f64> {
 /// learning-rate comparison, and the value per step (plus x per step for a
 /// single run of one parameter).
 pub fn descent_figure(
-    subject: &Subject,
+    subject: &mut Subject,
     runs: &[DescentOutcome],
-    over: Option<&str>,
+    over: Option<Over>,
 ) -> Result<Figure> {
     let n_params = subject.params.len();
     let mut rows: Vec<Vec<Panel>> = Vec::new();
     let labels: Vec<String> = runs.iter().map(|d| run_label(d, over)).collect();
     if n_params <= 2 {
-        if over == Some("lr") {
+        if over == Some(Over::Lr) {
             let panels = runs
                 .iter()
                 .enumerate()
@@ -491,13 +448,12 @@ fn descent_title(subject: &Subject, runs: &[DescentOutcome]) -> String {
 
 /// How a run is called in a legend: its rate, start or method in a
 /// comparison, its method and rate alone.
-fn run_label(d: &DescentOutcome, over: Option<&str>) -> String {
-    let lr = d.settings.first().map(|s| s.1).unwrap_or(f64::NAN);
+fn run_label(d: &DescentOutcome, over: Option<Over>) -> String {
     match over {
-        Some("lr") => format!("lr {}", format_number(lr)),
-        Some("start") => format!("from {}", point_text(&d.start)),
-        Some(_) => d.method.clone(),
-        None => format!("{}, lr {}", d.method, format_number(lr)),
+        Some(Over::Lr) => format!("lr {}", format_number(d.lr)),
+        Some(Over::Start) => format!("from {}", point_text(&d.start)),
+        Some(Over::Method) => d.method.name().to_string(),
+        None => format!("{}, lr {}", d.method.name(), format_number(d.lr)),
     }
 }
 
@@ -512,7 +468,7 @@ fn point_text(x: &[f64]) -> String {
 
 /// The curve (one parameter) or contour map (two) with the given runs'
 /// paths on it, over ranges that hold every path.
-fn map_panel(subject: &Subject, runs: &[(usize, &DescentOutcome, String)]) -> Result<Panel> {
+fn map_panel(subject: &mut Subject, runs: &[(usize, &DescentOutcome, String)]) -> Result<Panel> {
     let outcomes: Vec<&DescentOutcome> = runs.iter().map(|r| r.1).collect();
     let ranges = path_ranges(subject, &outcomes)?;
     let one = subject.params.len() == 1;

@@ -5,10 +5,9 @@
 //! never evaluated (`None`), so a symbolic result is never mistaken for a
 //! number.
 
-use super::{Evaluated, compile, compile_rows};
+use super::{Evaluated, Program};
 use crate::error::Result;
 use crate::symbolic::Expr;
-use crate::symbolic::data::{data_len, has_data, mismatch_error};
 use crate::symbolic::rewrite::{applied_functions, free_vars};
 
 /// The value of a closed expression: a number, or one number per row when
@@ -21,15 +20,7 @@ pub fn evaluate(e: Expr) -> Result<Option<Evaluated>> {
     if !free_vars(e).is_empty() || !applied_functions(e).is_empty() {
         return Ok(None);
     }
-    if !has_data(e) {
-        let tape = compile(&[e], &[])?;
-        return Ok(tape.eval_once(&[]).first().map(|x| Evaluated::Number(*x)));
-    }
-    if let Err(m) = data_len(e) {
-        return Err(mismatch_error(&[e], m));
-    }
-    let program = compile_rows(&[e], &[])?;
-    Ok(program.eval_all(&[]).pop())
+    Ok(Program::new(&[e], &[])?.values(&[]).pop())
 }
 
 /// The number a closed expression stands for, or `None` if it has free

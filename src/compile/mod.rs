@@ -12,6 +12,7 @@
 mod builder;
 mod evaluate;
 mod isa;
+mod program;
 mod rows;
 mod tape;
 #[cfg(test)]
@@ -20,5 +21,6 @@ mod testing;
 pub use builder::compile;
 pub use evaluate::{constant_value, evaluate};
 pub use isa::Op;
+pub use program::Program;
 pub use rows::{CHUNK, DataProgram, DataWork, Evaluated, compile_rows};
 pub use tape::{Tape, Workspace};

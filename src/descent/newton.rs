@@ -1,78 +1,46 @@
-//! Newton's direction `H^-1 g`: the Hessian at the point (from its own
-//! tape, or over data from a program evaluated on the current minibatch's
-//! rows), solved by Gaussian elimination with partial pivoting.
+//! Newton's direction `H^-1 g`: the Hessian at the point (evaluated with
+//! the gradient, on the same rows), solved by Gaussian elimination with
+//! partial pivoting.
 //!
 //! Invariant: the matrix and the direction are allocated once, when the
 //! run starts; a step allocates nothing.
 
 use super::Culprit;
-use crate::compile::{DataProgram, DataWork, Tape, Workspace};
 
-/// Where Newton's method gets the Hessian: a tape of its n*n entries, or
-/// a program over data (evaluated on the rows of the current minibatch).
-#[derive(Copy, Clone, Debug)]
-pub enum Hessian<'a> {
-    Tape(&'a Tape),
-    Rows(&'a DataProgram),
-}
-
-/// A Hessian source with its registers.
-enum HessianEval<'a> {
-    Tape(&'a Tape, Workspace),
-    Rows(&'a DataProgram, DataWork),
-}
-
-/// Newton's method's Hessian and scratch space.
-pub(super) struct Newton<'a> {
-    source: HessianEval<'a>,
-    /// The rows of the current minibatch (see `Optimizer::use_rows`).
-    rows: Vec<u32>,
-    batched: bool,
+/// Newton's method's scratch space.
+pub(super) struct Newton {
     /// The Hessian at x, row-major, then its elimination in place.
     matrix: Vec<f64>,
     /// The gradient, then the Newton direction `H^-1 g`.
     pub(super) direction: Vec<f64>,
 }
 
-impl<'a> Newton<'a> {
-    pub(super) fn new(hessian: Hessian<'a>, n_params: usize) -> Newton<'a> {
+impl Newton {
+    pub(super) fn new(n_params: usize) -> Newton {
         Newton {
-            source: match hessian {
-                Hessian::Tape(tape) => HessianEval::Tape(tape, tape.workspace()),
-                Hessian::Rows(program) => HessianEval::Rows(program, program.workspace()),
-            },
-            rows: Vec::new(),
-            batched: false,
             matrix: vec![0.0; n_params * n_params],
             direction: vec![0.0; n_params],
         }
     }
 
-    /// The rows of the minibatch the next gradient comes from.
-    pub(super) fn use_rows(&mut self, rows: &[u32]) {
-        self.rows.clear();
-        self.rows.extend_from_slice(rows);
-        self.batched = true;
-    }
-
-    /// `H^-1 g` at `x` into `direction`; an error when H is not finite or
-    /// is singular.
-    pub(super) fn solve_at(&mut self, x: &[f64], grad: &[f64]) -> Result<(), (Culprit, f64)> {
-        let n = x.len();
-        match &mut self.source {
-            HessianEval::Tape(tape, work) => tape.eval(x, work, &mut self.matrix),
-            HessianEval::Rows(program, work) => {
-                let rows = self.batched.then_some(self.rows.as_slice());
-                program.eval(x, rows, work, &mut self.matrix);
-            }
+    /// `H^-1 g` into `direction`, for the Hessian `hessian` (row-major) and
+    /// the gradient `grad`, taken on a minibatch of `batch` rows if any; an
+    /// error when H is not finite or is singular.
+    pub(super) fn solve_for(
+        &mut self,
+        hessian: &[f64],
+        grad: &[f64],
+        batch: Option<usize>,
+    ) -> Result<(), (Culprit, f64)> {
+        let n = grad.len();
+        if let Some(k) = hessian.iter().position(|h| !h.is_finite()) {
+            return Err((Culprit::Hessian(k / n, k % n), hessian[k]));
         }
-        if let Some(k) = self.matrix.iter().position(|h| !h.is_finite()) {
-            return Err((Culprit::Hessian(k / n, k % n), self.matrix[k]));
-        }
+        self.matrix.copy_from_slice(hessian);
         self.direction.copy_from_slice(grad);
-        let culprit = match self.batched {
-            true => Culprit::SingularBatchHessian(self.rows.len()),
-            false => Culprit::SingularHessian,
+        let culprit = match batch {
+            Some(rows) => Culprit::SingularBatchHessian(rows),
+            None => Culprit::SingularHessian,
         };
         solve(&mut self.matrix, &mut self.direction).map_err(|pivot| (culprit, pivot))
     }

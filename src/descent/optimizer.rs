@@ -22,13 +22,14 @@
 use super::Culprit;
 use super::Sense;
 use super::method::Method;
-use super::newton::{Hessian, Newton};
+use super::newton::Newton;
+use super::objective::Slopes;
 #[cfg(test)]
 use super::rules::MAX_LINES;
 use super::rules::{self, Direction, Formula, MAX_REGISTERS, Operand, Rule, Target};
 
 /// A method with its state, for one run.
-pub(super) struct Optimizer<'a> {
+pub(super) struct Optimizer {
     /// `run_lines` specialised to `rule` (see `Specialised`).
     lines: LinesFn,
     /// The method's settings, in positional order.
@@ -40,20 +41,11 @@ pub(super) struct Optimizer<'a> {
     t: u64,
     /// State buffer k of coordinate i at `k * n + i`.
     state: Vec<f64>,
-    newton: Option<Newton<'a>>,
+    newton: Option<Newton>,
 }
 
-impl<'a> Optimizer<'a> {
-    /// `hessian` (n*n outputs, row-major) is used by Newton's method only.
-    ///
-    /// # Panics
-    /// When the method needs a Hessian and `hessian` is `None`.
-    pub(super) fn new(
-        method: &Method,
-        sense: Sense,
-        n_params: usize,
-        hessian: Option<Hessian<'a>>,
-    ) -> Optimizer<'a> {
+impl Optimizer {
+    pub(super) fn new(method: &Method, sense: Sense, n_params: usize) -> Optimizer {
         let rule = method.rule();
         let settings = method.values();
         let sign = match sense {
@@ -65,10 +57,9 @@ impl<'a> Optimizer<'a> {
             let init = constant(buffer.init, &settings);
             state.extend(std::iter::repeat_n(init, n_params));
         }
-        let newton = match (rule.direction, hessian) {
-            (Direction::Newton, Some(hessian)) => Some(Newton::new(hessian, n_params)),
-            (Direction::Newton, None) => panic!("newton needs the Hessian"),
-            (Direction::Gradient, _) => None,
+        let newton = match rule.direction {
+            Direction::Newton => Some(Newton::new(n_params)),
+            Direction::Gradient => None,
         };
         Optimizer {
             lines: specialised(method),
@@ -80,34 +71,26 @@ impl<'a> Optimizer<'a> {
         }
     }
 
-    /// The rows of the minibatch the next update's gradient comes from, so
-    /// that Newton's Hessian is taken on the same rows.
-    pub(super) fn use_rows(&mut self, rows: &[u32]) {
-        if let Some(newton) = &mut self.newton {
-            newton.use_rows(rows);
-        }
-    }
-
-    /// One update of `x` from the gradient at `x` (the function's own, also
+    /// One update of `x` from the slopes at `x` (the function's own, also
     /// when maximizing). On error `x` is unchanged and the culprit says why.
     #[inline]
     pub(super) fn update(
         &mut self,
         x: &mut [f64],
-        grad: &[f64],
+        slopes: &Slopes<'_>,
         lr: f64,
     ) -> Result<(), (Culprit, f64)> {
         self.t += 1;
         if let Some(newton) = &mut self.newton {
-            newton.solve_at(x, grad)?;
+            newton.solve_for(slopes.hessian, slopes.grad, slopes.batch)?;
         }
-        (self.lines)(self, x, grad, lr);
+        (self.lines)(self, x, slopes.grad, lr);
         Ok(())
     }
 }
 
 /// `run_lines` for one rule.
-type LinesFn = fn(&mut Optimizer<'_>, &mut [f64], &[f64], f64);
+type LinesFn = fn(&mut Optimizer, &mut [f64], &[f64], f64);
 
 /// A rule known at compile time: `run_lines::<R>` loops over constant
 /// lines, so the compiler unrolls the loops and folds each line's `match`
@@ -170,7 +153,7 @@ macro_rules! each_line {
 // The last line of a rule may write a temporary no line reads.
 #[allow(unused_assignments)]
 #[inline(always)]
-fn run_lines<R: Specialised>(opt: &mut Optimizer<'_>, x: &mut [f64], grad: &[f64], lr: f64) {
+fn run_lines<R: Specialised>(opt: &mut Optimizer, x: &mut [f64], grad: &[f64], lr: f64) {
     let rule = R::RULE;
     let step = opt.t as f64;
     let first_step = opt.t == 1;

@@ -2,7 +2,7 @@
 //! interrupts, on plain gradient descent against the loop written by hand.
 
 use super::*;
-use crate::compile::compile;
+use crate::compile::Program;
 use crate::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sqrt};
 
 fn x() -> Expr {
@@ -15,17 +15,17 @@ fn n(v: i64) -> Expr {
     Expr::int(v)
 }
 
-fn tape(f: Expr, grad: &[Expr], params: &[&str]) -> Tape {
+fn tape(f: Expr, grad: &[Expr], params: &[&str]) -> Program {
     let mut outputs = vec![f];
     outputs.extend_from_slice(grad);
-    match compile(&outputs, params) {
-        Ok(tape) => tape,
+    match Program::new(&outputs, params) {
+        Ok(program) => program,
         Err(err) => panic!("compile failed: {err}"),
     }
 }
 
 /// (x-3)^2 and its gradient 2x - 6.
-fn parabola() -> Tape {
+fn parabola() -> Program {
     let f = pow(add([x(), n(-3)]), n(2));
     tape(f, &[add([mul([n(2), x()]), n(-6)])], &["x"])
 }
@@ -40,8 +40,8 @@ fn config(lr: f64, steps: u64) -> Config {
     }
 }
 
-fn go(tape: &Tape, start: &[f64], config: &Config) -> Run {
-    run(Objective::new(tape), start, config, &AtomicBool::new(false))
+fn go(program: &mut Program, start: &[f64], config: &Config) -> Run {
+    run(program, start, config, None, &AtomicBool::new(false))
 }
 
 /// The loop written out by hand: (step, x, f, grad) per entry.
@@ -94,7 +94,7 @@ fn assert_same_trace(run: &Run, hand: &[(Vec<f64>, f64, Vec<f64>)]) {
 
 #[test]
 fn parabola_matches_the_loop_by_hand() {
-    let run = go(&parabola(), &[0.0], &config(0.1, 20));
+    let run = go(&mut parabola(), &[0.0], &config(0.1, 20));
     let plain = |x: &[f64]| ((x[0] - 3.0).powi(2), vec![2.0 * x[0] - 6.0]);
     assert_same_trace(&run, &by_hand(&plain, &[0.0], 0.1, 20, 0.0, false));
     assert_eq!(run.status, Status::MaxSteps);
@@ -110,7 +110,11 @@ fn two_parameters_match_the_loop_by_hand() {
         add([mul([n(2), x()]), n(-6)]),
         add([mul([n(2), y()]), n(-4)]),
     ];
-    let run = go(&tape(f, &grad, &["x", "y"]), &[0.0, 0.0], &config(0.1, 30));
+    let run = go(
+        &mut tape(f, &grad, &["x", "y"]),
+        &[0.0, 0.0],
+        &config(0.1, 30),
+    );
     let plain = |p: &[f64]| {
         let (x, y) = (p[0], p[1]);
         let value = (x - 3.0).powi(2) + (y - 2.0).powi(2);
@@ -129,7 +133,7 @@ fn quadratic_in_w_ends_near_minus_one_and_a_half() {
     let w = Expr::var("w");
     let f = add([pow(w, n(2)), mul([n(3), w]), n(-5)]);
     let run = go(
-        &tape(f, &[add([mul([n(2), w]), n(3)])], &["w"]),
+        &mut tape(f, &[add([mul([n(2), w]), n(3)])], &["w"]),
         &[10.0],
         &config(0.01, 1000),
     );
@@ -150,12 +154,12 @@ fn quadratic_in_w_ends_near_minus_one_and_a_half() {
 #[test]
 fn tol_stops_the_run() {
     let f = add([pow(x(), n(2)), mul([n(2), x()]), n(1)]);
-    let tape = tape(f, &[add([mul([n(2), x()]), n(2)])], &["x"]);
+    let mut tape = tape(f, &[add([mul([n(2), x()]), n(2)])], &["x"]);
     let config = Config {
         tol: 1e-6,
         ..config(0.1, 1000)
     };
-    let run = go(&tape, &[5.0], &config);
+    let run = go(&mut tape, &[5.0], &config);
     let plain = |p: &[f64]| (p[0] * p[0] + 2.0 * p[0] + 1.0, vec![2.0 * p[0] + 2.0]);
     let hand = by_hand(&plain, &[5.0], 0.1, 1000, 1e-6, false);
     assert_same_trace(&run, &hand);
@@ -165,7 +169,7 @@ fn tol_stops_the_run() {
     assert_eq!(run.verdict, Verdict::Converged);
     assert!(run.grad_norm < 1e-6);
     // Already at the minimum: no update at all.
-    let run = go(&tape, &[-1.0], &config);
+    let run = go(&mut tape, &[-1.0], &config);
     assert_eq!(
         (run.status, run.steps, run.trace.len()),
         (Status::Converged, 0, 1)
@@ -175,7 +179,7 @@ fn tol_stops_the_run() {
 
 #[test]
 fn the_learning_rate_table() {
-    let tape = parabola();
+    let mut tape = parabola();
     let cases = [
         (0.01, Verdict::Converging, 0.98),
         (0.1, Verdict::Converging, 0.8),
@@ -184,16 +188,16 @@ fn the_learning_rate_table() {
         (1.1, Verdict::Diverged, 1.2),
     ];
     for (lr, verdict, rate) in cases {
-        let run = go(&tape, &[0.0], &config(lr, 20));
+        let run = go(&mut tape, &[0.0], &config(lr, 20));
         assert_eq!(run.verdict, verdict, "lr {lr}");
         let got = run.rate.unwrap_or(f64::NAN);
         assert!((got - rate).abs() < 1e-9, "lr {lr}: rate {got}");
         assert_eq!((run.status, run.steps), (Status::MaxSteps, 20), "lr {lr}");
     }
-    let solved = go(&tape, &[0.0], &config(0.5, 20));
+    let solved = go(&mut tape, &[0.0], &config(0.5, 20));
     assert_eq!(solved.trace.entry(1).map(|e| e.x[0]), Some(3.0));
     assert_eq!(solved.converged_at, Some(1));
-    assert_eq!(go(&tape, &[0.0], &config(0.1, 20)).converged_at, None);
+    assert_eq!(go(&mut tape, &[0.0], &config(0.1, 20)).converged_at, None);
 }
 
 #[test]
@@ -202,16 +206,16 @@ fn oscillation_follows_the_coordinate_that_moves_most() {
     let f = add([pow(x(), n(2)), mul([n(10), pow(y(), n(2))])]);
     let grad = [mul([n(2), x()]), mul([n(20), y()])];
     let run = go(
-        &tape(f, &grad, &["x", "y"]),
+        &mut tape(f, &grad, &["x", "y"]),
         &[1.0, 1.0],
         &config(0.095, 20),
     );
     assert_eq!(run.verdict, Verdict::Oscillating);
     assert!(run.rate.is_some_and(|r| r < 1.0));
     // Six steps cannot show six reversals.
-    let short = go(&parabola(), &[0.0], &config(1.0, 6));
+    let short = go(&mut parabola(), &[0.0], &config(1.0, 6));
     assert_eq!(short.verdict, Verdict::Converging);
-    let seven = go(&parabola(), &[0.0], &config(1.0, 7));
+    let seven = go(&mut parabola(), &[0.0], &config(1.0, 7));
     assert_eq!(seven.verdict, Verdict::Oscillating);
 }
 
@@ -219,12 +223,12 @@ fn oscillation_follows_the_coordinate_that_moves_most() {
 fn maximize_ascends_and_reports_the_function_itself() {
     // -(x-1)^2 = -x^2 + 2x - 1, gradient -2x + 2.
     let f = neg(pow(add([x(), n(-1)]), n(2)));
-    let tape = tape(f, &[add([mul([n(-2), x()]), n(2)])], &["x"]);
+    let mut tape = tape(f, &[add([mul([n(-2), x()]), n(2)])], &["x"]);
     let config = Config {
         sense: Sense::Maximize,
         ..config(0.1, 30)
     };
-    let run = go(&tape, &[0.0], &config);
+    let run = go(&mut tape, &[0.0], &config);
     let plain = |p: &[f64]| (-(p[0] - 1.0).powi(2), vec![-2.0 * p[0] + 2.0]);
     assert_same_trace(&run, &by_hand(&plain, &[0.0], 0.1, 30, 0.0, true));
     assert!(run.f < 0.0 && run.f > -1e-5);
@@ -232,14 +236,14 @@ fn maximize_ascends_and_reports_the_function_itself() {
     assert!(close(run.rate.unwrap_or(0.0), 0.8));
     // Descending on it would diverge: ascending at lr 1.1 does.
     let wild = Config { lr: 1.1, ..config };
-    assert_eq!(go(&tape, &[0.0], &wild).verdict, Verdict::Diverged);
+    assert_eq!(go(&mut tape, &[0.0], &wild).verdict, Verdict::Diverged);
 }
 
 #[test]
 fn divergence_says_when_and_why() {
     // x^2 at lr 1.5 doubles |x| each step: 2^333 > 1e100 > 2^332.
-    let square = tape(pow(x(), n(2)), &[mul([n(2), x()])], &["x"]);
-    let run = go(&square, &[1.0], &config(1.5, 1000));
+    let mut square = tape(pow(x(), n(2)), &[mul([n(2), x()])], &["x"]);
+    let run = go(&mut square, &[1.0], &config(1.5, 1000));
     assert_eq!(
         (run.status, run.verdict),
         (Status::Diverged, Verdict::Diverged)
@@ -250,22 +254,18 @@ fn divergence_says_when_and_why() {
     };
     assert_eq!((reason.step, reason.culprit), (333, Culprit::Coordinate(0)));
     assert_eq!(reason.number.abs(), 2f64.powi(333));
-    assert!(
-        reason
-            .describe(&["x"])
-            .starts_with("at step 333, x went beyond 1e100")
-    );
+    assert!(reason.number.abs() > DIVERGENCE_BOUND);
     assert_eq!(run.trace.last().map(|e| e.step), Some(333));
     assert!(run.rate.is_some_and(|r| close(r, 2.0)));
     // ln(x) at -1: the value is nan at the start.
-    let log = tape(call(Func::Ln, vec![x()]), &[pow(x(), n(-1))], &["x"]);
-    let run = go(&log, &[-1.0], &config(0.1, 10));
+    let mut log = tape(call(Func::Ln, vec![x()]), &[pow(x(), n(-1))], &["x"]);
+    let run = go(&mut log, &[-1.0], &config(0.1, 10));
     assert_eq!(run.status, Status::Diverged);
     let reason = run.reason.map(|r| (r.step, r.culprit));
     assert_eq!(reason, Some((0, Culprit::Value)));
     assert_eq!((run.steps, run.trace.len()), (0, 1));
     // sqrt(x) at 0: the value is fine, the gradient 1/(2 sqrt x) is not.
-    let root = tape(
+    let mut root = tape(
         sqrt(x()),
         &[mul([
             Expr::num(crate::symbolic::Num::HALF),
@@ -273,14 +273,13 @@ fn divergence_says_when_and_why() {
         ])],
         &["x"],
     );
-    let run = go(&root, &[0.0], &config(0.1, 10));
+    let run = go(&mut root, &[0.0], &config(0.1, 10));
     let Some(reason) = run.reason else {
         panic!("a reason")
     };
-    assert_eq!((reason.step, reason.culprit), (0, Culprit::Gradient(0)));
     assert_eq!(
-        reason.to_string(),
-        "at step 0, the gradient's coordinate 1 component became inf"
+        (reason.step, reason.culprit, reason.number),
+        (0, Culprit::Gradient(0), f64::INFINITY)
     );
 }
 
@@ -296,7 +295,7 @@ fn long_runs_keep_a_thinned_trace() {
         let entries = steps / every + 1 + u64::from(steps % every != 0);
         assert!(entries <= TRACE_LIMIT as u64, "{steps} steps");
     }
-    let run = go(&parabola(), &[0.0], &config(0.1, 1_000_000));
+    let run = go(&mut parabola(), &[0.0], &config(0.1, 1_000_000));
     assert_eq!(run.steps, 1_000_000);
     assert_eq!(run.trace_every, 11);
     assert!(run.trace.len() <= TRACE_LIMIT);
@@ -308,7 +307,7 @@ fn long_runs_keep_a_thinned_trace() {
             .iter()
             .all(|s| s % 11 == 0)
     );
-    let full = go(&parabola(), &[0.0], &config(0.1, 99_999));
+    let full = go(&mut parabola(), &[0.0], &config(0.1, 99_999));
     assert_eq!(full.trace.len(), TRACE_LIMIT);
 }
 
@@ -316,9 +315,10 @@ fn long_runs_keep_a_thinned_trace() {
 fn an_interrupt_stops_the_run_and_keeps_the_trace() {
     let stop = AtomicBool::new(true);
     let run = run(
-        Objective::new(&parabola()),
+        &mut parabola(),
         &[0.0],
         &config(0.1, 1_000_000),
+        None,
         &stop,
     );
     assert_eq!(run.status, Status::Interrupted);
@@ -329,18 +329,13 @@ fn an_interrupt_stops_the_run_and_keeps_the_trace() {
 #[test]
 fn an_interrupt_during_a_run_stops_it_soon() {
     let stop = AtomicBool::new(false);
-    let tape = parabola();
+    let mut tape = parabola();
     let run = std::thread::scope(|scope| {
         scope.spawn(|| {
             std::thread::sleep(std::time::Duration::from_millis(20));
             stop.store(true, Ordering::Relaxed);
         });
-        run(
-            Objective::new(&tape),
-            &[0.0],
-            &config(0.1, 1_000_000_000),
-            &stop,
-        )
+        run(&mut tape, &[0.0], &config(0.1, 1_000_000_000), None, &stop)
     });
     assert_eq!(run.status, Status::Interrupted);
     assert!(
@@ -354,18 +349,15 @@ fn an_interrupt_during_a_run_stops_it_soon() {
 
 #[test]
 fn big_tapes_check_the_interrupt_more_often() {
-    assert_eq!(
-        interrupt_every(Objective::new(&parabola())),
-        INTERRUPT_EVERY
-    );
+    assert_eq!(steps_per_check(parabola().cost()), INTERRUPT_EVERY);
     let terms = (1..=3000).map(|k| call(Func::Sin, vec![mul([n(k), x()])]));
     let big = tape(add(terms), &[n(0)], &["x"]);
-    let every = interrupt_every(Objective::new(&big));
+    let every = steps_per_check(big.cost());
     assert!(
         every.is_power_of_two() && every < INTERRUPT_EVERY,
         "{every}"
     );
-    assert!(every * (big.ops().len() as u64) <= 1 << 20);
+    assert!(every * (big.cost() as u64) <= 1 << 20);
 }
 
 #[test]
@@ -381,7 +373,7 @@ fn norms_neither_overflow_nor_underflow() {
 
 #[test]
 fn no_steps_means_no_rate() {
-    let run = go(&parabola(), &[0.0], &config(0.1, 0));
+    let run = go(&mut parabola(), &[0.0], &config(0.1, 0));
     assert_eq!(
         (run.status, run.steps, run.rate),
         (Status::MaxSteps, 0, None)

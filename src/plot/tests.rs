@@ -2,8 +2,9 @@
 //! kind of figure.
 
 use super::*;
-use crate::compile::compile;
-use crate::descent::{self, Config, Method, Objective};
+use crate::compile::Program;
+use crate::descent::{self, Config, Method};
+use crate::outcome::Over;
 use crate::symbolic::Expr;
 use crate::symbolic::expr::{Func, add, call, mul, pow, sub};
 use std::sync::atomic::AtomicBool;
@@ -21,35 +22,27 @@ fn body_of(text: &str, params: &[&str]) -> Expr {
         .expect("lowers")
 }
 
-/// The body of the one-parameter function `f(x) = text`, and its tape.
-fn function_1d(text: &str) -> (Expr, Compiled) {
-    let body = body_of(text, &["x"]);
-    let tape = Compiled::new(body, &["x"]).expect("compiles");
-    (body, tape)
+/// The body of the one-parameter function `f(x) = text`.
+fn function_1d(text: &str) -> Expr {
+    body_of(text, &["x"])
 }
 
-fn quadratic_1d() -> (Expr, Compiled) {
+fn quadratic_1d() -> Expr {
     function_1d("(x - 3)^2")
 }
 
 /// Never set: these subjects are not interrupted.
 static RUNNING: AtomicBool = AtomicBool::new(false);
 
-fn subject<'a>(body: Expr, params: &'a [String], tape: &'a Compiled) -> Subject<'a> {
-    Subject {
-        name: "f",
-        params,
-        body,
-        tape,
-        stop: &RUNNING,
-    }
+fn subject(body: Expr, params: &[String]) -> Subject<'_> {
+    Subject::new("f", params, body, &RUNNING).expect("compiles")
 }
 
 /// A run of gd on (x - 3)^2 from 0, as the session would report it.
 fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
-    let (body, _) = quadratic_1d();
+    let body = quadratic_1d();
     let grad = crate::symbolic::gradient(body, &["x".into()]).expect("differentiates");
-    let tape = compile(&[body, grad[0]], &["x"]).expect("compiles");
+    let mut program = Program::new(&[body, grad[0]], &["x"]).expect("compiles");
     let config = Config {
         sense: Sense::Minimize,
         lr,
@@ -58,49 +51,49 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
         method: Method::Gd,
     };
     let flag = std::sync::atomic::AtomicBool::new(false);
-    let run = descent::run(Objective::new(&tape), &[0.0], &config, &flag);
+    let run = descent::run(&mut program, &[0.0], &config, None, &flag);
     DescentOutcome {
         function: "f".into(),
         params: vec!["x".into()],
         body,
         gradient: grad,
         sense: Sense::Minimize,
-        method: "gd".into(),
-        settings: vec![("lr".into(), lr)],
+        method: Method::Gd,
+        lr,
+        batches: None,
         start: vec![0.0],
         max_steps: steps,
         every: None,
         run,
-        all_rows: None,
     }
 }
 
 #[test]
 fn default_range_is_centred_on_the_grid_minimum() {
-    let (body, tape) = quadratic_1d();
+    let body = quadratic_1d();
     let params = vec!["x".to_string()];
     assert_eq!(
-        default_ranges(&subject(body, &params, &tape)).expect("samples"),
+        default_ranges(&mut subject(body, &params)).expect("samples"),
         vec![(-2.0, 8.0)]
     );
 }
 
 #[test]
 fn default_range_without_an_inner_minimum_is_the_search_box() {
-    let (body, tape) = function_1d("x");
+    let body = function_1d("x");
     let params = vec!["x".to_string()];
     assert_eq!(
-        default_ranges(&subject(body, &params, &tape)).expect("samples"),
+        default_ranges(&mut subject(body, &params)).expect("samples"),
         vec![(-10.0, 10.0)]
     );
 }
 
 #[test]
 fn default_range_of_a_concave_function_is_centred_on_its_maximum() {
-    let (body, tape) = function_1d("4 - (x - 1)^2");
+    let body = function_1d("4 - (x - 1)^2");
     let params = vec!["x".to_string()];
     assert_eq!(
-        default_ranges(&subject(body, &params, &tape)).expect("samples"),
+        default_ranges(&mut subject(body, &params)).expect("samples"),
         vec![(-4.0, 6.0)]
     );
 }
@@ -165,63 +158,52 @@ fn a_curve_with_a_spike_keeps_to_its_values() {
 }
 
 /// A loss over `n` rows of data, compiled as the session would.
-fn data_loss(n: usize) -> (Expr, Compiled) {
+fn data_loss(n: usize) -> Expr {
     let xs: Vec<f64> = (0..n).map(|i| (i % 7) as f64).collect();
     let x = Expr::data(crate::symbolic::data::DataRef::new("X", xs));
     let (w, b) = (Expr::var("w"), Expr::var("b"));
     let two_x = mul([Expr::int(2), x]);
     let residual = sub(add([mul([w, x]), b]), two_x);
-    let body = call(Func::Mean, vec![pow(residual, Expr::int(2))]);
-    let tape = Compiled::new(body, &["w", "b"]).expect("compiles");
-    (body, tape)
+    call(Func::Mean, vec![pow(residual, Expr::int(2))])
 }
 
 #[test]
 fn an_interrupt_stops_the_sampling() {
-    let (body, tape) = data_loss(10);
     let params = vec!["w".to_string(), "b".to_string()];
     let stop = AtomicBool::new(true);
-    let interrupted = Subject {
-        stop: &stop,
-        ..subject(body, &params, &tape)
-    };
+    let mut interrupted = Subject::new("f", &params, data_loss(10), &stop).expect("compiles");
     let kind = |r: Result<Vec<(f64, f64)>>| r.err().map(|e| e.kind);
     let interrupted_kind = Some(crate::error::ErrorKind::Interrupted);
-    assert_eq!(kind(default_ranges(&interrupted)), interrupted_kind);
-    let figure = function_figure(&interrupted, &[(0.0, 1.0), (0.0, 1.0)]);
+    assert_eq!(kind(default_ranges(&mut interrupted)), interrupted_kind);
+    let figure = function_figure(&mut interrupted, &[(0.0, 1.0), (0.0, 1.0)]);
     assert_eq!(figure.err().map(|e| e.kind), interrupted_kind);
     let runs = vec![run_1d(0.1, 5)];
-    let (body, tape) = quadratic_1d();
     let one = vec!["x".to_string()];
-    let curve = Subject {
-        stop: &stop,
-        ..subject(body, &one, &tape)
-    };
-    let figure = descent_figure(&curve, &runs, None);
+    let mut curve = Subject::new("f", &one, quadratic_1d(), &stop).expect("compiles");
+    let figure = descent_figure(&mut curve, &runs, None);
     assert_eq!(figure.err().map(|e| e.kind), interrupted_kind);
 }
 
 #[test]
 fn a_loss_over_many_rows_is_sampled_on_fewer_points() {
-    let (_, small) = data_loss(10);
+    let params = vec!["w".to_string(), "b".to_string()];
+    let small = subject(data_loss(10), &params);
     assert_eq!(small.points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET), GRID);
-    let (_, big) = data_loss(20_000);
+    let big = subject(data_loss(20_000), &params);
     let n = big.points_per_axis(2, GRID, LEAST_GRID, ROW_BUDGET);
     assert!((LEAST_GRID..GRID).contains(&n), "{n}");
-    let Compiled::Rows(p) = &big else {
-        panic!("a loss over data compiles to a row program")
-    };
     // About the budget, or the least grid.
-    let cost = (n * n * 20_000 * p.row_ops()) as f64;
+    assert_eq!(big.program.rows(), 20_000);
+    let cost = (n * n * big.program.cost()) as f64;
     assert!(n == LEAST_GRID || cost <= ROW_BUDGET * 1.1, "{n} {cost}");
 }
 
 #[test]
 fn a_single_run_of_one_parameter_has_path_x_and_value_panels() {
-    let (body, tape) = quadratic_1d();
+    let body = quadratic_1d();
     let params = vec!["x".to_string()];
     let runs = vec![run_1d(0.1, 20)];
-    let figure = descent_figure(&subject(body, &params, &tape), &runs, None).expect("draws");
+    let figure = descent_figure(&mut subject(body, &params), &runs, None).expect("draws");
     let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
     assert_eq!(shape, vec![1, 2]);
     let path_panel = &figure.rows[0][0];
@@ -238,13 +220,13 @@ fn a_single_run_of_one_parameter_has_path_x_and_value_panels() {
 
 #[test]
 fn a_learning_rate_comparison_has_a_panel_per_rate() {
-    let (body, tape) = quadratic_1d();
+    let body = quadratic_1d();
     let params = vec!["x".to_string()];
     let runs: Vec<DescentOutcome> = [0.01, 0.1, 0.5, 1.1]
         .iter()
         .map(|&lr| run_1d(lr, 20))
         .collect();
-    let figure = descent_figure(&subject(body, &params, &tape), &runs, Some("lr")).expect("draws");
+    let figure = descent_figure(&mut subject(body, &params), &runs, Some(Over::Lr)).expect("draws");
     let shape: Vec<usize> = figure.rows.iter().map(Vec::len).collect();
     assert_eq!(shape, vec![2, 2, 1]);
     assert_eq!(figure.rows[1][1].title, "lr 1.1: diverged");
@@ -365,10 +347,10 @@ fn extents_near_the_largest_doubles_stay_finite() {
 
 #[test]
 fn values_never_negative_keep_their_axis_at_zero_and_above() {
-    let (body, tape) = quadratic_1d();
+    let body = quadratic_1d();
     let params = vec!["x".to_string()];
     let runs = vec![run_1d(0.1, 20)];
-    let figure = descent_figure(&subject(body, &params, &tape), &runs, None).expect("draws");
+    let figure = descent_figure(&mut subject(body, &params), &runs, None).expect("draws");
     // x per step runs from 0 up to 2.96: no room below 0 is drawn.
     let x_per_step = &figure.rows[1][0];
     assert!(!x_per_step.log_y);

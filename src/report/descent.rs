@@ -9,9 +9,8 @@ use colored::Colorize;
 
 use super::values::{exprs_text, point_text};
 use super::{Style, fit};
-use crate::descent::Sense;
-use crate::descent::{Run, Status, Verdict};
-use crate::outcome::{CompareOutcome, DescentOutcome};
+use crate::descent::{Culprit, DIVERGENCE_BOUND, Divergence, Method, Run, Sense, Status, Verdict};
+use crate::outcome::{CompareOutcome, DescentOutcome, Over};
 use crate::symbolic::print::to_text;
 use crate::text::{
     format_number, pad_left, pad_right, table_number, truncate, wrap, wrap_items, wrap_words,
@@ -56,14 +55,14 @@ fn header(d: &DescentOutcome, settings: &str, width: usize) -> String {
 
 fn descent_header(d: &DescentOutcome, width: usize) -> String {
     let settings: Vec<String> = d
-        .settings
-        .iter()
-        .map(|(k, v)| setting_text(d, k, *v))
+        .settings()
+        .into_iter()
+        .map(|(k, v)| setting_text(d, k, v))
         .collect();
     let from = format!(
         "  from {} with {}, {}, {} steps at most\n",
         point_text(&d.start, format_number),
-        d.method,
+        d.method.name(),
         settings.join(", "),
         d.max_steps,
     );
@@ -200,13 +199,8 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
         return String::new();
     };
     let mut out = descent_header_for_compare(first, c.over, style.fit_width());
-    let label = match c.over {
-        "lr" => "lr",
-        "start" => "start",
-        _ => "method",
-    };
     let headers: Vec<String> = [
-        label,
+        c.over.as_str(),
         "steps",
         "final point",
         &first.function,
@@ -261,19 +255,20 @@ fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     out
 }
 
-fn descent_header_for_compare(d: &DescentOutcome, over: &str, width: usize) -> String {
+fn descent_header_for_compare(d: &DescentOutcome, over: Over, width: usize) -> String {
     let mut fixed = Vec::new();
-    if over != "start" {
+    if over != Over::Start {
         fixed.push(format!("from {}", point_text(&d.start, format_number)));
     }
-    if over != "method" {
+    if over != Over::Method {
         fixed.push(format!("with {}", method_text(d)));
     }
-    if over != "lr" {
-        fixed.push(format!("lr {}", format_number(d.settings[0].1)));
+    if over != Over::Lr {
+        fixed.push(format!("lr {}", format_number(d.lr)));
     }
-    for (k, v) in d.settings.iter().filter(|(k, _)| is_batch_setting(k)) {
-        fixed.push(setting_text(d, k, *v));
+    if let Some(b) = d.batches {
+        fixed.push(setting_text(d, "batch", b.size as f64));
+        fixed.push(setting_text(d, "seed", b.seed as f64));
     }
     fixed.push(format!("{} steps at most", d.max_steps));
     let fixed = format!("  {}\n", fixed.join(", ").replacen(", with", " with", 1));
@@ -293,12 +288,12 @@ fn gradient_text(d: &DescentOutcome) -> String {
     }
 }
 
-fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
+fn compare_row(d: &DescentOutcome, over: Over) -> Vec<String> {
     let run = &d.run;
     let varied = match over {
-        "lr" => format_number(d.settings[0].1),
-        "start" => point_text(&d.start, format_number),
-        _ => method_text(d),
+        Over::Lr => format_number(d.lr),
+        Over::Start => point_text(&d.start, format_number),
+        Over::Method => method_text(d),
     };
     let verdict = match (run.verdict, run.converged_at) {
         (Verdict::Converged, Some(k)) if k < run.steps || run.status == Status::Converged => {
@@ -329,19 +324,21 @@ fn compare_row(d: &DescentOutcome, over: &str) -> Vec<String> {
 /// `adam(beta1=0.8)`: the method with the settings that differ from its
 /// defaults.
 fn method_text(d: &DescentOutcome) -> String {
-    let defaults = crate::descent::Method::from_spec(&d.method, &[])
+    let name = d.method.name();
+    let defaults = Method::from_spec(name, &[])
         .map(|m| m.settings())
         .unwrap_or_default();
-    let extra: Vec<String> = d.settings[1..]
-        .iter()
-        .filter(|(k, v)| !defaults.iter().any(|(dk, dv)| dk == k && dv == v))
-        .filter(|(k, _)| !is_batch_setting(k))
-        .map(|(k, v)| format!("{k}={}", format_number(*v)))
+    let extra: Vec<String> = d
+        .method
+        .settings()
+        .into_iter()
+        .filter(|setting| !defaults.contains(setting))
+        .map(|(k, v)| format!("{k}={}", format_number(v)))
         .collect();
     if extra.is_empty() {
-        d.method.clone()
+        name.to_string()
     } else {
-        format!("{}({})", d.method, extra.join(", "))
+        format!("{name}({})", extra.join(", "))
     }
 }
 
@@ -349,20 +346,66 @@ fn method_text(d: &DescentOutcome) -> String {
 /// did not.
 pub(super) fn divergence_reason(d: &DescentOutcome) -> Option<String> {
     let names: Vec<&str> = d.params.iter().map(String::as_str).collect();
-    d.run.reason.as_ref().map(|r| r.describe(&names))
+    d.run.reason.as_ref().map(|r| describe(r, &names))
+}
+
+/// A divergence in words, naming coordinates by `params` (falling back to
+/// "coordinate i", 1-based): "at step 12, y went beyond 1e100 (y = 2e100)",
+/// "at step 3, the Hessian is singular at (x, y) = (0, 0)".
+fn describe(d: &Divergence, params: &[&str]) -> String {
+    let name = |i: usize| match params.get(i) {
+        Some(p) => p.to_string(),
+        None => format!("coordinate {}", i + 1),
+    };
+    let (step, number) = (d.step, d.number);
+    let bound = format_number(DIVERGENCE_BOUND);
+    let at = || point_in_words(&d.point, params);
+    match d.culprit {
+        Culprit::Value => format!("at step {step}, the value became {number}"),
+        Culprit::Coordinate(i) if number.is_finite() => format!(
+            "at step {step}, {} went beyond {bound} ({} = {number:e})",
+            name(i),
+            name(i)
+        ),
+        Culprit::Coordinate(i) => format!("at step {step}, {} became {number}", name(i)),
+        Culprit::Gradient(i) => format!(
+            "at step {step}, the gradient's {} component became {number}",
+            name(i)
+        ),
+        Culprit::Hessian(i, j) => format!(
+            "at step {step}, the Hessian's ({}, {}) entry became {number} at {}",
+            name(i),
+            name(j),
+            at()
+        ),
+        Culprit::SingularHessian => {
+            format!("at step {step}, the Hessian is singular at {}", at())
+        }
+        Culprit::SingularBatchHessian(rows) => format!(
+            "at step {step}, the Hessian of that minibatch (of {rows} row{}) is singular at {}: \
+             use a larger batch, or a batch size that divides the number of rows",
+            if rows == 1 { "" } else { "s" },
+            at()
+        ),
+    }
+}
+
+/// `x = 1`, `(x, y) = (0, 2.5)`, or `(0, 2.5)` without names.
+fn point_in_words(point: &[f64], params: &[&str]) -> String {
+    let numbers: Vec<String> = point.iter().map(|v| format_number(*v)).collect();
+    match (params.len() == numbers.len(), numbers.len()) {
+        (true, 1) => format!("{} = {}", params[0], numbers[0]),
+        (true, _) => format!("({}) = ({})", params.join(", "), numbers.join(", ")),
+        (false, _) => format!("({})", numbers.join(", ")),
+    }
 }
 
 /// After `batch N` larger than the data: " (all 5 rows)".
 fn all_rows_note(d: &DescentOutcome, key: &str) -> String {
-    match (key, d.all_rows) {
-        ("batch", Some(n)) => format!(" (all {n} rows)"),
+    match (key, d.batches) {
+        ("batch", Some(b)) if b.rows < b.size => format!(" (all {} rows)", b.rows),
         _ => String::new(),
     }
-}
-
-/// `batch` and `seed`: settings of the run's minibatches, not of the method.
-fn is_batch_setting(key: &str) -> bool {
-    key == "batch" || key == "seed"
 }
 
 /// The width of each column: its widest cell or header.
@@ -383,4 +426,45 @@ fn column_widths<'r>(
 fn aligned_line(cells: &[String], widths: &[usize], pad: fn(&str, usize) -> String) -> String {
     let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, *w)).collect();
     format!("  {}\n", padded.join("  ").trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn divergence(step: u64, culprit: Culprit, number: f64, point: &[f64]) -> Divergence {
+        Divergence {
+            step,
+            culprit,
+            number,
+            point: point.to_vec(),
+        }
+    }
+
+    #[test]
+    fn divergences_in_words_name_the_parameters() {
+        let far = divergence(333, Culprit::Coordinate(0), -2f64.powi(333), &[-2e100]);
+        assert!(describe(&far, &["x"]).starts_with("at step 333, x went beyond 1e100 (x = -"));
+        let singular = divergence(1, Culprit::SingularHessian, 0.0, &[0.0, -1.0]);
+        assert_eq!(
+            describe(&singular, &["x", "y"]),
+            "at step 1, the Hessian is singular at (x, y) = (0, -1)"
+        );
+        assert_eq!(
+            describe(&singular, &[]),
+            "at step 1, the Hessian is singular at (0, -1)"
+        );
+        let hessian = divergence(0, Culprit::Hessian(0, 0), f64::INFINITY, &[0.0]);
+        assert_eq!(
+            describe(&hessian, &["x"]),
+            "at step 0, the Hessian's (x, x) entry became inf at x = 0"
+        );
+        let gradient = divergence(0, Culprit::Gradient(0), f64::INFINITY, &[0.0]);
+        assert_eq!(
+            describe(&gradient, &[]),
+            "at step 0, the gradient's coordinate 1 component became inf"
+        );
+        let batch = divergence(4, Culprit::SingularBatchHessian(1), 0.0, &[2.0]);
+        assert!(describe(&batch, &["w"]).contains("(of 1 row) is singular at w = 2"));
+    }
 }

@@ -68,8 +68,8 @@ pub(super) fn check_json(c: &CheckOutcome) -> Json {
 pub(super) fn descent_json(d: &DescentOutcome) -> Json {
     let run = &d.run;
     let mut params = Map::new();
-    for (k, v) in &d.settings {
-        params.insert(k.clone(), number(*v));
+    for (k, v) in d.settings() {
+        params.insert(k.to_string(), number(v));
     }
     let trace: Vec<Json> = run
         .trace
@@ -89,7 +89,7 @@ pub(super) fn descent_json(d: &DescentOutcome) -> Json {
             Sense::Maximize => "max",
         }),
     );
-    object.insert("method".into(), json!(d.method));
+    object.insert("method".into(), json!(d.method.name()));
     object.insert("params".into(), Json::Object(params));
     object.insert("start".into(), Json::Array(numbers(&d.start)));
     object.insert("trace".into(), Json::Array(trace));

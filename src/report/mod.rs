@@ -155,7 +155,7 @@ pub fn json(outcome: &Outcome) -> Json {
         Outcome::Several(all) => Json::Array(all.iter().map(json).collect()),
         Outcome::Compare(c) => json!({
             "kind": "compare",
-            "over": c.over,
+            "over": c.over.as_str(),
             "runs": c.runs.iter().map(descent_json).collect::<Vec<_>>(),
         }),
         Outcome::Plot(p) => match &p.file {

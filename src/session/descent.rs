@@ -11,15 +11,14 @@ use std::rc::Rc;
 
 use super::plot::check_descent_clause;
 use super::{Session, reduced};
-use crate::compile::compile;
-use crate::compile::constant_value;
-use crate::descent::{self, Config, Method, Objective, Sense};
+use crate::compile::{Program, constant_value};
+use crate::descent::{self, Config, Method, Sense};
 use crate::error::{Error, Result};
 use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
-use crate::outcome::{CompareOutcome, DescentOutcome, Outcome};
+use crate::outcome::{BatchSettings, CompareOutcome, DescentOutcome, Outcome, Over};
 use crate::symbolic::data::has_data;
-use crate::symbolic::{Expr, gradient};
+use crate::symbolic::{Expr, gradient, hessian};
 use crate::syntax::{self, Descent, Span};
 use crate::theory;
 use crate::value::{Body, Value};
@@ -27,9 +26,8 @@ use crate::value::{Body, Value};
 impl Session {
     pub(super) fn descent(&mut self, d: &Descent, span: Span) -> Result<Outcome> {
         let f = self.defs.function_named(&d.function)?;
-        let body = match f.body {
-            Body::Scalar(b) => b,
-            _ => return Err(Error::internal("user functions have one value")),
+        let Body::Scalar(body) = f.body else {
+            return Err(Error::internal("user functions have one value"));
         };
         if f.params.is_empty() {
             return Err(Error::name(
@@ -37,7 +35,7 @@ impl Session {
                 d.function.span,
             ));
         }
-        let param_names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
+        let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
         let sense = match d.sense {
             syntax::Sense::Minimize => Sense::Minimize,
             syntax::Sense::Maximize => Sense::Maximize,
@@ -46,27 +44,12 @@ impl Session {
             Sense::Minimize => "minimized",
             Sense::Maximize => "maximized",
         };
-        let rows = reduced(body, &f.name, &param_names, verb).map_err(|e| e.at(d.function.span))?;
-        let mut options = self.descent_options(d, f.params.len())?;
+        let rows = reduced(body, &f.name, &params, verb).map_err(|e| e.at(d.function.span))?;
+        let options = self.descent_options(d, params.len())?;
         let batches = self.batches(d, &rows)?;
-        if let Some(b) = batches {
-            options.extra = vec![
-                ("batch".into(), b.size as f64),
-                ("seed".into(), b.seed as f64),
-            ];
-        }
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
-        let names: Vec<&str> = f.params.iter().map(|p| &**p).collect();
-        let mut outputs = vec![body];
-        outputs.extend(&gradient);
-        let hessian_exprs = if options.methods.iter().any(Method::needs_hessian) {
-            Some(crate::symbolic::hessian(body, &f.params)?.concat())
-        } else {
-            None
-        };
-        let compiled = Compiled::new(&outputs, hessian_exprs.as_deref(), &names, !rows.is_empty())
+        let mut programs = Programs::new(body, &gradient, &f.params, &options.methods)
             .map_err(|e| e.at(d.function.span))?;
-        let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
         // Before the runs: after a Ctrl-C the symbolic passes would refuse
         // to work, and the interrupted comparison would lose its report.
         // The theory is that of full-batch steps.
@@ -76,6 +59,11 @@ impl Session {
             }
             _ => None,
         };
+        let shown_batches = batches.map(|b| BatchSettings {
+            size: b.size,
+            seed: b.seed,
+            rows: rows.first().copied().unwrap_or(0),
+        });
         let mut runs = Vec::new();
         for (start, lr, method) in options.combinations() {
             let config = Config {
@@ -83,33 +71,24 @@ impl Session {
                 lr,
                 steps: options.steps,
                 tol: options.tol,
-                method: method.clone(),
+                method,
             };
-            let run = compiled.run(&start, &config, batches);
-            let mut settings = vec![("lr".to_string(), lr)];
-            settings.extend(
-                method
-                    .settings()
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v)),
-            );
-            settings.extend(options.extra.iter().cloned());
+            let program = programs.for_method(&config.method);
+            let run = descent::run(program, &start, &config, batches, &INTERRUPT);
             let interrupted = run.status == descent::Status::Interrupted;
             runs.push(DescentOutcome {
                 function: d.function.name.clone(),
-                params: params.clone(),
+                params: params.iter().map(|p| p.to_string()).collect(),
                 body,
                 gradient: gradient.clone(),
                 sense,
-                method: method.name().to_string(),
-                settings,
+                method: config.method,
+                lr,
+                batches: shown_batches,
                 start,
                 max_steps: options.steps,
                 every: options.every,
                 run,
-                all_rows: batches
-                    .and(rows.first().copied())
-                    .filter(|&n| batches.is_some_and(|b| n < b.size)),
             });
             if interrupted {
                 break;
@@ -156,10 +135,10 @@ impl Session {
         check_descent_clause(d)?;
         let (starts, starts_listed) = self.starts(&d.from, n_params, &d.function.name)?;
         let (rates, rates_listed) = self.rates(d.lr.as_ref())?;
-        let listed: Vec<&'static str> = [
-            (starts_listed, "start"),
-            (rates_listed, "lr"),
-            (methods_listed, "method"),
+        let listed: Vec<Over> = [
+            (starts_listed, Over::Start),
+            (rates_listed, Over::Lr),
+            (methods_listed, Over::Method),
         ]
         .into_iter()
         .filter(|(listed, _)| *listed)
@@ -169,7 +148,11 @@ impl Session {
             return Err(Error::name(
                 format!(
                     "a comparison varies one setting at a time; here {} are all lists",
-                    listed.join(" and ")
+                    listed
+                        .iter()
+                        .map(|o| o.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
                 ),
                 d.function.span,
             ));
@@ -182,7 +165,6 @@ impl Session {
             steps,
             tol,
             every,
-            extra: Vec::new(),
         })
     }
 
@@ -316,62 +298,47 @@ struct DescentOptions {
     starts: Vec<Vec<f64>>,
     rates: Vec<f64>,
     methods: Vec<Method>,
-    /// The one setting written as a list, if any: `start`, `lr` or `method`.
-    over: Option<&'static str>,
+    /// The one setting written as a list, if any.
+    over: Option<Over>,
     steps: u64,
     tol: f64,
     every: Option<u64>,
-    /// Settings shown after the method's: `batch` and `seed`.
-    extra: Vec<(String, f64)>,
 }
 
-/// A loss compiled for descent: a tape, or a program over data rows.
-enum Compiled {
-    Tape(crate::compile::Tape, Option<crate::compile::Tape>),
-    Rows(
-        crate::compile::DataProgram,
-        Option<crate::compile::DataProgram>,
-    ),
+/// The function's value and gradient compiled once for every run of a
+/// statement, and with the Hessian too when a method needs it (Newton's).
+struct Programs {
+    slopes: Program,
+    with_hessian: Option<Program>,
 }
 
-impl Compiled {
+impl Programs {
     fn new(
-        outputs: &[Expr],
-        hessian: Option<&[Expr]>,
-        names: &[&str],
-        data: bool,
-    ) -> Result<Compiled> {
-        use crate::compile::compile_rows;
-        Ok(if data {
-            let h = hessian.map(|h| compile_rows(h, names)).transpose()?;
-            Compiled::Rows(compile_rows(outputs, names)?, h)
+        body: Expr,
+        gradient: &[Expr],
+        params: &[Rc<str>],
+        methods: &[Method],
+    ) -> Result<Programs> {
+        let names: Vec<&str> = params.iter().map(|p| &**p).collect();
+        let mut outputs = vec![body];
+        outputs.extend(gradient);
+        let with_hessian = if methods.iter().any(Method::needs_hessian) {
+            let mut all = outputs.clone();
+            all.extend(hessian(body, params)?.concat());
+            Some(Program::new(&all, &names)?)
         } else {
-            let h = hessian.map(|h| compile(h, names)).transpose()?;
-            Compiled::Tape(compile(outputs, names)?, h)
+            None
+        };
+        Ok(Programs {
+            slopes: Program::new(&outputs, &names)?,
+            with_hessian,
         })
     }
 
-    fn run(
-        &self,
-        start: &[f64],
-        config: &Config,
-        batches: Option<descent::Batches>,
-    ) -> descent::Run {
-        match self {
-            Compiled::Tape(tape, hessian) => {
-                let objective = match hessian {
-                    Some(h) => Objective::with_hessian(tape, h),
-                    None => Objective::new(tape),
-                };
-                descent::run(objective, start, config, &INTERRUPT)
-            }
-            Compiled::Rows(program, hessian) => {
-                let objective = descent::DataObjective {
-                    program,
-                    hessian: hessian.as_ref(),
-                };
-                descent::run_rows(objective, start, config, batches, &INTERRUPT)
-            }
+    fn for_method(&mut self, method: &Method) -> &mut Program {
+        match (&mut self.with_hessian, method.needs_hessian()) {
+            (Some(program), true) => program,
+            _ => &mut self.slopes,
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::outcome::{Outcome, PlotOutcome};
 use crate::syntax::{self, Descent, Span, StringLit};
 use crate::value::{Body, Value};
 
-use crate::plot::{Compiled, Subject, default_ranges, descent_figure, function_figure};
+use crate::plot::{Subject, default_ranges, descent_figure, function_figure};
 
 impl Session {
     /// `plot NAME [from A to B] [to "file"]`.
@@ -45,19 +45,12 @@ impl Session {
         check_dimension(&f.name, &params, p.function.span)?;
         let names: Vec<&str> = params.iter().map(String::as_str).collect();
         reduced(body, &f.name, &names, "plotted").map_err(|e| e.at(p.function.span))?;
-        let tape = Compiled::new(body, &names)?;
-        let subject = Subject {
-            name: &f.name,
-            params: &params,
-            body,
-            tape: &tape,
-            stop: &INTERRUPT,
-        };
+        let mut subject = Subject::new(&f.name, &params, body, &INTERRUPT)?;
         let ranges = match &p.range {
             Some((a, b)) => self.plot_ranges(a, b, &f.name, &params)?,
-            None => default_ranges(&subject)?,
+            None => default_ranges(&mut subject)?,
         };
-        let figure = function_figure(&subject, &ranges).map_err(|e| at_name(e, p))?;
+        let figure = function_figure(&mut subject, &ranges).map_err(|e| at_name(e, p))?;
         Ok(Outcome::Plot(Box::new(PlotOutcome { figure, file })))
     }
 
@@ -242,18 +235,10 @@ pub fn descent_plot(d: &Descent, outcome: &Outcome) -> Result<Option<Outcome>> {
     let Some(first) = runs.first() else {
         return Ok(None);
     };
-    let names: Vec<&str> = first.params.iter().map(String::as_str).collect();
-    let tape = Compiled::new(first.body, &names)?;
-    let subject = Subject {
-        name: &first.function,
-        params: &first.params,
-        body: first.body,
-        tape: &tape,
-        stop: &INTERRUPT,
-    };
+    let mut subject = Subject::new(&first.function, &first.params, first.body, &INTERRUPT)?;
     let file = clause.as_ref().map(check_target).transpose()?;
     Ok(Some(Outcome::Plot(Box::new(PlotOutcome {
-        figure: descent_figure(&subject, runs, over)?,
+        figure: descent_figure(&mut subject, runs, over)?,
         file,
     }))))
 }

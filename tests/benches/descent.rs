@@ -6,10 +6,10 @@
 //! closures. Prints ns per step (per point) and the ratio gd / hand-written.
 //!
 //! (c) one full-batch gradient step of the mean squared error of a line
-//! over 1,000,000 rows (`descent::run_rows` on the program `compile_rows`
-//! makes of the loss and its symbolic gradient) against the loop one
+//! over 1,000,000 rows (`descent::run` on the program over rows that
+//! `Program::new` makes of the loss and its symbolic gradient) against the loop one
 //! writes by hand; (d) loading a 1,000,000-row CSV file (written to a temp
-//! folder) with `data::load_csv`, against reading it with `str::split` and
+//! folder) with `load::load_csv`, against reading it with `str::split` and
 //! `parse::<f64>` by hand.
 //!
 //! Run with `cargo bench --bench descent`. Each measurement is repeated and
@@ -22,7 +22,7 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use gd::compile::{Tape, compile, compile_rows};
+use gd::compile::{Program, Tape, compile};
 use gd::descent::Sense;
 use gd::descent::{self, Config, Method, trace_every};
 use gd::load::load_csv;
@@ -149,7 +149,10 @@ fn rosenbrock_ratio() -> (&'static str, f64, f64) {
         pow(add([n(1), neg(x)]), n(2)),
         mul([n(100), pow(add([y, neg(pow(x, n(2)))]), n(2))]),
     ]);
-    let tape = value_and_gradient(body);
+    let params: Vec<Rc<str>> = vec![Rc::from("x"), Rc::from("y")];
+    let mut outputs = vec![body];
+    outputs.extend(gradient(body, &params).expect("differentiable"));
+    let mut program = Program::new(&outputs, &["x", "y"]).expect("compiles");
     let config = Config {
         sense: Sense::Minimize,
         lr: 0.001,
@@ -159,7 +162,8 @@ fn rosenbrock_ratio() -> (&'static str, f64, f64) {
     };
     let start = [-1.2, 1.0];
     let stop = AtomicBool::new(false);
-    let (gd_time, run) = fastest(|| descent::run(&tape, black_box(&start), &config, &stop));
+    let (gd_time, run) =
+        fastest(|| descent::run(&mut program, black_box(&start), &config, None, &stop));
     let f = |x: f64, y: f64| (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x);
     let grad = |x: f64, y: f64| {
         let r = y - x * x;
@@ -310,7 +314,7 @@ fn regression_ratio() -> (&'static str, f64, f64) {
     let params: Vec<Rc<str>> = vec![Rc::from("w"), Rc::from("b")];
     let mut outputs = vec![body];
     outputs.extend(gradient(body, &params).expect("differentiable"));
-    let program = compile_rows(&outputs, &["w", "b"]).expect("compiles");
+    let mut program = Program::new(&outputs, &["w", "b"]).expect("compiles");
     let config = Config {
         sense: Sense::Minimize,
         lr: 0.1,
@@ -319,12 +323,8 @@ fn regression_ratio() -> (&'static str, f64, f64) {
         method: Method::Gd,
     };
     let stop = AtomicBool::new(false);
-    let objective = descent::DataObjective {
-        program: &program,
-        hessian: None,
-    };
     let (gd_time, run) =
-        fastest(|| descent::run_rows(objective, black_box(&[0.0, 0.0]), &config, None, &stop));
+        fastest(|| descent::run(&mut program, black_box(&[0.0, 0.0]), &config, None, &stop));
     let (hand_time, (hand_x, hand_f)) =
         fastest(|| hand_regression(black_box(&xs), black_box(&ys), 0.1, DATA_STEPS));
     assert!(
@@ -336,10 +336,10 @@ fn regression_ratio() -> (&'static str, f64, f64) {
     // Each run evaluates the loss and gradient DATA_STEPS + 1 times.
     let per_step = |t: Duration| t.as_micros() as f64 / (DATA_STEPS + 1) as f64;
     println!(
-        "MSE of a line over {ROWS} rows, {DATA_STEPS} gd steps: run_rows {:?}, by hand {:?} ({} row instructions)",
+        "MSE of a line over {ROWS} rows, {DATA_STEPS} gd steps: descent::run {:?}, by hand {:?} ({} instructions a step)",
         gd_time,
         hand_time,
-        program.row_ops()
+        program.cost()
     );
     (
         "MSE gd step, 1M rows (us/step)",

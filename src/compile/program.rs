@@ -1,0 +1,137 @@
+//! A compiled program: outputs over parameters, as a flat tape or, when
+//! any output uses data, as a program over the rows; with its workspace and
+//! the point it is evaluated at. Descent, plots and checks run programs and
+//! never ask which kind they hold.
+//!
+//! Invariant: this is the only place that chooses between a tape and a
+//! program over rows; evaluating allocates nothing (but `values`, which
+//! returns what it computed).
+
+use super::{DataProgram, DataWork, Evaluated, Tape, Workspace, compile, compile_rows};
+use crate::error::Result;
+use crate::symbolic::Expr;
+use crate::symbolic::data::has_data;
+
+/// Outputs over parameters, ready to evaluate.
+pub struct Program {
+    code: Code,
+}
+
+enum Code {
+    /// The point lives in the workspace's parameter slots, where the tape
+    /// reads it in place.
+    Tape(Tape, Workspace),
+    Rows {
+        program: DataProgram,
+        work: DataWork,
+        point: Vec<f64>,
+    },
+}
+
+impl Program {
+    /// Compiles `outputs` over `params`, over the rows when any output uses
+    /// data. The point starts at 0.
+    pub fn new(outputs: &[Expr], params: &[&str]) -> Result<Program> {
+        let code = if outputs.iter().any(|e| has_data(*e)) {
+            let program = compile_rows(outputs, params)?;
+            Code::Rows {
+                work: program.workspace(),
+                point: vec![0.0; params.len()],
+                program,
+            }
+        } else {
+            let tape = compile(outputs, params)?;
+            let work = tape.workspace();
+            Code::Tape(tape, work)
+        };
+        Ok(Program { code })
+    }
+
+    pub fn n_params(&self) -> usize {
+        match &self.code {
+            Code::Tape(tape, _) => tape.n_params(),
+            Code::Rows { program, .. } => program.n_params(),
+        }
+    }
+
+    pub fn n_outputs(&self) -> usize {
+        match &self.code {
+            Code::Tape(tape, _) => tape.n_outputs(),
+            Code::Rows { program, .. } => program.n_outputs(),
+        }
+    }
+
+    /// The number of rows of its data: 0 without data, else the longest.
+    pub fn rows(&self) -> usize {
+        match &self.code {
+            Code::Tape(..) => 0,
+            Code::Rows { program, .. } => program.row_counts().into_iter().max().unwrap_or(0),
+        }
+    }
+
+    /// About how many instructions one evaluation runs (on all rows).
+    pub fn cost(&self) -> usize {
+        match &self.code {
+            Code::Tape(tape, _) => tape.ops().len(),
+            Code::Rows { program, .. } => program.row_ops().max(1) * self.rows().max(1),
+        }
+    }
+
+    /// The point the program is evaluated at.
+    pub fn point(&self) -> &[f64] {
+        match &self.code {
+            Code::Tape(tape, work) => tape.point(work),
+            Code::Rows { point, .. } => point,
+        }
+    }
+
+    pub fn point_mut(&mut self) -> &mut [f64] {
+        match &mut self.code {
+            Code::Tape(tape, work) => tape.point_mut(work),
+            Code::Rows { point, .. } => point,
+        }
+    }
+
+    /// The outputs at the point, on all rows.
+    #[inline]
+    pub fn eval(&mut self, out: &mut [f64]) {
+        match &mut self.code {
+            Code::Tape(tape, work) => {
+                tape.eval_in_place(work);
+                tape.read_outputs(work, out);
+            }
+            Code::Rows {
+                program,
+                work,
+                point,
+            } => program.eval(point, None, work, out),
+        }
+    }
+
+    /// The outputs at the point, on these rows only (a program without
+    /// data has one value, whatever the rows).
+    #[inline]
+    pub fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]) {
+        match &mut self.code {
+            Code::Tape(..) => self.eval(out),
+            Code::Rows {
+                program,
+                work,
+                point,
+            } => program.eval(point, Some(rows), work, out),
+        }
+    }
+
+    /// The outputs at `x`: numbers, or one number per row for an output
+    /// that uses data outside reductions.
+    pub fn values(&mut self, x: &[f64]) -> Vec<Evaluated> {
+        match &mut self.code {
+            Code::Tape(tape, work) => {
+                let mut out = vec![0.0; tape.n_outputs()];
+                tape.eval(x, work, &mut out);
+                out.into_iter().map(Evaluated::Number).collect()
+            }
+            Code::Rows { program, .. } => program.eval_all(x),
+        }
+    }
+}

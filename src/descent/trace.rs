@@ -1,0 +1,106 @@
+//! The trace of a run: its recorded states as flat arrays (entry k is the
+//! state after k updates: the point, the value and the gradient there), and
+//! how a long run is thinned to fit.
+//!
+//! Invariant: a trace holds at most `TRACE_LIMIT` entries, whatever the
+//! number of steps, and always the first and the last state.
+
+/// Most entries a trace keeps; a longer run keeps every K-th step.
+pub const TRACE_LIMIT: usize = 100_000;
+
+/// The recorded states of a run, as flat arrays: entry i has step
+/// `steps[i]`, point `xs[i*n..(i+1)*n]`, value `fs[i]` and gradient
+/// `grads[i*n..(i+1)*n]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    n_params: usize,
+    steps: Vec<u64>,
+    xs: Vec<f64>,
+    fs: Vec<f64>,
+    grads: Vec<f64>,
+}
+
+/// One state of a run.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub struct Entry<'a> {
+    pub step: u64,
+    pub x: &'a [f64],
+    pub f: f64,
+    pub grad: &'a [f64],
+}
+
+impl Trace {
+    pub(super) fn with_capacity(n_params: usize, entries: usize) -> Trace {
+        Trace {
+            n_params,
+            steps: Vec::with_capacity(entries),
+            xs: Vec::with_capacity(entries * n_params),
+            fs: Vec::with_capacity(entries),
+            grads: Vec::with_capacity(entries * n_params),
+        }
+    }
+
+    pub(super) fn push(&mut self, step: u64, x: &[f64], f: f64, grad: &[f64]) {
+        self.steps.push(step);
+        self.xs.extend_from_slice(x);
+        self.fs.push(f);
+        self.grads.extend_from_slice(grad);
+    }
+
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    pub fn n_params(&self) -> usize {
+        self.n_params
+    }
+
+    pub fn entry(&self, i: usize) -> Option<Entry<'_>> {
+        let n = self.n_params;
+        Some(Entry {
+            step: *self.steps.get(i)?,
+            x: self.xs.get(i * n..(i + 1) * n)?,
+            f: *self.fs.get(i)?,
+            grad: self.grads.get(i * n..(i + 1) * n)?,
+        })
+    }
+
+    pub fn first(&self) -> Option<Entry<'_>> {
+        self.entry(0)
+    }
+
+    pub fn last(&self) -> Option<Entry<'_>> {
+        self.entry(self.len().checked_sub(1)?)
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Entry<'_>> + '_ {
+        let n = self.n_params;
+        (0..self.len()).map(move |i| Entry {
+            step: self.steps[i],
+            x: &self.xs[i * n..(i + 1) * n],
+            f: self.fs[i],
+            grad: &self.grads[i * n..(i + 1) * n],
+        })
+    }
+
+    /// The step of each entry.
+    pub fn steps(&self) -> &[u64] {
+        &self.steps
+    }
+
+    /// The value at each entry.
+    pub fn values(&self) -> &[f64] {
+        &self.fs
+    }
+}
+
+/// The trace keeps every K-th step: 1 when the whole run fits in
+/// `TRACE_LIMIT` entries, else the smallest K for which the multiples of K
+/// up to `steps`, plus the last step, fit.
+pub fn trace_every(steps: u64) -> u64 {
+    steps.div_ceil(TRACE_LIMIT as u64 - 1).max(1)
+}
