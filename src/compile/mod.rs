@@ -21,6 +21,6 @@ mod testing;
 pub use builder::compile;
 pub use evaluate::{constant_value, evaluate};
 pub use isa::Op;
-pub use program::Program;
+pub use program::{Evaluator, Program, WithEvaluator};
 pub use rows::{CHUNK, DataProgram, DataWork, Evaluated, compile_rows};
 pub use tape::{Tape, Workspace};

@@ -93,32 +93,25 @@ impl Program {
     }
 
     /// The outputs at the point, on all rows.
-    #[inline]
     pub fn eval(&mut self, out: &mut [f64]) {
-        match &mut self.code {
-            Code::Tape(tape, work) => {
-                tape.eval_in_place(work);
-                tape.read_outputs(work, out);
-            }
-            Code::Rows {
-                program,
-                work,
-                point,
-            } => program.eval(point, None, work, out),
-        }
+        self.run_with(Eval(out));
     }
 
-    /// The outputs at the point, on these rows only (a program without
-    /// data has one value, whatever the rows).
-    #[inline]
-    pub fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]) {
+    /// Runs `user` with the evaluator of this program's kind: a hot loop
+    /// written once, generic over `Evaluator`, is compiled for each kind
+    /// and chooses nothing per step.
+    pub fn run_with<U: WithEvaluator>(&mut self, user: U) -> U::Output {
         match &mut self.code {
-            Code::Tape(..) => self.eval(out),
+            Code::Tape(tape, work) => user.run(&mut TapeAt { tape, work }),
             Code::Rows {
                 program,
                 work,
                 point,
-            } => program.eval(point, Some(rows), work, out),
+            } => user.run(&mut RowsAt {
+                program,
+                work,
+                point,
+            }),
         }
     }
 
@@ -133,5 +126,89 @@ impl Program {
             }
             Code::Rows { program, .. } => program.eval_all(x),
         }
+    }
+}
+
+/// Where a hot loop evaluates a program: at a point it holds, on all rows
+/// or on some (a program without data has one value, whatever the rows).
+pub trait Evaluator {
+    fn eval(&mut self, out: &mut [f64]);
+    fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]);
+    fn point(&self) -> &[f64];
+    fn point_mut(&mut self) -> &mut [f64];
+}
+
+/// Code generic over the evaluator: `Program::run_with` runs it with the
+/// one that fits the program.
+pub trait WithEvaluator {
+    type Output;
+    fn run<E: Evaluator>(self, evaluator: &mut E) -> Self::Output;
+}
+
+/// A tape and its workspace, whose parameter slots hold the point.
+struct TapeAt<'a> {
+    tape: &'a Tape,
+    work: &'a mut Workspace,
+}
+
+impl Evaluator for TapeAt<'_> {
+    #[inline]
+    fn eval(&mut self, out: &mut [f64]) {
+        self.tape.eval_in_place(self.work);
+        self.tape.read_outputs(self.work, out);
+    }
+
+    #[inline]
+    fn eval_rows(&mut self, _rows: &[u32], out: &mut [f64]) {
+        self.eval(out);
+    }
+
+    #[inline]
+    fn point(&self) -> &[f64] {
+        self.tape.point(self.work)
+    }
+
+    #[inline]
+    fn point_mut(&mut self) -> &mut [f64] {
+        self.tape.point_mut(self.work)
+    }
+}
+
+/// A program over rows, its workspace and its point.
+struct RowsAt<'a> {
+    program: &'a DataProgram,
+    work: &'a mut DataWork,
+    point: &'a mut Vec<f64>,
+}
+
+impl Evaluator for RowsAt<'_> {
+    #[inline]
+    fn eval(&mut self, out: &mut [f64]) {
+        self.program.eval(self.point, None, self.work, out);
+    }
+
+    #[inline]
+    fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]) {
+        self.program.eval(self.point, Some(rows), self.work, out);
+    }
+
+    #[inline]
+    fn point(&self) -> &[f64] {
+        self.point
+    }
+
+    #[inline]
+    fn point_mut(&mut self) -> &mut [f64] {
+        self.point
+    }
+}
+
+/// `Program::eval` through the evaluator.
+struct Eval<'o>(&'o mut [f64]);
+
+impl WithEvaluator for Eval<'_> {
+    type Output = ();
+    fn run<E: Evaluator>(self, evaluator: &mut E) {
+        evaluator.eval(self.0);
     }
 }

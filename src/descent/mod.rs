@@ -38,8 +38,8 @@ pub use sampler::DEFAULT_SEED;
 pub use trace::{Entry, TRACE_LIMIT, Trace, trace_every};
 pub use verdict::{OSCILLATION_REVERSALS, VERDICT_WINDOW, Verdict};
 
-use crate::compile::Program;
-use objective::Objective;
+use crate::compile::{Evaluator, Program, WithEvaluator};
+use objective::{Objective, Shape};
 use optimizer::Optimizer;
 use verdict::{Recent, judge, rate};
 
@@ -202,28 +202,52 @@ pub fn run(
     batches: Option<Batches>,
     interrupt: &AtomicBool,
 ) -> Run {
-    let mut objective = Objective::new(program, start, batches);
-    assert!(
-        objective.has_hessian() || !config.method.needs_hessian(),
-        "this method needs the Hessian"
-    );
-    let check_interrupt_mask = steps_per_check(objective.cost()) - 1;
-    let optimizer = Optimizer::new(&config.method, config.sense, start.len());
-    descend(
-        &mut objective,
-        optimizer,
+    let shape = Shape::of(program, start.len());
+    program.run_with(Descent {
+        shape,
+        start,
         config,
-        check_interrupt_mask,
+        batches,
         interrupt,
-    )
+    })
+}
+
+/// One run, for whichever evaluator the program has.
+struct Descent<'a> {
+    shape: Shape,
+    start: &'a [f64],
+    config: &'a Config,
+    batches: Option<Batches>,
+    interrupt: &'a AtomicBool,
+}
+
+impl WithEvaluator for Descent<'_> {
+    type Output = Run;
+
+    fn run<E: Evaluator>(self, evaluator: &mut E) -> Run {
+        let mut objective = Objective::new(evaluator, self.shape, self.start, self.batches);
+        assert!(
+            objective.has_hessian() || !self.config.method.needs_hessian(),
+            "this method needs the Hessian"
+        );
+        let check_interrupt_mask = steps_per_check(objective.cost()) - 1;
+        let optimizer = Optimizer::new(&self.config.method, self.config.sense, self.start.len());
+        descend(
+            &mut objective,
+            optimizer,
+            self.config,
+            check_interrupt_mask,
+            self.interrupt,
+        )
+    }
 }
 
 /// The descent loop from the objective's point: evaluate, trace, check for
 /// divergence and convergence, poll the interrupt flag (when `k &
 /// check_interrupt_mask` is 0), update; then the last trace entry and the
 /// verdict.
-fn descend(
-    objective: &mut Objective<'_>,
+fn descend<E: Evaluator>(
+    objective: &mut Objective<'_, E>,
     mut optimizer: Optimizer,
     config: &Config,
     check_interrupt_mask: u64,

@@ -8,7 +8,7 @@
 //! `Objective::new`, so evaluating and stepping allocate nothing.
 
 use super::sampler::Sampler;
-use crate::compile::Program;
+use crate::compile::{Evaluator, Program};
 
 /// Minibatches: `size` rows per step (at most the rows there are), drawn
 /// by a sampler seeded with `seed`.
@@ -18,9 +18,11 @@ pub struct Batches {
     pub seed: u64,
 }
 
-pub(super) struct Objective<'p> {
-    program: &'p mut Program,
+pub(super) struct Objective<'e, E> {
+    evaluator: &'e mut E,
     n: usize,
+    /// About how many instructions one evaluation on all rows runs.
+    cost: usize,
     /// The outputs at the point, on all rows.
     all: Vec<f64>,
     /// The outputs at the point, on the current minibatch.
@@ -36,30 +38,50 @@ pub(super) struct Slopes<'a> {
     pub batch: Option<usize>,
 }
 
-impl<'p> Objective<'p> {
-    /// The objective at `start`.
+/// What `Objective::new` needs to know of the program.
+#[derive(Copy, Clone)]
+pub(super) struct Shape {
+    pub n_outputs: usize,
+    pub rows: usize,
+    pub cost: usize,
+}
+
+impl Shape {
+    /// The shape of `program`.
     ///
     /// # Panics
-    /// When the program does not have `start.len()` parameters and `n + 1`
-    /// (or, with a Hessian, `n + 1 + n*n`) outputs.
-    pub(super) fn new(
-        program: &'p mut Program,
-        start: &[f64],
-        batches: Option<Batches>,
-    ) -> Objective<'p> {
-        let n = start.len();
-        let outputs = program.n_outputs();
+    /// When the program does not have `n` parameters and `n + 1` (or, with
+    /// a Hessian, `n + 1 + n*n`) outputs.
+    pub(super) fn of(program: &Program, n: usize) -> Shape {
+        let n_outputs = program.n_outputs();
         assert_eq!(program.n_params(), n, "one start coordinate per parameter");
         assert!(
-            outputs == n + 1 || outputs == n + 1 + n * n,
+            n_outputs == n + 1 || n_outputs == n + 1 + n * n,
             "outputs are [f, gradient] or [f, gradient, Hessian]"
         );
-        program.point_mut().copy_from_slice(start);
-        let rows = program.rows();
+        Shape {
+            n_outputs,
+            rows: program.rows(),
+            cost: program.cost(),
+        }
+    }
+}
+
+impl<'e, E: Evaluator> Objective<'e, E> {
+    /// The objective of a program of this shape at `start`.
+    pub(super) fn new(
+        evaluator: &'e mut E,
+        shape: Shape,
+        start: &[f64],
+        batches: Option<Batches>,
+    ) -> Objective<'e, E> {
+        let (n, outputs, rows) = (start.len(), shape.n_outputs, shape.rows);
+        evaluator.point_mut().copy_from_slice(start);
         let sampler = batches.map(|b| Sampler::new(rows, b.size.clamp(1, rows.max(1)), b.seed));
         Objective {
-            program,
+            evaluator,
             n,
+            cost: shape.cost,
             all: vec![0.0; outputs],
             batch: vec![0.0; if sampler.is_some() { outputs } else { 0 }],
             sampler,
@@ -74,23 +96,26 @@ impl<'p> Objective<'p> {
     /// About how many instructions a step runs.
     pub(super) fn cost(&self) -> usize {
         let passes = if self.sampler.is_some() { 2 } else { 1 };
-        passes * self.program.cost()
+        passes * self.cost
     }
 
+    #[inline]
     pub(super) fn point(&self) -> &[f64] {
-        self.program.point()
+        self.evaluator.point()
     }
 
     /// Evaluates at the point, on all rows: then `f` and `grad` are there.
     #[inline]
     pub(super) fn eval(&mut self) {
-        self.program.eval(&mut self.all);
+        self.evaluator.eval(&mut self.all);
     }
 
+    #[inline]
     pub(super) fn f(&self) -> f64 {
         self.all[0]
     }
 
+    #[inline]
     pub(super) fn grad(&self) -> &[f64] {
         &self.all[1..=self.n]
     }
@@ -105,7 +130,7 @@ impl<'p> Objective<'p> {
             None => (&self.all, None),
             Some(sampler) => {
                 let rows = sampler.next_batch();
-                self.program.eval_rows(rows, &mut self.batch);
+                self.evaluator.eval_rows(rows, &mut self.batch);
                 (&self.batch, Some(rows.len()))
             }
         };
@@ -114,7 +139,7 @@ impl<'p> Objective<'p> {
             hessian: &outputs[n + 1..],
             batch,
         };
-        (slopes, self.program.point_mut())
+        (slopes, self.evaluator.point_mut())
     }
 }
 
