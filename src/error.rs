@@ -16,8 +16,6 @@ pub enum ErrorKind {
     Name,
     /// A number out of range, a domain error, a size limit.
     Value,
-    /// A file could not be read or written.
-    Io,
     /// The user pressed Ctrl-C.
     Interrupted,
     /// A bug in gd: should never happen, reported rather than panicking.
@@ -136,7 +134,7 @@ fn floor_char_boundary(s: &str, mut pos: usize) -> usize {
 ///   = help: ...
 /// ```
 ///
-/// `source_name` is the file path, `-e` or `stdin`. Plain text: colour, if
+/// `source_name` is the file path, `-e` or `stdin`. Plain text: color, if
 /// any, is added by the caller.
 pub fn render(error: &Error, source_name: &str, src: &str) -> String {
     let mut out = format!("error: {}\n", error.message);

@@ -25,6 +25,9 @@ use crate::symbolic::{Expr, Num, gradient, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
 
+/// The highest order `diff(e, x, n)` takes.
+pub const MAX_DERIVATIVE_ORDER: i64 = 1000;
+
 /// Where an expression is being lowered.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -492,9 +495,11 @@ impl<'a> Lowerer<'a> {
         let value = self.scalar(e)?;
         let n = value.as_num().and_then(Num::as_integer);
         match n {
-            Some(n @ 0..=1000) => Ok(n as u32),
+            Some(n @ 0..=MAX_DERIVATIVE_ORDER) => Ok(n as u32),
             _ => Err(Error::name(
-                "the order of a derivative must be a whole number from 0 to 1000",
+                format!(
+                    "the order of a derivative must be a whole number from 0 to {MAX_DERIVATIVE_ORDER}"
+                ),
                 e.span,
             )),
         }

@@ -60,7 +60,7 @@ fn definitions_are_silent_in_scripts_but_objects_in_json() {
 }
 
 #[test]
-fn no_colour_when_not_a_terminal() {
+fn no_color_when_not_a_terminal() {
     let out = gd(&["-e", "check x == x\nx +"], None);
     assert!(!out.stdout.contains('\u{1b}') && !out.stderr.contains('\u{1b}'));
 }

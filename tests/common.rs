@@ -10,7 +10,7 @@ pub struct Output {
     pub code: i32,
 }
 
-/// Runs the `gd` binary with `args` in the crate's root folder, with colour
+/// Runs the `gd` binary with `args` in the crate's root folder, with color
 /// off, feeding `stdin` (empty if `None`).
 pub fn gd(args: &[&str], stdin: Option<&str>) -> Output {
     gd_columns(args, stdin, None)

@@ -126,7 +126,7 @@ fn scales(doc: &roxmltree::Document, frame: &Frame) -> (Scale, Scale) {
     (x, Scale { ticks: ys })
 }
 
-/// The filled circles of a colour inside the first chart, in drawing order.
+/// The filled circles of a color inside the first chart, in drawing order.
 fn points(doc: &roxmltree::Document, frame: &Frame, fill: &str) -> Vec<(f64, f64)> {
     doc.descendants()
         .filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(fill))
@@ -295,7 +295,7 @@ fn doc_texts(text: &str) -> roxmltree::Document<'_> {
 }
 
 #[test]
-fn a_terminal_plot_in_json_is_text_without_colour() {
+fn a_terminal_plot_in_json_is_text_without_color() {
     let out = gd(&["--json", "-e", "f(x) = x^2\nplot f from -1 to 1"], None);
     let objects = json_lines(&out.stdout);
     assert_eq!(objects[1]["kind"], "plot");

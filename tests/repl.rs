@@ -2,7 +2,7 @@
 //! definitions and descents, the continuation prompt, tab completion,
 //! `:help`, `:load`, Ctrl-C during a long run, history across sessions.
 //!
-//! Colour is off (NO_COLOR) and TERM is a plain xterm, so that the line
+//! Color is off (NO_COLOR) and TERM is a plain xterm, so that the line
 //! editor works (completion, history) and the output is predictable. Each
 //! session gets its own data folder, so no test touches the real history.
 
@@ -202,7 +202,7 @@ fn history_is_kept_across_sessions() {
 fn errors_redirected_to_a_file_are_plain() {
     let data = Folder::new("stderr");
     let log = data.0.join("errors.txt");
-    // Colour on (no NO_COLOR), stdout a terminal, stderr a file.
+    // Color on (no NO_COLOR), stdout a terminal, stderr a file.
     let mut command = Command::new("sh");
     command
         .arg("-c")

@@ -41,6 +41,17 @@ fn defined_line(d: &DescentOutcome, width: usize) -> String {
     format!("{} {definition}", verb.bold())
 }
 
+/// The columns of a comparison a narrow terminal drops, first to last:
+/// steps, |grad|, rate (the verdict says when a run converged).
+const COMPARE_DROPPABLE: [usize; 3] = [1, 4, 6];
+/// Where the continuation lines of a header's settings start.
+const SETTINGS_INDENT: usize = 4;
+/// Where the continuation lines of the theory line start: under its text,
+/// after `  theory: `.
+const THEORY_INDENT: usize = 10;
+/// Before each header of a stacked comparison.
+const STACKED_INDENT: &str = "    ";
+
 /// The header of a descent or a comparison: the definition and the
 /// gradient, each cut to fit `width`, then the line of `settings` wrapped
 /// to it.
@@ -49,7 +60,7 @@ fn header(d: &DescentOutcome, settings: &str, width: usize) -> String {
         "{}\n  {}\n{}",
         defined_line(d, width),
         truncate(&gradient_text(d), width.saturating_sub(2)),
-        wrap_words(settings, width, 4)
+        wrap_words(settings, width, SETTINGS_INDENT)
     )
 }
 
@@ -216,7 +227,7 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     out.push('\n');
     // Too wide for the terminal: drop steps, then |grad|, then the rate;
     // if that is not enough, one block per run.
-    match fit::drop_columns(&widths, style.fit_width(), &[1, 4, 6]) {
+    match fit::drop_columns(&widths, style.fit_width(), &COMPARE_DROPPABLE) {
         Some(columns) => {
             let widths = fit::pick_widths(&widths, &columns);
             let line = |cells: &[String]| aligned_line(cells, &widths, pad_right);
@@ -234,7 +245,7 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
             table_number(q.stable_below()),
             table_number(q.fastest()),
         );
-        out.push_str(&wrap_words(&text, style.fit_width(), 10));
+        out.push_str(&wrap_words(&text, style.fit_width(), THEORY_INDENT));
     }
     out
 }
@@ -248,8 +259,12 @@ fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     for row in rows {
         out.push_str(&format!("  {} {}\n", headers[0].bold(), row[0]));
         for (header, cell) in headers.iter().zip(row).skip(1) {
-            let cell = wrap_items(cell, width, label + 6);
-            out.push_str(&format!("    {}  {cell}\n", pad_right(header, label)));
+            // The cell starts after the indent, the header and two spaces.
+            let cell = wrap_items(cell, width, STACKED_INDENT.len() + label + 2);
+            out.push_str(&format!(
+                "{STACKED_INDENT}{}  {cell}\n",
+                pad_right(header, label)
+            ));
         }
     }
     out

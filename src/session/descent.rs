@@ -23,6 +23,11 @@ use crate::syntax::{self, Descent, Span};
 use crate::theory;
 use crate::value::{Body, Value};
 
+/// The most updates when `steps` is not given.
+pub const DEFAULT_STEPS: u64 = 100;
+/// The learning rate when `lr` is not given.
+pub const DEFAULT_LR: f64 = 0.1;
+
 impl Session {
     pub(super) fn descent(&mut self, d: &Descent, span: Span) -> Result<Outcome> {
         let f = self.defs.function_named(&d.function)?;
@@ -113,7 +118,7 @@ impl Session {
             Ok(Some((x, e.span)))
         };
         let steps = match number(&d.steps, "steps")? {
-            None => 100,
+            None => DEFAULT_STEPS,
             Some((x, span)) => whole(x, "steps", span, 0)?,
         };
         let tol = match number(&d.tol, "tol")? {
@@ -264,7 +269,7 @@ impl Session {
     /// The learning rates, and whether they were written as a list.
     fn rates(&self, lr: Option<&syntax::Expr>) -> Result<(Vec<f64>, bool)> {
         let Some(lr) = lr else {
-            return Ok((vec![0.1], false));
+            return Ok((vec![DEFAULT_LR], false));
         };
         let value = data_as_list(Lowerer::new(&self.defs, Mode::Now, Vec::new()).value(lr)?);
         let (items, listed) = match value {

@@ -147,12 +147,7 @@ impl DataProgram {
         counts
     }
 
-    /// Whether every output is a number (the program can be minimized).
-    pub fn is_scalar(&self) -> bool {
-        self.outputs.iter().all(|o| matches!(o, Output::Number(_)))
-    }
-
-    /// Row instructions per row and reductions: for tests and benchmarks.
+    /// Row instructions per row and reductions (a program's cost per row).
     pub fn row_ops(&self) -> usize {
         self.stages
             .iter()
