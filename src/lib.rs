@@ -1,17 +1,24 @@
 //! gd: a small, exact and fast language for exploring gradient descent.
 //!
-//! Data flows one way:
+//! Data flows one way, and so do imports, down nine layers:
 //!
 //! ```text
-//! source --parse--> syntax tree (spans) --session--> symbolic expressions
-//!   --differentiate/simplify--> --compile--> flat tape (or, for data, a
-//!   program over rows in chunks) --descent--> runs --report--> human text
-//!   or JSON Lines
-//!   (plot: figure data --figure::terminal / figure::svg--> braille text, SVG)
+//! L0  syntax builtins text suggest interrupt theory   (leaves)
+//! L1  error
+//! L2  figure                                           (figures and renderers)
+//! L3  parse symbolic                                   (text to trees, expressions)
+//! L4  value compile                                    (values, programs)
+//! L5  check defs descent                               (the engines)
+//! L6  lower load outcome                               (meaning, data, results)
+//! L7  plot                                             (figure data)
+//! L8  session report                                   (statements, words)
 //! ```
 //!
-//! See README.md, section Architecture, for one line per module and the
-//! invariants each keeps.
+//! source --parse--> syntax tree --lower--> symbolic expressions --compile-->
+//! `Program` --descent/check/plot--> runs --session--> outcomes --report-->
+//! human text or JSON Lines. README.md, section Architecture, has a line
+//! per module and the invariants each keeps; `tests/tidy.rs` holds the
+//! layers.
 
 pub mod builtins;
 pub mod check;

@@ -11,3 +11,4 @@ mod plots;
 mod properties;
 mod readme;
 mod repl;
+mod tidy;
