@@ -1,9 +1,9 @@
 //! Plots: the figure data of `plot NAME [from A to B]` and of
-//! `minimize ... plot` (`crate::figure` holds the types). Functions are sampled on
-//! grids through their compiled tape; paths come from the runs' traces;
-//! ranges, contour levels and the log-scale decision are made here.
-//! Rendering is the report side: `figure::terminal` (braille text) and
-//! `figure::svg` (plotters), both called from `report` and `session::run_source`.
+//! `minimize ... plot` (`crate::figure` holds the types). Functions are
+//! sampled on grids through their compiled `Program`; paths come from the
+//! runs' traces; ranges, contour levels and the log-scale decision are made
+//! here. Rendering is `figure`'s: `report` draws terminal text, and
+//! `session::files` writes SVG files.
 //!
 //! Invariant: building a figure evaluates and decides, but never draws,
 //! prints or touches files.

@@ -1,7 +1,7 @@
 //! The syntax tree: what the user wrote, with the byte span of every node.
 //!
-//! Built by `parse`, consumed by `session` (which lowers it to symbolic
-//! expressions). Invariant: this module knows nothing about pest and nothing
+//! Built by `parse`, consumed by `lower` (which turns it into values and
+//! symbolic expressions) and `session` (which runs its statements). Invariant: this module knows nothing about pest and nothing
 //! about meaning; a name here is only text, resolved later.
 
 /// A byte range `start..end` in the source a statement came from.

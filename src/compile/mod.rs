@@ -4,10 +4,12 @@
 //!
 //! `isa` defines the instructions and what each computes, `builder` turns
 //! expressions into instructions (`compile`), `tape` runs them over a
-//! register file, and `rows` builds and runs programs over data
-//! (`compile_rows`). Numeric semantics are those of `Func::apply` and IEEE
-//! arithmetic. Invariant: every instruction reads only values computed
-//! before it, so one pass in order evaluates a program.
+//! register file, `rows` builds and runs programs over data
+//! (`compile_rows`), and `program` holds either, choosing by whether the
+//! outputs use data; `evaluate` gives closed expressions their numbers.
+//! Numeric semantics are those of `Func::apply` and IEEE arithmetic.
+//! Invariant: every instruction reads only values computed before it, so
+//! one pass in order evaluates a program.
 
 mod builder;
 mod evaluate;
