@@ -30,6 +30,23 @@ pub const DEFAULT_LR: f64 = 0.1;
 
 impl Session {
     pub(super) fn descent(&mut self, d: &Descent, span: Span) -> Result<Outcome> {
+        let mut plan = self.plan(d, span)?;
+        // Before the runs: after a Ctrl-C the symbolic passes would refuse
+        // to work, and the interrupted comparison would lose its report.
+        let theory = plan.theory()?;
+        let mut runs = plan.run_all();
+        match plan.options.over {
+            None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
+            Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
+                over,
+                theory,
+                runs,
+            }))),
+        }
+    }
+
+    /// Every check made and everything compiled, ready to run.
+    fn plan(&self, d: &Descent, span: Span) -> Result<Plan> {
         let f = self.defs.function_named(&d.function)?;
         let Body::Scalar(body) = f.body else {
             return Err(Error::internal("user functions have one value"));
@@ -41,72 +58,31 @@ impl Session {
             ));
         }
         let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
-        let sense = match d.sense {
-            syntax::Sense::Minimize => Sense::Minimize,
-            syntax::Sense::Maximize => Sense::Maximize,
-        };
-        let verb = match sense {
-            Sense::Minimize => "minimized",
-            Sense::Maximize => "maximized",
+        let (sense, verb) = match d.sense {
+            syntax::Sense::Minimize => (Sense::Minimize, "minimized"),
+            syntax::Sense::Maximize => (Sense::Maximize, "maximized"),
         };
         let rows = reduced(body, &f.name, &params, verb).map_err(|e| e.at(d.function.span))?;
         let options = self.descent_options(d, params.len())?;
         let batches = self.batches(d, &rows)?;
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
-        let mut programs = Programs::new(body, &gradient, &f.params, &options.methods)
+        let programs = Programs::new(body, &gradient, &f.params, &options.methods)
             .map_err(|e| e.at(d.function.span))?;
-        // Before the runs: after a Ctrl-C the symbolic passes would refuse
-        // to work, and the interrupted comparison would lose its report.
-        // The theory is that of full-batch steps.
-        let theory = match (options.over, batches) {
-            (Some(_), None) => {
-                constant_hessian(&gradient, &f.params)?.and_then(|h| theory::quadratic(&h))
-            }
-            _ => None,
-        };
-        let shown_batches = batches.map(|b| BatchSettings {
-            size: b.size,
-            seed: b.seed,
-            rows: rows.first().copied().unwrap_or(0),
-        });
-        let mut runs = Vec::new();
-        for (start, lr, method) in options.combinations() {
-            let config = Config {
-                sense,
-                lr,
-                steps: options.steps,
-                tol: options.tol,
-                method,
-            };
-            let program = programs.for_method(&config.method);
-            let run = descent::run(program, &start, &config, batches, &INTERRUPT);
-            let interrupted = run.status == descent::Status::Interrupted;
-            runs.push(DescentOutcome {
-                function: d.function.name.clone(),
-                params: params.iter().map(|p| p.to_string()).collect(),
-                body,
-                gradient: gradient.clone(),
-                sense,
-                method: config.method,
-                lr,
-                batches: shown_batches,
-                start,
-                max_steps: options.steps,
-                every: options.every,
-                run,
-            });
-            if interrupted {
-                break;
-            }
-        }
-        match options.over {
-            None => Ok(Outcome::Descent(Box::new(runs.remove(0)))),
-            Some(over) => Ok(Outcome::Compare(Box::new(CompareOutcome {
-                over,
-                theory,
-                runs,
-            }))),
-        }
+        Ok(Plan {
+            function: f.name.clone(),
+            params: f.params.clone(),
+            body,
+            gradient,
+            sense,
+            options,
+            batches,
+            shown_batches: batches.map(|b| BatchSettings {
+                size: b.size,
+                seed: b.seed,
+                rows: rows.first().copied().unwrap_or(0),
+            }),
+            programs,
+        })
     }
 
     fn descent_options(&self, d: &Descent, n_params: usize) -> Result<DescentOptions> {
@@ -296,6 +272,67 @@ impl Session {
             })
             .collect::<Result<_>>()?;
         Ok((rates, listed))
+    }
+}
+
+/// A checked and compiled descent statement: the function, its gradient,
+/// the options and the programs every run shares.
+struct Plan {
+    function: String,
+    params: Vec<Rc<str>>,
+    body: Expr,
+    gradient: Vec<Expr>,
+    sense: Sense,
+    options: DescentOptions,
+    batches: Option<descent::Batches>,
+    shown_batches: Option<BatchSettings>,
+    programs: Programs,
+}
+
+impl Plan {
+    /// For a comparison of full-batch runs on a quadratic: the step-size
+    /// theory (it is about full-batch steps, so none with minibatches).
+    fn theory(&self) -> Result<Option<theory::Quadratic>> {
+        if self.options.over.is_none() || self.batches.is_some() {
+            return Ok(None);
+        }
+        let hessian = constant_hessian(&self.gradient, &self.params)?;
+        Ok(hessian.and_then(|h| theory::quadratic(&h)))
+    }
+
+    /// Every run, in order; an interrupted run is the last.
+    fn run_all(&mut self) -> Vec<DescentOutcome> {
+        let mut runs = Vec::new();
+        for (start, lr, method) in self.options.combinations() {
+            let config = Config {
+                sense: self.sense,
+                lr,
+                steps: self.options.steps,
+                tol: self.options.tol,
+                method,
+            };
+            let program = self.programs.for_method(&config.method);
+            let run = descent::run(program, &start, &config, self.batches, &INTERRUPT);
+            let interrupted = run.status == descent::Status::Interrupted;
+            runs.push(DescentOutcome {
+                function: self.function.clone(),
+                params: self.params.iter().map(|p| p.to_string()).collect(),
+                body: self.body,
+                gradient: self.gradient.clone(),
+                sense: self.sense,
+                method: config.method,
+                lr,
+                batches: self.shown_batches,
+                start,
+                max_steps: self.options.steps,
+                every: self.options.every,
+                run,
+            });
+            if interrupted {
+                break;
+            }
+        }
+        runs
     }
 }
 
