@@ -1,19 +1,48 @@
-//! Numbers inside symbolic expressions: exact rationals while they fit in
-//! i64, doubles otherwise.
+//! Numbers inside symbolic expressions: exact rationals of any size (small
+//! ones inline, large ones interned), doubles otherwise.
 //!
-//! Invariant (what makes printing round-trip): a `Num` is `Rat` exactly when
-//! its value is a rational p/q with p, q in i64; a `Float` never holds a value
-//! whose shortest decimal form reads back as such a rational. `-0` is `0`, and
-//! every NaN is the same NaN.
+//! Invariant (what makes printing round-trip and equal numbers equal
+//! handles): a `Num` is `Rat` exactly when its value is a rational p/q with
+//! p, q in i64 (p not i64::MIN); `Big` exactly when it is a rational that
+//! does not fit, interned so that equal values are equal handles; a `Float`
+//! never holds a value whose shortest decimal form reads back as a
+//! rational. `-0` is `0`, and every NaN is the same NaN.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use num_bigint::{BigInt, Sign};
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive, Zero};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Num {
     /// numerator, denominator: denominator > 0, gcd 1.
     Rat(i64, i64),
+    /// A rational too large for `Rat`: a handle to its interned value.
+    Big(BigId),
     /// Stored as bits so that `Num` can be hashed; see the invariant above.
     Float(u64),
+}
+
+/// The handle of an interned large rational (see `Num::Big`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BigId(u32);
+
+/// The most bits an exact power may have; a larger one is a double (inf
+/// or 0), so that `2^(10^9)` costs nothing.
+const MAX_EXACT_BITS: u64 = 1 << 16;
+
+#[derive(Default)]
+struct BigStore {
+    values: Vec<Rc<BigRational>>,
+    index: HashMap<Rc<BigRational>, u32>,
+}
+
+thread_local! {
+    static BIGS: RefCell<BigStore> = RefCell::new(BigStore::default());
 }
 
 impl Num {
@@ -26,12 +55,41 @@ impl Num {
         Num::Rat(n, 1)
     }
 
-    /// p/q reduced, or a float when it does not fit.
+    /// p/q, exact and reduced. `q = 0` gives inf, -inf or nan, as IEEE
+    /// division does.
     pub fn ratio(p: i128, q: i128) -> Num {
+        if q == 0 {
+            return Num::float(p as f64 / 0.0);
+        }
         match reduce(p, q) {
             Some((p, q)) => Num::Rat(p, q),
-            None => Num::float(p as f64 / q as f64),
+            None => Num::big(BigRational::new(BigInt::from(p), BigInt::from(q))),
         }
+    }
+
+    /// An exact rational of any size, in its canonical form.
+    pub fn big(r: BigRational) -> Num {
+        if let (Some(p), Some(q)) = (r.numer().to_i64(), r.denom().to_i64())
+            && p != i64::MIN
+        {
+            return Num::Rat(p, q);
+        }
+        BIGS.with(|store| {
+            let mut store = store.borrow_mut();
+            if let Some(&id) = store.index.get(&r) {
+                return Num::Big(BigId(id));
+            }
+            let id = store.values.len() as u32;
+            let value = Rc::new(r);
+            store.values.push(value.clone());
+            store.index.insert(value, id);
+            Num::Big(BigId(id))
+        })
+    }
+
+    /// An integer of any size.
+    pub fn big_int(n: BigInt) -> Num {
+        Num::big(BigRational::from_integer(n))
     }
 
     /// A double, made canonical: exact when its shortest decimal form is a
@@ -49,15 +107,30 @@ impl Num {
         }
     }
 
-    /// Reads a number literal (`12`, `1.5`, `.5`, `5.`, `1e-3`, `2.5E+4`)
-    /// exactly. `None` when the text is not a number literal.
+    /// Reads a number literal (`12`, `1.5`, `.5`, `5.`, `1e-3`, `2.5E+4`).
+    /// Integers written with digits alone are exact at any size; other
+    /// literals are exact up to 15 significant digits, doubles beyond.
+    /// `None` when the text is not a number literal.
     pub fn parse(text: &str) -> Option<Num> {
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            return text.parse::<BigInt>().ok().map(Num::big_int);
+        }
         parse_decimal(text)
+    }
+
+    /// The value as an exact rational, if it is one.
+    pub fn to_big(self) -> Option<BigRational> {
+        match self {
+            Num::Rat(p, q) => Some(BigRational::new_raw(BigInt::from(p), BigInt::from(q))),
+            Num::Big(id) => Some((*big_value(id)).clone()),
+            Num::Float(_) => None,
+        }
     }
 
     pub fn to_f64(self) -> f64 {
         match self {
             Num::Rat(p, q) => p as f64 / q as f64,
+            Num::Big(id) => big_value(id).to_f64().unwrap_or(f64::NAN),
             Num::Float(bits) => f64::from_bits(bits),
         }
     }
@@ -70,10 +143,20 @@ impl Num {
         self == Num::ONE
     }
 
-    pub fn is_integer(self) -> bool {
-        matches!(self, Num::Rat(_, 1))
+    /// Whether this is an exact rational (not a double).
+    pub fn is_exact(self) -> bool {
+        !matches!(self, Num::Float(_))
     }
 
+    pub fn is_integer(self) -> bool {
+        match self {
+            Num::Rat(_, q) => q == 1,
+            Num::Big(id) => big_value(id).is_integer(),
+            Num::Float(_) => false,
+        }
+    }
+
+    /// The value as an i64, when it is an integer that fits.
     pub fn as_integer(self) -> Option<i64> {
         match self {
             Num::Rat(p, 1) => Some(p),
@@ -82,18 +165,27 @@ impl Num {
     }
 
     pub fn is_negative(self) -> bool {
-        self.to_f64() < 0.0
+        match self {
+            Num::Rat(p, _) => p < 0,
+            Num::Big(id) => big_value(id).is_negative(),
+            Num::Float(bits) => f64::from_bits(bits) < 0.0,
+        }
     }
 
     pub fn is_finite(self) -> bool {
-        self.to_f64().is_finite()
+        match self {
+            Num::Float(bits) => f64::from_bits(bits).is_finite(),
+            _ => true,
+        }
     }
 
     /// 1/self; the reciprocal of 0 is inf, as in IEEE arithmetic.
     pub fn recip(self) -> Num {
         match self {
-            Num::Rat(p, q) if p != 0 => Num::ratio(q as i128, p as i128),
-            _ => Num::float(1.0 / self.to_f64()),
+            Num::Rat(0, _) => Num::float(f64::INFINITY),
+            Num::Rat(p, q) => Num::ratio(q as i128, p as i128),
+            Num::Big(id) => Num::big(big_value(id).recip()),
+            Num::Float(bits) => Num::float(1.0 / f64::from_bits(bits)),
         }
     }
 
@@ -101,24 +193,30 @@ impl Num {
         if self.is_negative() { -self } else { self }
     }
 
-    /// self^n, exactly when self is rational and the result fits.
+    /// self^n, exactly when self is rational and the result is not too
+    /// large (`MAX_EXACT_BITS`).
     pub fn powi(self, n: i64) -> Num {
         self.powi_exact(n)
             .unwrap_or_else(|| Num::float(self.to_f64().powf(n as f64)))
     }
 
-    /// self^n computed exactly; `None` for a float or when it does not fit.
+    /// self^n computed exactly; `None` for a float, for 0 to a negative
+    /// power, or when the result would be too large.
     fn powi_exact(self, n: i64) -> Option<Num> {
-        let Num::Rat(p, q) = self else { return None };
-        if n < 0 {
-            let positive = Num::Rat(p, q).powi_exact(n.checked_neg()?)?;
-            return match positive {
-                Num::Rat(0, _) => None,
-                r => Some(r.recip()),
+        let base = self.to_big()?;
+        if base.is_zero() {
+            return match n.cmp(&0) {
+                Ordering::Less => None,
+                Ordering::Equal => Some(Num::ONE),
+                Ordering::Greater => Some(Num::ZERO),
             };
         }
-        let (pn, qn) = (checked_pow(p, n)?, checked_pow(q, n)?);
-        reduce(pn, qn).map(|(p, q)| Num::Rat(p, q))
+        let bits = base.numer().bits().max(base.denom().bits());
+        if bits.saturating_mul(n.unsigned_abs()) > MAX_EXACT_BITS {
+            return None;
+        }
+        let power = num_traits::pow(base, usize::try_from(n.unsigned_abs()).ok()?);
+        Some(Num::big(if n < 0 { power.recip() } else { power }))
     }
 
     /// self^exp when the result is exactly rational (`4^(1/2) = 2`,
@@ -127,9 +225,13 @@ impl Num {
         match (self, exp) {
             (Num::Float(_), Num::Rat(n, 1)) => Some(self.powi(n)),
             (_, Num::Rat(n, 1)) => self.powi_exact(n),
-            (Num::Rat(p, q), Num::Rat(n, d)) if p >= 0 && d <= 64 => {
-                let (rp, rq) = (exact_root(p, d as u32)?, exact_root(q, d as u32)?);
-                Num::Rat(rp, rq).powi_exact(n)
+            (_, Num::Rat(n, d)) if !self.is_negative() && d <= 64 => {
+                let base = self.to_big()?;
+                let root = BigRational::new(
+                    exact_root(base.numer(), d as u32)?,
+                    exact_root(base.denom(), d as u32)?,
+                );
+                Num::big(root).powi_exact(n)
             }
             _ => None,
         }
@@ -141,8 +243,30 @@ impl Num {
             (Num::Rat(a, b), Num::Rat(c, d)) => {
                 (a as i128 * d as i128).cmp(&(c as i128 * b as i128))
             }
-            _ => self.to_f64().total_cmp(&other.to_f64()),
+            _ => match (self.to_big(), other.to_big()) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => self.to_f64().total_cmp(&other.to_f64()),
+            },
         }
+    }
+}
+
+/// The interned value behind a handle.
+fn big_value(id: BigId) -> Rc<BigRational> {
+    BIGS.with(|store| store.borrow().values[id.0 as usize].clone())
+}
+
+/// `f` on two exact rationals, or `float` on their doubles when either is
+/// a double.
+fn exact_or_float(
+    a: Num,
+    b: Num,
+    f: fn(BigRational, BigRational) -> BigRational,
+    float: fn(f64, f64) -> f64,
+) -> Num {
+    match (a.to_big(), b.to_big()) {
+        (Some(x), Some(y)) => Num::big(f(x, y)),
+        _ => Num::float(float(a.to_f64(), b.to_f64())),
     }
 }
 
@@ -155,7 +279,7 @@ impl std::ops::Add for Num {
                 a as i128 * d as i128 + c as i128 * b as i128,
                 b as i128 * d as i128,
             ),
-            _ => Num::float(self.to_f64() + other.to_f64()),
+            _ => exact_or_float(self, other, |x, y| x + y, |x, y| x + y),
         }
     }
 }
@@ -168,7 +292,7 @@ impl std::ops::Mul for Num {
             (Num::Rat(a, b), Num::Rat(c, d)) => {
                 Num::ratio(a as i128 * c as i128, b as i128 * d as i128)
             }
-            _ => Num::float(self.to_f64() * other.to_f64()),
+            _ => exact_or_float(self, other, |x, y| x * y, |x, y| x * y),
         }
     }
 }
@@ -179,6 +303,31 @@ impl std::ops::Neg for Num {
     fn neg(self) -> Num {
         self * Num::MINUS_ONE
     }
+}
+
+impl std::fmt::Display for Num {
+    /// Exact rationals as `p` or `p/q` in full; doubles in Rust's shortest
+    /// form.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::Rat(p, 1) => write!(f, "{p}"),
+            Num::Rat(p, q) => write!(f, "{p}/{q}"),
+            Num::Big(id) => write!(f, "{}", big_value(*id)),
+            Num::Float(bits) => write!(f, "{}", f64::from_bits(*bits)),
+        }
+    }
+}
+
+/// The numerator and denominator of an exact number, as decimal digits
+/// without sign, and its sign; `None` for a double.
+pub fn digits(n: Num) -> Option<(bool, String, String)> {
+    let r = n.to_big()?;
+    let negative = r.numer().sign() == Sign::Minus;
+    Some((
+        negative,
+        r.numer().magnitude().to_string(),
+        r.denom().magnitude().to_string(),
+    ))
 }
 
 /// p/q in lowest terms with a positive denominator, if it fits in i64.
@@ -205,21 +354,13 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     a.max(1)
 }
 
-fn checked_pow(base: i64, n: i64) -> Option<i128> {
-    let n = u32::try_from(n).ok()?;
-    (base as i128)
-        .checked_pow(n)
-        .filter(|v| i64::try_from(*v).is_ok())
-}
-
 /// The exact integer k-th root of n >= 0, if there is one.
-fn exact_root(n: i64, k: u32) -> Option<i64> {
-    if k == 0 || n < 0 {
+fn exact_root(n: &BigInt, k: u32) -> Option<BigInt> {
+    if k == 0 || n.is_negative() {
         return None;
     }
-    let guess = (n as f64).powf(1.0 / k as f64).round() as i64;
-    (guess.saturating_sub(1)..=guess.saturating_add(1))
-        .find(|r| *r >= 0 && (*r as i128).checked_pow(k) == Some(n as i128))
+    let root = n.nth_root(k);
+    (num_traits::pow(root.clone(), k as usize) == *n).then_some(root)
 }
 
 /// Reads a decimal literal: digits, optional point, optional exponent. Up to
@@ -298,6 +439,25 @@ mod tests {
     }
 
     #[test]
+    fn integers_of_any_size_are_exact() {
+        let big = Num::parse("2210440498434925488635904000000").expect("a literal");
+        assert!(matches!(big, Num::Big(_)));
+        assert_eq!(big.to_string(), "2210440498434925488635904000000");
+        // The same value is the same handle.
+        assert_eq!(Num::parse("2210440498434925488635904000000"), Some(big));
+        assert_eq!(Num::int(2).powi(70).to_string(), "1180591620717411303424");
+        assert_eq!(
+            Num::parse("9007199254740993")
+                .map(|n| n.to_string())
+                .as_deref(),
+            Some("9007199254740993")
+        );
+        // Back within i64, a big result is small again.
+        let half = Num::int(2).powi(70) * Num::int(2).powi(-69);
+        assert_eq!(half, Num::int(2));
+    }
+
+    #[test]
     fn floats_that_are_small_rationals_become_exact() {
         assert_eq!(Num::float(2.5), Num::Rat(5, 2));
         assert_eq!(Num::float(-0.0), Num::ZERO);
@@ -309,13 +469,28 @@ mod tests {
     }
 
     #[test]
-    fn arithmetic_stays_exact_until_overflow() {
+    fn arithmetic_stays_exact() {
         assert_eq!(Num::Rat(1, 3) + Num::Rat(1, 6), Num::HALF);
         assert_eq!(Num::Rat(2, 3) * Num::Rat(3, 2), Num::ONE);
         assert_eq!(Num::int(2).powi(10), Num::int(1024));
         assert_eq!(Num::int(2).powi(-2), Num::Rat(1, 4));
-        assert!(matches!(Num::int(2).powi(100), Num::Float(_)));
+        assert!(matches!(Num::int(2).powi(100), Num::Big(_)));
         assert_eq!(Num::int(0).recip().to_f64(), f64::INFINITY);
+        let max = Num::int(i64::MAX);
+        assert_eq!((max + Num::ONE).to_string(), "9223372036854775808");
+        assert_eq!((max + Num::ONE + Num::MINUS_ONE), max);
+        assert!((-(max + Num::ONE)).is_negative());
+        assert_eq!(
+            (max * max).total_cmp(max),
+            Ordering::Greater,
+            "big values compare by value"
+        );
+    }
+
+    #[test]
+    fn huge_powers_are_doubles() {
+        assert_eq!(Num::int(2).powi(1_000_000).to_f64(), f64::INFINITY);
+        assert_eq!(Num::Rat(1, 20).powi(36_000_000_000_000_000).to_f64(), 0.0);
     }
 
     #[test]
@@ -328,7 +503,10 @@ mod tests {
             Num::Rat(1, 20).pow_exact(Num::int(-36_000_000_000_000_000)),
             None
         );
-        assert_eq!(Num::parse("1000000000000000"), Some(Num::float(1e15)));
+        assert_eq!(
+            Num::parse("1000000000000000"),
+            Some(Num::int(1_000_000_000_000_000))
+        );
     }
 
     #[test]
@@ -337,5 +515,7 @@ mod tests {
         assert_eq!(Num::int(8).pow_exact(Num::Rat(-2, 3)), Some(Num::Rat(1, 4)));
         assert_eq!(Num::int(2).pow_exact(Num::HALF), None);
         assert_eq!(Num::int(-4).pow_exact(Num::HALF), None);
+        let big_square = Num::int(3).powi(80);
+        assert_eq!(big_square.pow_exact(Num::HALF), Some(Num::int(3).powi(40)));
     }
 }

@@ -28,7 +28,7 @@ struct Latex {
 impl Latex {
     fn write(&mut self, d: &D) {
         match d {
-            D::Int(u) => write_display(&mut self.out, u),
+            D::Int(digits) => self.out.push_str(digits),
             D::Dec(text) => self.out.push_str(text),
             D::Frac(p, q) => {
                 let _ = write!(self.out, "\\frac{{{p}}}{{{q}}}");
@@ -135,7 +135,9 @@ impl Latex {
     }
 
     fn power(&mut self, base: &D, exponent: &D) {
-        if let D::Frac(1, n) = exponent {
+        if let D::Frac(one, n) = exponent
+            && &**one == "1"
+        {
             let _ = write!(self.out, "\\sqrt[{n}]{{");
             self.write(base);
             self.out.push('}');
@@ -205,7 +207,7 @@ fn latex_lead_is_digit(d: &D) -> bool {
         D::Int(_) | D::Dec(_) => true,
         D::Float(x) => x.is_finite(),
         D::Pow(base, exponent) => {
-            !matches!(**exponent, D::Frac(1, _))
+            !matches!(&**exponent, D::Frac(one, _) if &**one == "1")
                 && latex_level(base) >= ATOM
                 && latex_lead_is_digit(base)
         }
@@ -317,10 +319,6 @@ fn latex_word(word: &str) -> String {
 
 fn escape(name: &str) -> String {
     name.replace('_', "\\_")
-}
-
-fn write_display(out: &mut String, value: impl std::fmt::Display) {
-    let _ = write!(out, "{value}");
 }
 
 #[cfg(test)]

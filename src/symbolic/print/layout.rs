@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::symbolic::expr::{Constant, Expr, Func, Node, order, split_power};
-use crate::symbolic::num::Num;
+use crate::symbolic::num::{Num, digits};
 use crate::symbolic::rewrite::free_vars;
 
 /// The display tree of `e`.
@@ -39,10 +39,10 @@ pub(super) fn layout(e: Expr) -> Rc<D> {
 /// here are magnitudes; signs live in `Neg` and in `Sum` terms.
 #[derive(Debug)]
 pub(super) enum D {
-    Int(u64),
+    Int(Rc<str>),
     /// A terminating decimal, `0.25`.
     Dec(String),
-    Frac(u64, u64),
+    Frac(Rc<str>, Rc<str>),
     /// A non-negative double (or nan).
     Float(f64),
     Var(Rc<str>),
@@ -189,21 +189,18 @@ impl Layout {
         den.sort_by(|a, b| self.cmp_factors(&a.0, &b.0));
         let mut num: Vec<Rc<D>> = num.into_iter().map(|(_, d)| d).collect();
         let mut den: Vec<Rc<D>> = den.into_iter().map(|(_, d)| d).collect();
-        let coef = match coef {
-            Num::Rat(p, 1) => (p != 1).then(|| Rc::new(D::Int(p.unsigned_abs()))),
-            Num::Rat(p, q) => match decimal(p, q) {
-                Some(text) => Some(Rc::new(D::Dec(text))),
-                None => {
-                    den.insert(0, Rc::new(D::Int(q.unsigned_abs())));
-                    (p != 1).then(|| Rc::new(D::Int(p.unsigned_abs())))
-                }
-            },
-            Num::Float(bits) => Some(Rc::new(D::Float(f64::from_bits(bits)))),
+        let coef = match number(coef) {
+            D::Int(p) if &*p == "1" => None,
+            D::Frac(p, q) => {
+                den.insert(0, Rc::new(D::Int(q)));
+                (&*p != "1").then(|| Rc::new(D::Int(p)))
+            }
+            other => Some(Rc::new(other)),
         };
         match (coef, num.len(), den.len()) {
             (None, 1, 0) => num.remove(0),
             (Some(c), 0, 0) => c,
-            (None, 0, 0) => Rc::new(D::Int(1)),
+            (None, 0, 0) => Rc::new(D::Int("1".into())),
             (coef, _, _) => Rc::new(D::Product { coef, num, den }),
         }
     }
@@ -480,20 +477,23 @@ fn negative_exponent_magnitude(exponent: Expr) -> Mag {
 
 fn magnitude(n: Num) -> Num {
     match n {
-        Num::Rat(p, q) => Num::Rat(p.abs(), q),
         Num::Float(bits) => Num::Float(f64::from_bits(bits).abs().to_bits()),
+        exact => exact.abs(),
     }
 }
 
-/// A non-negative number as displayed.
+/// A number's magnitude as displayed: an integer, a decimal, a fraction
+/// or a double (its sign is the caller's).
 fn number(n: Num) -> D {
-    match n {
-        Num::Rat(p, 1) => D::Int(p.unsigned_abs()),
-        Num::Rat(p, q) => match decimal(p, q) {
-            Some(text) => D::Dec(text),
-            None => D::Frac(p.unsigned_abs(), q.unsigned_abs()),
-        },
-        Num::Float(bits) => D::Float(f64::from_bits(bits)),
+    if let Num::Rat(p, q) = n
+        && let Some(text) = decimal(p, q)
+    {
+        return D::Dec(text);
+    }
+    match digits(n) {
+        Some((_, p, q)) if q == "1" => D::Int(p.into()),
+        Some((_, p, q)) => D::Frac(p.into(), q.into()),
+        None => D::Float(n.to_f64()),
     }
 }
 

@@ -58,8 +58,7 @@ fn write_sexpr(out: &mut String, e: Expr) {
 
 fn sexpr_number(n: Num) -> String {
     match n {
-        Num::Rat(p, 1) => p.to_string(),
-        Num::Rat(p, q) => format!("{p}/{q}"),
         Num::Float(bits) => format_number(f64::from_bits(bits)),
+        exact => exact.to_string(),
     }
 }

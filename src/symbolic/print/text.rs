@@ -28,7 +28,6 @@
 use std::rc::Rc;
 
 use super::layout::{ATOM, D, POW, PRODUCT, level};
-use crate::symbolic::num::Num;
 use crate::text::format_number;
 
 /// `d` as gd text.
@@ -36,36 +35,6 @@ pub(super) fn write(d: &D) -> String {
     let mut text = Text::default();
     text.write(d);
     text.out
-}
-
-/// Below this, an integer literal is exact (Num::parse reads up to 15
-/// significant digits exactly).
-const FULL_DIGITS: u64 = 1_000_000_000_000_000;
-const BILLION: u64 = 1_000_000_000;
-
-/// A non-negative integer as a gd literal that reads back exactly: digits,
-/// `1e15`, or `(9007199*1000000000 + 254740992)`.
-fn int_text(u: u64) -> String {
-    if u < FULL_DIGITS {
-        return u.to_string();
-    }
-    let (mut mantissa, mut zeros) = (u, 0);
-    while mantissa % 10 == 0 {
-        mantissa /= 10;
-        zeros += 1;
-    }
-    let short = format!("{mantissa}e{zeros}");
-    if mantissa < FULL_DIGITS && Num::parse(&short) == Some(Num::Rat(u as i64, 1)) {
-        return short;
-    }
-    match u % BILLION {
-        0 => format!("({}*{BILLION})", u / BILLION),
-        low => format!("({}*{BILLION} + {low})", u / BILLION),
-    }
-}
-
-fn int_is_parenthesised(u: u64) -> bool {
-    int_text(u).starts_with('(')
 }
 
 /// How a printed factor ends.
@@ -94,7 +63,6 @@ fn lead(d: &D) -> Lead {
         return Lead::Paren;
     }
     match d {
-        D::Int(u) if int_is_parenthesised(*u) => Lead::Paren,
         D::Float(x) if x.is_nan() => Lead::Paren,
         D::Int(_) | D::Dec(_) | D::Float(_) => Lead::Digit,
         D::Var(name) | D::Apply(name, _) => name_lead(name),
@@ -122,12 +90,12 @@ struct Text {
 impl Text {
     fn write(&mut self, d: &D) -> Edge {
         match d {
-            D::Int(u) => self.push_number(&int_text(*u)),
+            D::Int(digits) => self.push_number(digits),
             D::Dec(text) => self.push_number(text),
             D::Frac(p, q) => {
-                self.push_number(&int_text(*p));
+                self.push_number(p);
                 self.out.push('/');
-                self.push_number(&int_text(*q))
+                self.push_number(q)
             }
             D::Float(x) => self.float(*x),
             D::Var(name) => {
@@ -319,17 +287,37 @@ fn is_number(d: &D) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::symbolic::num::Num;
+    use crate::symbolic::print::to_text;
+    use crate::symbolic::{Expr, expr};
 
     #[test]
-    fn large_integers_stay_exact_literals() {
-        assert_eq!(int_text(123_456_789_012_345), "123456789012345");
-        assert_eq!(int_text(1_000_000_000_000_000), "1e15");
-        assert_eq!(int_text(1 << 53), "(9007199*1000000000 + 254740992)");
+    fn large_integers_print_in_full_and_read_back() {
+        for n in [
+            Num::int(123_456_789_012_345),
+            Num::int(1_000_000_000_000_000),
+            Num::int(1 << 53),
+            Num::int(2).powi(70),
+            -Num::int(3).powi(50),
+        ] {
+            let text = to_text(Expr::num(n));
+            assert!(
+                text.trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()),
+                "{text}"
+            );
+            assert_eq!(text, n.to_string());
+        }
+        let x = Expr::var("x");
+        let coefficient = Expr::num(Num::int(2).powi(70));
         assert_eq!(
-            int_text(2_000_000_000_000_000_001),
-            "(2000000000*1000000000 + 1)"
+            to_text(expr::mul([coefficient, x])),
+            "1180591620717411303424x"
         );
-        assert!(int_is_parenthesised(1 << 53) && !int_is_parenthesised(7));
+        assert_eq!(
+            to_text(expr::div(x, coefficient)),
+            "x/1180591620717411303424"
+        );
     }
 }
