@@ -21,7 +21,7 @@ use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::to_latex;
 use crate::symbolic::rewrite::check_budget;
 use crate::symbolic::simplify::{expand, simplify};
-use crate::symbolic::{Expr, Num, gradient, hessian};
+use crate::symbolic::{Expr, Num, gradient_shown, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
 
@@ -530,7 +530,7 @@ impl<'a> Lowerer<'a> {
     fn grad(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let f = self.function_arg("grad", args, span)?;
         let body = scalar_body(&f, args[0].span)?;
-        let partials = gradient(body, &f.params)?;
+        let partials = gradient_shown(body, &f.params)?;
         Ok(Value::Function(FunctionValue {
             name: format!("grad({})", f.name),
             params: f.params,
@@ -541,7 +541,10 @@ impl<'a> Lowerer<'a> {
     fn hessian(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let f = self.function_arg("hessian", args, span)?;
         let body = scalar_body(&f, args[0].span)?;
-        let rows = hessian(body, &f.params)?;
+        let rows = hessian(body, &f.params)?
+            .into_iter()
+            .map(|row| row.into_iter().map(simplify).collect::<Result<Vec<_>>>())
+            .collect::<Result<Vec<_>>>()?;
         Ok(Value::Function(FunctionValue {
             name: format!("hessian({})", f.name),
             params: f.params,

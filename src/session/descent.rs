@@ -18,7 +18,7 @@ use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{BatchSettings, CompareOutcome, DescentOutcome, Outcome, Over};
 use crate::symbolic::data::has_data;
-use crate::symbolic::{Expr, gradient, hessian};
+use crate::symbolic::{Expr, gradient, gradient_shown, hessian};
 use crate::syntax::{self, Descent, Span};
 use crate::theory;
 use crate::value::{Body, Value};
@@ -66,6 +66,7 @@ impl Session {
         let options = self.descent_options(d, params.len())?;
         let batches = self.batches(d, &rows)?;
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
+        let shown = gradient_shown(body, &f.params).map_err(|e| e.at(span))?;
         let programs = Programs::new(body, &gradient, &f.params, &options.methods)
             .map_err(|e| e.at(d.function.span))?;
         Ok(Plan {
@@ -73,6 +74,7 @@ impl Session {
             params: f.params.clone(),
             body,
             gradient,
+            shown,
             sense,
             options,
             batches,
@@ -281,7 +283,9 @@ struct Plan {
     function: String,
     params: Vec<Rc<str>>,
     body: Expr,
+    /// The gradient as programs evaluate it, and as reports show it.
     gradient: Vec<Expr>,
+    shown: Vec<Expr>,
     sense: Sense,
     options: DescentOptions,
     batches: Option<descent::Batches>,
@@ -318,7 +322,7 @@ impl Plan {
                 function: self.function.clone(),
                 params: self.params.iter().map(|p| p.to_string()).collect(),
                 body: self.body,
-                gradient: self.gradient.clone(),
+                gradient: self.shown.clone(),
                 sense: self.sense,
                 method: config.method,
                 lr,

@@ -463,7 +463,7 @@ pub fn call(func: Func, args: Vec<Expr>) -> Expr {
 /// `2x` as `(2, x)`, `2a - 4b` as `(2, a - 2b)`: the number that divides
 /// every term (an integer greater than one, or -1 times one when every
 /// term is negative), when there is one.
-fn numeric_content(e: Expr) -> Option<(Num, Expr)> {
+pub fn numeric_content(e: Expr) -> Option<(Num, Expr)> {
     let terms: Vec<Expr> = match &*e.node() {
         Node::Add(terms) => terms.to_vec(),
         _ => vec![e],

@@ -15,6 +15,7 @@ pub mod dataref;
 pub mod diff;
 pub mod expr;
 pub mod num;
+pub mod poly;
 pub mod print;
 pub mod rewrite;
 pub mod simplify;
@@ -24,18 +25,30 @@ pub use num::Num;
 
 use crate::error::Result;
 
-/// The partial derivatives of `body` in parameter order, simplified.
+/// The partial derivatives of `body` in parameter order, as differentiation
+/// builds them (canonical, not simplified): the form programs evaluate.
+/// It stays what the rules of differentiation give, so it is accurate
+/// where a simplified display form (an expanded polynomial) would cancel.
 pub fn gradient(body: Expr, params: &[std::rc::Rc<str>]) -> Result<Vec<Expr>> {
     params
         .iter()
-        .map(|p| simplify::simplify(diff::differentiate(body, p)?))
+        .map(|p| diff::differentiate(body, p))
         .collect()
 }
 
-/// The second partial derivatives of `body`, row by row, simplified.
+/// The second partial derivatives of `body`, row by row, as `gradient`
+/// builds them.
 pub fn hessian(body: Expr, params: &[std::rc::Rc<str>]) -> Result<Vec<Vec<Expr>>> {
     gradient(body, params)?
         .into_iter()
         .map(|partial| gradient(partial, params))
+        .collect()
+}
+
+/// `gradient`, simplified for people to read.
+pub fn gradient_shown(body: Expr, params: &[std::rc::Rc<str>]) -> Result<Vec<Expr>> {
+    gradient(body, params)?
+        .into_iter()
+        .map(simplify::simplify)
         .collect()
 }

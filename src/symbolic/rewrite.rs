@@ -16,13 +16,20 @@ use crate::error::{Error, Result};
 /// large (each node costs ~100 bytes: this is about 300 MB).
 const MAX_NEW_NODES: usize = 3_000_000;
 
+/// How many units of work (a coefficient operation on exact numbers of
+/// about 64 bits is one) one statement may do outside the node store, in
+/// polynomial arithmetic: about a second.
+const MAX_WORK: u64 = 50_000_000;
+
 thread_local! {
     static BUDGET_START: Cell<usize> = const { Cell::new(0) };
+    static WORK_DONE: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Starts a new statement's budget of nodes.
+/// Starts a new statement's budget of nodes and work.
 pub fn reset_budget() {
     BUDGET_START.with(|s| s.set(store_size()));
+    WORK_DONE.with(|w| w.set(0));
 }
 
 /// Fails when the user pressed Ctrl-C or the statement has made too many
@@ -33,12 +40,33 @@ pub fn check_budget() -> Result<()> {
     }
     let made = store_size().saturating_sub(BUDGET_START.with(Cell::get));
     if made > MAX_NEW_NODES {
-        return Err(Error::value(
-            "the expression grew too large (over 3 million distinct parts); \
-             try a lower derivative order or a smaller expression",
-        ));
+        return Err(too_large());
     }
     Ok(())
+}
+
+/// Counts `units` of work against the statement's budget; fails when the
+/// budget is spent or the user pressed Ctrl-C.
+pub fn charge(units: u64) -> Result<()> {
+    let done = WORK_DONE.with(|w| {
+        let done = w.get().saturating_add(units);
+        w.set(done);
+        done
+    });
+    if done > MAX_WORK {
+        return Err(Error::value(
+            "the result grew too large to compute (it would take over 50 million \
+             operations on its coefficients); try a lower power or a smaller expression",
+        ));
+    }
+    check_budget()
+}
+
+fn too_large() -> Error {
+    Error::value(
+        "the expression grew too large (over 3 million distinct parts); \
+         try a lower derivative order or a smaller expression",
+    )
 }
 
 /// Rewrites `e` bottom-up: children first, then `f` on the node rebuilt
