@@ -150,7 +150,7 @@ impl Session {
     }
 
     /// `batch N` and `seed S`: minibatches of N rows (at most the rows
-    /// there are), shuffled from seed S (`data::DEFAULT_SEED` when absent).
+    /// there are), shuffled from seed S (`descent::DEFAULT_SEED` when absent).
     fn batches(&self, d: &Descent, rows: &[usize]) -> Result<Option<descent::Batches>> {
         let number = |e: &syntax::Expr, what: &str, min: u64| -> Result<u64> {
             let v = Lowerer::new(&self.defs, Mode::Now, Vec::new()).scalar(e)?;
