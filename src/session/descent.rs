@@ -99,10 +99,7 @@ impl Session {
         };
         let tol = match number(&d.tol, "tol")? {
             None => 0.0,
-            Some((x, span)) if x >= 0.0 && x.is_finite() => {
-                let _ = span;
-                x
-            }
+            Some((x, _)) if x >= 0.0 && x.is_finite() => x,
             Some((_, span)) => return Err(Error::name("tol must be a number 0 or above", span)),
         };
         let every = match number(&d.every, "every")? {
