@@ -74,7 +74,8 @@ fn in_binary(path: &[String]) -> bool {
 }
 
 /// `text` without comments and the contents of string and char literals,
-/// so that paths in them are not read as imports.
+/// so that paths in them are not read as imports (and a `'"'` does not
+/// start a string that hides the code after it).
 fn code_only(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -98,6 +99,26 @@ fn code_only(text: &str) -> String {
                     escaped = c == '\\' && !escaped;
                 }
                 out.push('"');
+            }
+            '\'' => {
+                // A char literal ('"', '{', '\'') is blanked; a lifetime
+                // ('a, '_) is code.
+                let mut ahead = chars.clone();
+                let literal = matches!(
+                    (ahead.next(), ahead.next()),
+                    (Some('\\'), _) | (Some(_), Some('\''))
+                );
+                out.push('\'');
+                if literal {
+                    let mut escaped = false;
+                    for c in chars.by_ref() {
+                        if c == '\'' && !escaped {
+                            break;
+                        }
+                        escaped = c == '\\' && !escaped;
+                    }
+                    out.push('\'');
+                }
             }
             _ => out.push(c),
         }
@@ -253,7 +274,8 @@ fn imports_run_down_the_layers() {
             continue;
         };
         let text = std::fs::read_to_string(file).expect("readable");
-        let code = code_only(&without_test_blocks(&text));
+        // Literals first, so that a brace in one does not end a test block.
+        let code = without_test_blocks(&code_only(&text));
         for target in referenced(&code, &path) {
             if &target == top {
                 continue;
@@ -324,5 +346,16 @@ fn the_reader_sees_groups_and_climbs_supers() {
     assert_eq!(
         without_test_blocks("a\n#[cfg(test)]\nmod tests { use crate::x; }\nb"),
         "a\n\nb"
+    );
+    // A quote or a brace in a char literal hides no code and ends no block.
+    assert_eq!(
+        code_only("a('\"'); crate::x; b::<'_>('{', '\\'')"),
+        "a(''); crate::x; b::<'_>('', '')"
+    );
+    assert_eq!(
+        without_test_blocks(&code_only(
+            "a\n#[cfg(test)]\nmod tests { fn f() { let _ = '}'; } }\nuse crate::y;"
+        )),
+        "a\n\nuse crate::y;"
     );
 }
