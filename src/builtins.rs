@@ -2,8 +2,10 @@
 //! `min`, the reductions `sum` and `mean`), the forms the language
 //! evaluates itself (`diff`, `grad`, `sqrt`, `log`, `load`...) and the
 //! constants, each with the parameters the REPL hints after `name(`.
-//! Parsing, lowering, the symbolic layer, CSV headers and the REPL all read
-//! this table; none keeps a list of its own.
+//! Lowering, the symbolic layer, the compiler, the session (names that
+//! cannot be defined), CSV headers and the REPL read this table; none keeps
+//! a list of its own (but lowering, for the constants: see README.md's
+//! known debts).
 //!
 //! Invariant: `FUNCTIONS` lists every `Func` once, in declaration order, so
 //! `Func::ALL[i] as usize == i`; a name is in exactly one of the three

@@ -17,8 +17,7 @@ use crate::figure::{Contour, Figure, Panel, Series, SeriesKind};
 use crate::outcome::{DescentOutcome, Over};
 use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
-use crate::text::format_number;
-use crate::text::round_significant;
+use crate::text::{format_number, round_significant};
 
 /// Points of a sampled curve.
 const CURVE_SAMPLES: usize = 401;

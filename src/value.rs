@@ -7,9 +7,8 @@
 //! evaluates them; vectors of different lengths meeting in one operation
 //! are an error where they meet.
 
-use std::rc::Rc;
-
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::symbolic::data::{DataRef, data_len, mismatch_error};

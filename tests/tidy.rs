@@ -1,6 +1,7 @@
 //! The house rules that the compiler does not check: imports run one way
-//! (down the layers that README.md's Architecture section lists), every
-//! source file opens with a `//!` paragraph, and only `parse` uses pest.
+//! (down the layers that README.md's Architecture section lists, which
+//! src/lib.rs's doc mirrors), every source file opens with a `//!`
+//! paragraph, and only `parse` uses pest.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,23 +14,27 @@ fn layers() -> BTreeMap<String, usize> {
         .split("### Layers")
         .nth(1)
         .expect("README.md has a ### Layers section");
-    let block = section
-        .split("```text\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the Layers section has a ```text block");
+    layers_in(section).expect("the Layers section has a ```text block")
+}
+
+/// The layers of the first ```text block in `text`: a line `L3  parse
+/// symbolic` puts those modules in layer 3; words in parentheses are notes.
+fn layers_in(text: &str) -> Option<BTreeMap<String, usize>> {
+    let block = text.split("```text\n").nth(1)?.split("```").next()?;
     let mut layers = BTreeMap::new();
     for line in block.lines() {
+        let line = line.split('(').next().unwrap_or(line);
         let mut words = line.split_whitespace();
         let Some(level) = words.next().and_then(|l| l.strip_prefix('L')) else {
             continue;
         };
         let level: usize = level.parse().expect("a layer is L and a number");
         for module in words {
-            layers.insert(module.to_string(), level);
+            let twice = layers.insert(module.to_string(), level).is_some();
+            assert!(!twice, "{module} is in two layers");
         }
     }
-    layers
+    Some(layers)
 }
 
 /// Every `.rs` file under `dir`, sorted.
@@ -74,7 +79,8 @@ fn in_binary(path: &[String]) -> bool {
 }
 
 /// `text` without comments and the contents of string and char literals,
-/// so that paths in them are not read as imports.
+/// so that paths in them are not read as imports (and a `'"'` does not
+/// start a string that hides the code after it).
 fn code_only(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -98,6 +104,26 @@ fn code_only(text: &str) -> String {
                     escaped = c == '\\' && !escaped;
                 }
                 out.push('"');
+            }
+            '\'' => {
+                // A char literal ('"', '{', '\'') is blanked; a lifetime
+                // ('a, '_) is code.
+                let mut ahead = chars.clone();
+                let literal = matches!(
+                    (ahead.next(), ahead.next()),
+                    (Some('\\'), _) | (Some(_), Some('\''))
+                );
+                out.push('\'');
+                if literal {
+                    let mut escaped = false;
+                    for c in chars.by_ref() {
+                        if c == '\'' && !escaped {
+                            break;
+                        }
+                        escaped = c == '\\' && !escaped;
+                    }
+                    out.push('\'');
+                }
             }
             _ => out.push(c),
         }
@@ -253,7 +279,8 @@ fn imports_run_down_the_layers() {
             continue;
         };
         let text = std::fs::read_to_string(file).expect("readable");
-        let code = code_only(&without_test_blocks(&text));
+        // Literals first, so that a brace in one does not end a test block.
+        let code = without_test_blocks(&code_only(&text));
         for target in referenced(&code, &path) {
             if &target == top {
                 continue;
@@ -283,6 +310,22 @@ fn imports_run_down_the_layers() {
         wrong.is_empty(),
         "imports against the layers:\n{}",
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn lib_rs_mirrors_the_readme_layers() {
+    let lib = include_str!("../src/lib.rs");
+    let doc: String = lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("//!"))
+        .map(|line| format!("{}\n", line.strip_prefix(' ').unwrap_or(line)))
+        .collect();
+    let mirrored = layers_in(&doc).expect("src/lib.rs's doc has a ```text block of the layers");
+    assert_eq!(
+        mirrored,
+        layers(),
+        "src/lib.rs's layers differ from README.md's"
     );
 }
 
@@ -324,5 +367,16 @@ fn the_reader_sees_groups_and_climbs_supers() {
     assert_eq!(
         without_test_blocks("a\n#[cfg(test)]\nmod tests { use crate::x; }\nb"),
         "a\n\nb"
+    );
+    // A quote or a brace in a char literal hides no code and ends no block.
+    assert_eq!(
+        code_only("a('\"'); crate::x; b::<'_>('{', '\\'')"),
+        "a(''); crate::x; b::<'_>('', '')"
+    );
+    assert_eq!(
+        without_test_blocks(&code_only(
+            "a\n#[cfg(test)]\nmod tests { fn f() { let _ = '}'; } }\nuse crate::y;"
+        )),
+        "a\n\nuse crate::y;"
     );
 }

@@ -115,16 +115,19 @@ impl Program {
         }
     }
 
-    /// The outputs at `x`: numbers, or one number per row for an output
-    /// that uses data outside reductions.
+    /// The outputs at `x`, which becomes the point (for both kinds):
+    /// numbers, or one number per row for an output that uses data outside
+    /// reductions.
     pub fn values(&mut self, x: &[f64]) -> Vec<Evaluated> {
+        self.point_mut().copy_from_slice(x);
         match &mut self.code {
             Code::Tape(tape, work) => {
                 let mut out = vec![0.0; tape.n_outputs()];
-                tape.eval(x, work, &mut out);
+                tape.eval_in_place(work);
+                tape.read_outputs(work, &mut out);
                 out.into_iter().map(Evaluated::Number).collect()
             }
-            Code::Rows { program, .. } => program.eval_all(x),
+            Code::Rows { program, point, .. } => program.eval_all(point),
         }
     }
 }
@@ -210,5 +213,29 @@ impl WithEvaluator for Eval<'_> {
     type Output = ();
     fn run<E: Evaluator>(self, evaluator: &mut E) {
         evaluator.eval(self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::symbolic::data::DataRef;
+    use crate::symbolic::expr::{Func, call, mul};
+
+    #[test]
+    fn values_move_the_point_of_either_kind() {
+        let w = Expr::var("w");
+        let x = Expr::data(DataRef::new("X", vec![1.0, 2.0]));
+        // w*w and sum(w*X) over X = [1, 2] are both 9 at w = 3.
+        let bodies = [mul([w, w]), call(Func::Sum, vec![mul([w, x])])];
+        for (body, rows) in bodies.into_iter().zip([0, 2]) {
+            let mut program = Program::new(&[body], &["w"]).expect("compiles");
+            assert_eq!(program.rows(), rows);
+            assert_eq!(program.values(&[3.0]), vec![Evaluated::Number(9.0)]);
+            assert_eq!(program.point(), &[3.0]);
+            let mut out = [0.0];
+            program.eval(&mut out);
+            assert_eq!(out, [9.0]);
+        }
     }
 }

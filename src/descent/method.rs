@@ -280,6 +280,18 @@ mod tests {
         assert!(Method::Newton.needs_hessian() && !Method::Gd.needs_hessian());
     }
 
+    /// `build` matches on names and `METHOD_NAMES` is a list of its own:
+    /// both must follow `RULES`.
+    #[test]
+    fn every_rule_is_a_method_by_its_name() {
+        let names: Vec<&str> = RULES.iter().map(|rule| rule.name).collect();
+        assert_eq!(names, METHOD_NAMES);
+        for rule in RULES {
+            let method = spec(rule.name, &[]).expect("defaults are in range");
+            assert_eq!(method.rule().name, rule.name);
+        }
+    }
+
     #[test]
     fn positional_and_named_arguments() {
         let adam = |beta1, beta2, eps| Ok(Method::Adam { beta1, beta2, eps });

@@ -41,6 +41,7 @@ pub use verdict::{OSCILLATION_REVERSALS, VERDICT_WINDOW, Verdict};
 use crate::compile::{Evaluator, Program, WithEvaluator};
 use objective::{Objective, Shape};
 use optimizer::Optimizer;
+use trace::ROOM_UP_FRONT;
 use verdict::{Recent, judge, rate};
 
 /// A coordinate beyond this (in absolute value) means the run diverged.
@@ -257,7 +258,7 @@ fn descend<E: Evaluator>(
     let every = trace_every(config.steps);
     let threshold = convergence_threshold(config.tol);
     let expected_entries = (config.steps / every).saturating_add(2);
-    let mut trace = Trace::with_capacity(n, expected_entries.min(4096) as usize);
+    let mut trace = Trace::with_capacity(n, expected_entries.min(ROOM_UP_FRONT as u64) as usize);
     let mut recent = Recent::new(n);
     let mut next_traced = 0u64;
     let mut converged_at = None;

@@ -6,7 +6,7 @@
 //! these lines; a code generator can emit the same lines as machine code.
 //!
 //! Invariant: every line is one floating-point operation, in the order
-//! torch's CPU kernels compute it for float64 tensors (see `method`'s
+//! torch's CPU kernels compute it for float64 tensors (see `optimizer`'s
 //! "Rounding"), so running the table gives torch's numbers to the bit.
 
 /// One hyper-parameter: its name, torch's default, and what it may be.

@@ -7,6 +7,9 @@
 
 /// Most entries a trace keeps; a longer run keeps every K-th step.
 pub const TRACE_LIMIT: usize = 100_000;
+/// Most entries a trace makes room for before the run (a long run's trace
+/// grows as it goes, so a run cut short has not reserved the limit).
+pub(super) const ROOM_UP_FRONT: usize = 4096;
 
 /// The recorded states of a run, as flat arrays: entry i has step
 /// `steps[i]`, point `xs[i*n..(i+1)*n]`, value `fs[i]` and gradient

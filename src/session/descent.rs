@@ -18,7 +18,7 @@ use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{BatchSettings, CompareOutcome, DescentOutcome, Outcome, Over};
 use crate::symbolic::data::has_data;
-use crate::symbolic::{Expr, gradient, gradient_shown, hessian};
+use crate::symbolic::{self, Expr, gradient, gradient_shown};
 use crate::syntax::{self, Descent, Span};
 use crate::theory;
 use crate::value::{Body, Value};
@@ -67,7 +67,12 @@ impl Session {
         let batches = self.batches(d, &rows)?;
         let gradient = gradient(body, &f.params).map_err(|e| e.at(span))?;
         let shown = gradient_shown(body, &f.params).map_err(|e| e.at(span))?;
-        let programs = Programs::new(body, &gradient, &f.params, &options.methods)
+        let hessian = if options.methods.iter().any(Method::needs_hessian) {
+            Some(second_derivatives(&gradient, &f.params)?.concat())
+        } else {
+            None
+        };
+        let programs = Programs::new(body, &gradient, hessian.as_deref(), &params)
             .map_err(|e| e.at(d.function.span))?;
         Ok(Plan {
             function: f.name.clone(),
@@ -101,10 +106,7 @@ impl Session {
         };
         let tol = match number(&d.tol, "tol")? {
             None => 0.0,
-            Some((x, span)) if x >= 0.0 && x.is_finite() => {
-                let _ = span;
-                x
-            }
+            Some((x, _)) if x >= 0.0 && x.is_finite() => x,
             Some((_, span)) => return Err(Error::name("tol must be a number 0 or above", span)),
         };
         let every = match number(&d.every, "every")? {
@@ -152,7 +154,7 @@ impl Session {
     }
 
     /// `batch N` and `seed S`: minibatches of N rows (at most the rows
-    /// there are), shuffled from seed S (`data::DEFAULT_SEED` when absent).
+    /// there are), shuffled from seed S (`descent::DEFAULT_SEED` when absent).
     fn batches(&self, d: &Descent, rows: &[usize]) -> Result<Option<descent::Batches>> {
         let number = |e: &syntax::Expr, what: &str, min: u64| -> Result<u64> {
             let v = Lowerer::new(&self.defs, Mode::Now, Vec::new()).scalar(e)?;
@@ -359,24 +361,26 @@ struct Programs {
 }
 
 impl Programs {
+    /// `hessian` holds the second derivatives row-major, when a method
+    /// needs them.
     fn new(
         body: Expr,
         gradient: &[Expr],
-        params: &[Rc<str>],
-        methods: &[Method],
+        hessian: Option<&[Expr]>,
+        params: &[&str],
     ) -> Result<Programs> {
-        let names: Vec<&str> = params.iter().map(|p| &**p).collect();
         let mut outputs = vec![body];
         outputs.extend(gradient);
-        let with_hessian = if methods.iter().any(Method::needs_hessian) {
-            let mut all = outputs.clone();
-            all.extend(hessian(body, params)?.concat());
-            Some(Program::new(&all, &names)?)
-        } else {
-            None
+        let with_hessian = match hessian {
+            Some(hessian) => {
+                let mut all = outputs.clone();
+                all.extend(hessian);
+                Some(Program::new(&all, params)?)
+            }
+            None => None,
         };
         Ok(Programs {
-            slopes: Program::new(&outputs, &names)?,
+            slopes: Program::new(&outputs, params)?,
             with_hessian,
         })
     }
@@ -408,8 +412,9 @@ impl DescentOptions {
 /// objective is quadratic), else `None`.
 fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<Vec<f64>>>> {
     let mut rows = Vec::new();
+    // Row by row: a row that is not constant ends the search early.
     for g in gradient {
-        let row: Option<Vec<f64>> = crate::symbolic::gradient(*g, params)?
+        let row: Option<Vec<f64>> = symbolic::gradient(*g, params)?
             .into_iter()
             // A number, or over data a closed expression (2mean(X^2)).
             .map(|e| match e.as_num() {
@@ -424,6 +429,15 @@ fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<
         }
     }
     Ok(Some(rows))
+}
+
+/// The Hessian, row by row, as the gradient of each partial derivative
+/// (the body is not differentiated again).
+fn second_derivatives(gradient: &[Expr], params: &[Rc<str>]) -> Result<Vec<Vec<Expr>>> {
+    gradient
+        .iter()
+        .map(|g| symbolic::gradient(*g, params))
+        .collect()
 }
 
 fn start_point(v: Value, n: usize, name: &str, span: Span) -> Result<Vec<f64>> {

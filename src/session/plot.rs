@@ -27,7 +27,7 @@ impl Session {
         let f = self.defs.function_named(&p.function).map_err(|error| {
             let name = &p.function.name;
             // Only functions of one number make the hint's `f(x) = name(x)`
-            // (not `diff`, `grad`...): those of `builtin`, `sqrt` and `log`.
+            // (not `diff`, `grad`...): those of `builtins`, `sqrt` and `log`.
             let one_number =
                 crate::builtins::function(name).is_some() || matches!(&**name, "sqrt" | "log");
             if one_number {
