@@ -9,72 +9,162 @@
 //! product too large to build stops with an error instead of exhausting
 //! memory.
 
-use std::collections::HashMap;
-
+use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{One, ToPrimitive, Zero};
+use num_traits::{ToPrimitive, Zero};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::expr::{Expr, Node, add, mul, pow};
 use super::num::Num;
 use super::rewrite::charge;
 use crate::error::Result;
 
-/// A coefficient: an exact rational, or a double once a double is involved.
+/// A coefficient: an exact integer (inline while it fits in i128, so the
+/// usual polynomial with integer coefficients costs no allocation), an
+/// exact rational, or a double once a double is involved.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Coef {
-    Exact(BigRational),
+    Small(i128),
+    Int(BigInt),
+    Rat(BigRational),
     Float(f64),
 }
 
 impl Coef {
+    fn one() -> Coef {
+        Coef::Small(1)
+    }
+
     fn from_num(n: Num) -> Coef {
-        match n.to_big() {
-            Some(r) => Coef::Exact(r),
-            None => Coef::Float(n.to_f64()),
+        match n {
+            Num::Rat(p, 1) => Coef::Small(p as i128),
+            Num::Float(_) => Coef::Float(n.to_f64()),
+            exact => match exact.to_big() {
+                Some(r) => Coef::from_rational(r),
+                None => Coef::Float(exact.to_f64()),
+            },
+        }
+    }
+
+    fn from_rational(r: BigRational) -> Coef {
+        if r.is_integer() {
+            Coef::from_int(r.to_integer())
+        } else {
+            Coef::Rat(r)
+        }
+    }
+
+    fn from_int(n: BigInt) -> Coef {
+        match n.to_i128() {
+            Some(small) => Coef::Small(small),
+            None => Coef::Int(n),
         }
     }
 
     fn to_num(&self) -> Num {
         match self {
-            Coef::Exact(r) => Num::big(r.clone()),
+            Coef::Small(n) => Num::ratio(*n, 1),
+            Coef::Int(n) => Num::big_int(n.clone()),
+            Coef::Rat(r) => Num::big(r.clone()),
             Coef::Float(x) => Num::float(*x),
+        }
+    }
+
+    fn to_rational(&self) -> Option<BigRational> {
+        match self {
+            Coef::Small(n) => Some(BigRational::from_integer(BigInt::from(*n))),
+            Coef::Int(n) => Some(BigRational::from_integer(n.clone())),
+            Coef::Rat(r) => Some(r.clone()),
+            Coef::Float(_) => None,
+        }
+    }
+
+    fn to_int(&self) -> Option<BigInt> {
+        match self {
+            Coef::Small(n) => Some(BigInt::from(*n)),
+            Coef::Int(n) => Some(n.clone()),
+            _ => None,
         }
     }
 
     fn to_f64(&self) -> f64 {
         match self {
-            Coef::Exact(r) => r.to_f64().unwrap_or(f64::NAN),
+            Coef::Small(n) => *n as f64,
+            Coef::Int(n) => n.to_f64().unwrap_or(f64::NAN),
+            Coef::Rat(r) => r.to_f64().unwrap_or(f64::NAN),
             Coef::Float(x) => *x,
         }
     }
 
     fn is_zero(&self) -> bool {
         match self {
-            Coef::Exact(r) => r.is_zero(),
+            Coef::Small(n) => *n == 0,
+            Coef::Int(n) => n.is_zero(),
+            Coef::Rat(r) => r.is_zero(),
             // A double zero is kept out of the sum like an exact one.
             Coef::Float(x) => *x == 0.0,
         }
     }
 
+    fn is_float(&self) -> bool {
+        matches!(self, Coef::Float(_))
+    }
+
     fn add(&self, other: &Coef) -> Coef {
-        match (self, other) {
-            (Coef::Exact(a), Coef::Exact(b)) => Coef::Exact(a + b),
-            _ => Coef::Float(self.to_f64() + other.to_f64()),
+        if let (Coef::Small(a), Coef::Small(b)) = (self, other)
+            && let Some(sum) = a.checked_add(*b)
+        {
+            return Coef::Small(sum);
         }
+        self.general(other, |a, b| a + b, |a, b| a + b, |a, b| a + b)
     }
 
     fn mul(&self, other: &Coef) -> Coef {
-        match (self, other) {
-            (Coef::Exact(a), Coef::Exact(b)) => Coef::Exact(a * b),
-            _ => Coef::Float(self.to_f64() * other.to_f64()),
+        if let (Coef::Small(a), Coef::Small(b)) = (self, other)
+            && let Some(product) = a.checked_mul(*b)
+        {
+            return Coef::Small(product);
         }
+        self.general(other, |a, b| a * b, |a, b| a * b, |a, b| a * b)
+    }
+
+    /// An operation past the fast path: on integers, rationals or doubles,
+    /// whichever both are.
+    fn general(
+        &self,
+        other: &Coef,
+        int: fn(BigInt, BigInt) -> BigInt,
+        rational: fn(BigRational, BigRational) -> BigRational,
+        float: fn(f64, f64) -> f64,
+    ) -> Coef {
+        if self.is_float() || other.is_float() {
+            return Coef::Float(float(self.to_f64(), other.to_f64()));
+        }
+        if let (Some(a), Some(b)) = (self.to_int(), other.to_int()) {
+            return Coef::from_int(int(a, b));
+        }
+        match (self.to_rational(), other.to_rational()) {
+            (Some(a), Some(b)) => Coef::from_rational(rational(a, b)),
+            _ => Coef::Float(float(self.to_f64(), other.to_f64())),
+        }
+    }
+
+    fn recip(&self) -> Option<Coef> {
+        if self.is_zero() {
+            return None;
+        }
+        Some(match self {
+            Coef::Float(x) => Coef::Float(1.0 / x),
+            exact => Coef::from_rational(exact.to_rational()?.recip()),
+        })
     }
 
     /// Work units of an operation on this coefficient: one per 64 bits.
     fn cost(&self) -> u64 {
         match self {
-            Coef::Exact(r) => 1 + (r.numer().bits() + r.denom().bits()) / 64,
-            Coef::Float(_) => 1,
+            Coef::Small(_) | Coef::Float(_) => 1,
+            Coef::Int(n) => 1 + n.bits() / 64,
+            Coef::Rat(r) => 1 + (r.numer().bits() + r.denom().bits()) / 64,
         }
     }
 }
@@ -135,7 +225,7 @@ impl Poly {
     /// The generator `g` to the power `k`.
     pub fn generator(g: u32, k: i64) -> Poly {
         let mut p = Poly::zero();
-        p.add_term(vec![(g, k)], Coef::Exact(BigRational::one()));
+        p.add_term(vec![(g, k)], Coef::one());
         p
     }
 
@@ -201,7 +291,7 @@ impl Poly {
 
     /// self^n for n >= 0, by repeated squaring.
     pub fn pow(&self, n: u64) -> Result<Poly> {
-        let mut result = Poly::constant(Coef::Exact(BigRational::one()));
+        let mut result = Poly::constant(Coef::one());
         let mut base = self.clone();
         let mut n = n;
         while n > 0 {
@@ -220,14 +310,28 @@ impl Poly {
     /// sum, zero, or a double zero.
     fn inverse_of_term(&self) -> Option<Poly> {
         let (m, c) = self.single_term()?;
-        let inverse = match c {
-            Coef::Exact(r) if !r.is_zero() => Coef::Exact(r.recip()),
-            Coef::Float(x) if *x != 0.0 => Coef::Float(1.0 / x),
-            _ => return None,
-        };
+        let inverse = c.recip()?;
         let mut p = Poly::zero();
         p.add_term(m.iter().map(|(g, k)| (*g, -k)).collect(), inverse);
         Some(p)
+    }
+
+    /// About the operations its expression prints with (see
+    /// `simplify::cost`), without building it: a sign or `+` per term, a
+    /// product per factor past the first, a power per exponent not 1.
+    pub fn display_cost(&self) -> u64 {
+        let terms = self.terms.len() as u64;
+        let per_term: u64 = self
+            .terms
+            .iter()
+            .map(|(m, c)| {
+                let coefficient = u64::from(!matches!(c, Coef::Small(1 | -1)));
+                let factors = m.len() as u64 + coefficient;
+                let powers = m.iter().filter(|(_, k)| *k != 1).count() as u64;
+                factors.saturating_sub(1) + powers
+            })
+            .sum();
+        per_term + terms.saturating_sub(1)
     }
 
     /// The polynomial as a canonical expression over its generators.
@@ -281,6 +385,7 @@ pub fn from_expr(
         gens,
         atom,
         cap: usize::MAX,
+        memo: None,
     };
     Ok(converter.convert(e)?.unwrap_or_default())
 }
@@ -293,18 +398,58 @@ pub fn from_expr_capped(
     atom: &mut dyn FnMut(Expr) -> Result<Expr>,
     cap: usize,
 ) -> Result<Option<Poly>> {
-    Converter { gens, atom, cap }.convert(e)
+    Converter {
+        gens,
+        atom,
+        cap,
+        memo: None,
+    }
+    .convert(e)
+}
+
+/// Polynomials already made of subexpressions, over one `Gens`: a caller
+/// that converts many overlapping expressions (`simplify`, node after node)
+/// makes each once.
+pub type PolyMemo = HashMap<Expr, Poly>;
+
+/// As `from_expr_capped`, with generators as they are (no `atom`) and the
+/// polynomials of subexpressions kept in `memo`.
+pub fn from_expr_memo(
+    e: Expr,
+    gens: &mut Gens,
+    memo: &mut PolyMemo,
+    cap: usize,
+) -> Result<Option<Poly>> {
+    Converter {
+        gens,
+        atom: &mut Ok,
+        cap,
+        memo: Some(memo),
+    }
+    .convert(e)
 }
 
 struct Converter<'a> {
     gens: &'a mut Gens,
     atom: &'a mut dyn FnMut(Expr) -> Result<Expr>,
     cap: usize,
+    memo: Option<&'a mut PolyMemo>,
 }
 
 impl Converter<'_> {
     /// `None` when a polynomial grows past the cap.
     fn convert(&mut self, e: Expr) -> Result<Option<Poly>> {
+        if let Some(done) = self.memo.as_ref().and_then(|m| m.get(&e)) {
+            return Ok((done.len() <= self.cap).then(|| done.clone()));
+        }
+        let p = self.convert_node(e)?;
+        if let (Some(memo), Some(p)) = (self.memo.as_mut(), &p) {
+            memo.insert(e, p.clone());
+        }
+        Ok(p)
+    }
+
+    fn convert_node(&mut self, e: Expr) -> Result<Option<Poly>> {
         let node = e.node();
         let p = match &*node {
             Node::Num(n) => Poly::constant(Coef::from_num(*n)),
@@ -319,7 +464,7 @@ impl Converter<'_> {
                 sum
             }
             Node::Mul(factors) => {
-                let mut product = Poly::constant(Coef::Exact(BigRational::one()));
+                let mut product = Poly::constant(Coef::one());
                 for f in factors.iter() {
                     let Some(factor) = self.convert(*f)? else {
                         return Ok(None);
@@ -375,7 +520,7 @@ impl Poly {
         let exact = |p: &Poly| {
             p.terms
                 .iter()
-                .all(|(m, c)| matches!(c, Coef::Exact(_)) && m.iter().all(|(_, k)| *k > 0))
+                .all(|(m, c)| !c.is_float() && m.iter().all(|(_, k)| *k > 0))
         };
         if divisor.is_empty() || !exact(self) || !exact(divisor) {
             return Ok(None);
@@ -388,10 +533,10 @@ impl Poly {
             let Some(factor_m) = divide_monomial(&m, &lead_m) else {
                 return Ok(None);
             };
-            let factor_c = match (&c, &lead_c) {
-                (Coef::Exact(a), Coef::Exact(b)) => Coef::Exact(a / b),
-                _ => return Ok(None),
+            let Some(inverse) = lead_c.recip() else {
+                return Ok(None);
             };
+            let factor_c = c.mul(&inverse);
             let mut step = Poly::zero();
             step.add_term(factor_m, factor_c);
             remainder = remainder.add(&step.mul(divisor)?.negated())?;
@@ -415,11 +560,11 @@ impl Poly {
             .iter()
             .max_by(|a, b| key(a.0).cmp(&key(b.0)))
             .map(|(m, c)| (m.clone(), c.clone()))
-            .unwrap_or((Vec::new(), Coef::Exact(BigRational::zero())))
+            .unwrap_or((Vec::new(), Coef::Small(0)))
     }
 
     fn negated(&self) -> Poly {
-        let minus_one = Coef::Exact(-BigRational::one());
+        let minus_one = Coef::Small(-1);
         Poly {
             terms: self
                 .terms

@@ -22,7 +22,7 @@ mod trig;
 use std::collections::HashMap;
 
 use super::expr::{Expr, Node, children, rebuild};
-use super::poly::{Gens, from_expr, from_expr_capped};
+use super::poly::{Gens, PolyMemo, from_expr, from_expr_memo};
 use super::rewrite::check_budget;
 use crate::error::Result;
 use cost::Cost;
@@ -40,6 +40,9 @@ const ROUNDS: usize = 3;
 /// input, at least `LEAST_EXPANSION`.
 const EXPANSION_PER_TERM: usize = 8;
 const LEAST_EXPANSION: usize = 64;
+/// An expansion whose estimated cost exceeds the current form's by more
+/// than this is not built (the estimate is close, not exact).
+const EXPANSION_SLACK: u64 = 4;
 
 /// The cheapest equal form we can find.
 pub fn simplify(e: Expr) -> Result<Expr> {
@@ -61,6 +64,9 @@ pub fn cost(e: Expr) -> u64 {
 struct Simplifier {
     memo: HashMap<Expr, Expr>,
     cost: Cost,
+    /// The polynomials of subexpressions tried for expansion, over `gens`.
+    gens: Gens,
+    polys: PolyMemo,
 }
 
 impl Simplifier {
@@ -93,6 +99,24 @@ impl Simplifier {
         Ok(best)
     }
 
+    /// `e` multiplied out at its top (a sum, product or power), unless that
+    /// grows past the cap or plainly costs more than `e` (the expression is
+    /// then not built).
+    fn expansion(&mut self, e: Expr) -> Result<Option<Expr>> {
+        if !matches!(*e.node(), Node::Add(_) | Node::Mul(_) | Node::Pow(..)) {
+            return Ok(None);
+        }
+        let cap = (terms_of(e).len() * EXPANSION_PER_TERM).max(LEAST_EXPANSION);
+        let Some(poly) = from_expr_memo(e, &mut self.gens, &mut self.polys, cap)? else {
+            return Ok(None);
+        };
+        if poly.display_cost() > self.cost.of(e) + EXPANSION_SLACK {
+            return Ok(None);
+        }
+        let expanded = poly.to_expr(&self.gens);
+        Ok((expanded != e).then_some(expanded))
+    }
+
     /// The cheapest of `e` and what the rewrites make of it, round after
     /// round while something cheaper comes.
     fn improve(&mut self, seeds: &[Expr]) -> Result<Expr> {
@@ -103,6 +127,13 @@ impl Simplifier {
             let mut all = Vec::new();
             for source in &sources {
                 all.extend(candidates(*source)?);
+                // A sum multiplied out wins ties; a product only when
+                // cheaper, so its factors stay for the sum above it.
+                let take = match *source.node() {
+                    Node::Add(_) => Take::SumOnTie,
+                    _ => Take::Cheaper,
+                };
+                all.extend(self.expansion(*source)?.map(|c| (c, take)));
             }
             for (candidate, take) in all {
                 let (c, b) = (self.cost.of(candidate), self.cost.of(next));
@@ -154,7 +185,6 @@ fn candidates(e: Expr) -> Result<Vec<(Expr, Take)>> {
         Node::Add(terms) => {
             out.extend(rules::pythagoras(terms).map(|c| (c, Take::OnTie)));
             out.extend(rules::sec_squared(terms).map(|c| (c, Take::OnTie)));
-            out.extend(expand_capped(e)?.map(|c| (c, Take::SumOnTie)));
             out.extend(rules::factor_common(terms).map(|c| (c, Take::ByMoreThan(FACTORED_MARGIN))));
             out.extend(rational::together(terms)?.map(|c| (c, Take::Cheaper)));
             out.extend(trig::trig_mix(e)?.map(|c| (c, Take::Cheaper)));
@@ -165,24 +195,14 @@ fn candidates(e: Expr) -> Result<Vec<(Expr, Take)>> {
             out.extend(rules::sigmoid(factors).map(|c| (c, Take::OnTie)));
             out.extend(rules::sign_and_abs(factors).map(|c| (c, Take::OnTie)));
             out.extend(rational::one_denominator(factors)?.map(|c| (c, Take::Cheaper)));
-            out.extend(expand_capped(e)?.map(|c| (c, Take::Cheaper)));
         }
         Node::Pow(..) => {
             out.extend(rules::sigmoid(&[e]).map(|c| (c, Take::OnTie)));
-            out.extend(expand_capped(e)?.map(|c| (c, Take::Cheaper)));
         }
         _ => {}
     }
     out.retain(|(c, _)| *c != e);
     Ok(out)
-}
-
-/// `e` multiplied out at its top, unless that grows past the cap.
-fn expand_capped(e: Expr) -> Result<Option<Expr>> {
-    let cap = (terms_of(e).len() * EXPANSION_PER_TERM).max(LEAST_EXPANSION);
-    let mut gens = Gens::default();
-    let poly = from_expr_capped(e, &mut gens, &mut Ok, cap)?;
-    Ok(poly.map(|p| p.to_expr(&gens)))
 }
 
 // ------------------------------------------------------------ expand
