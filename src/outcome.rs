@@ -7,7 +7,7 @@
 use crate::check::CheckOutcome;
 use crate::descent::Sense;
 use crate::descent::{Method, Run};
-use crate::symbolic::Expr;
+use crate::symbolic::{Expr, Num};
 
 /// A number, vector or list of them: a defined value, for reports.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,6 +36,9 @@ pub enum Outcome {
         defined: bool,
     },
     Number(f64),
+    /// An integer too large for a double to hold every digit of (`2^70`),
+    /// shown in full.
+    Integer(Num),
     Expr(Expr),
     Vector(Vec<f64>),
     /// A data vector (`[1, 2, 3]`, `2X + 1`), shown in brackets as typed.

@@ -91,6 +91,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
             }
         }
         Outcome::Number(x) => format!("{}\n", format_number(*x)),
+        Outcome::Integer(n) => format!("{n}\n"),
         Outcome::Expr(e) => format!("{}\n", to_text(*e)),
         Outcome::Vector(v) => format!("{}\n", fitted_vector(v, "(", ")", style)),
         Outcome::Data(v) => format!("{}\n", fitted_vector(v, "[", "]", style)),
@@ -140,6 +141,7 @@ pub fn json(outcome: &Outcome) -> Json {
             json!({"kind": "function", "name": name, "params": params, "body": to_text(*body)})
         }
         Outcome::Number(x) => json!({"kind": "number", "value": number(*x)}),
+        Outcome::Integer(n) => json!({"kind": "number", "value": number(n.to_f64())}),
         Outcome::Expr(e) => json!({"kind": "expr", "text": to_text(*e), "latex": to_latex(*e)}),
         Outcome::Vector(v) | Outcome::Data(v) => json!({"kind": "vector", "value": numbers(v)}),
         Outcome::Exprs(v) => json!({"kind": "exprs", "text": texts(v)}),

@@ -14,10 +14,10 @@ use crate::defs::{ANS, Definition, UserFunction};
 use crate::error::Result;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{Outcome, Shown};
-use crate::symbolic::Expr;
 use crate::symbolic::data::{DataRef, data_len, mismatch_error};
 use crate::symbolic::expr::sub;
 use crate::symbolic::simplify::simplify;
+use crate::symbolic::{Expr, Num};
 use crate::syntax;
 use crate::value::{Body, FunctionValue, Value};
 
@@ -28,6 +28,7 @@ impl Session {
         let exprs = |v: &[f64]| v.iter().map(|x| Expr::float(*x)).collect::<Vec<_>>();
         let value = match outcome {
             Outcome::Number(x) => Value::Scalar(Expr::float(*x)),
+            Outcome::Integer(n) => Value::Scalar(Expr::num(*n)),
             Outcome::Expr(e) => Value::Scalar(*e),
             Outcome::Vector(v) => Value::Tuple(exprs(v)),
             Outcome::Data(v) => Value::Scalar(Expr::data(DataRef::new(ANS, v.clone()))),
@@ -90,11 +91,20 @@ impl Session {
 }
 
 fn scalar_outcome(e: Expr) -> Result<Outcome> {
+    if let Some(n) = e.as_num().filter(|n| n.is_integer() && !prints_in_full(*n)) {
+        return Ok(Outcome::Integer(n));
+    }
     Ok(match evaluate(e)? {
         Some(Evaluated::Number(x)) => Outcome::Number(x),
         Some(Evaluated::Vector(v)) => Outcome::Data(v),
         None => Outcome::Expr(e),
     })
+}
+
+/// Whether this integer prints with every digit as a number: up to 1e15
+/// (`text::format_number` writes larger ones with an exponent).
+fn prints_in_full(n: Num) -> bool {
+    n.abs().total_cmp(Num::int(1_000_000_000_000_000)).is_le()
 }
 
 /// All numbers, or `None` if some element has free variables.

@@ -506,6 +506,9 @@ fn fold_call(func: Func, args: &[Expr]) -> Option<Expr> {
     if func == Func::Ln && x == Expr::constant(Constant::E) {
         return Some(Expr::one());
     }
+    if let Some(value) = trig_at_pi_multiple(func, x) {
+        return Some(value);
+    }
     let nums: Option<Vec<Num>> = args.iter().map(|a| a.as_num()).collect();
     let nums = nums?;
     let n = nums[0];
@@ -542,6 +545,47 @@ fn fold_call(func: Func, args: &[Expr]) -> Option<Expr> {
         _ if !n.is_finite() => Some(Expr::float(func.apply(&[n.to_f64()]))),
         _ => None,
     }
+}
+
+/// sin, cos and tan at multiples of pi/6 and pi/4, exactly: `sin(pi) = 0`,
+/// `cos(pi/3) = 1/2`, `sin(pi/4) = sqrt(2)/2`, `tan(pi/6) = sqrt(3)/3`; tan
+/// where cos is 0 stays as it is.
+fn trig_at_pi_multiple(func: Func, x: Expr) -> Option<Expr> {
+    if !matches!(func, Func::Sin | Func::Cos | Func::Tan) {
+        return None;
+    }
+    let multiple = match &*x.node() {
+        Node::Const(Constant::Pi) => Num::ONE,
+        Node::Mul(factors) if factors.len() == 2 && factors[1] == Expr::constant(Constant::Pi) => {
+            factors[0].as_num().filter(|n| n.is_exact())?
+        }
+        _ => return None,
+    };
+    // The angle in twelfths of pi, modulo a full turn.
+    let twelfths = (multiple * Num::int(12)).as_integer()?.rem_euclid(24);
+    let sin = sin_in_twelfths(twelfths)?;
+    let cos = sin_in_twelfths((twelfths + 6) % 24)?;
+    match func {
+        Func::Sin => Some(sin),
+        Func::Cos => Some(cos),
+        _ if cos.is_num(Num::ZERO) => None,
+        _ => Some(div(sin, cos)),
+    }
+}
+
+/// sin(k pi/12) for the k that are multiples of 2 or 3 (the angles of
+/// pi/6 and pi/4), exactly; `None` for the others (pi/12 and its kin).
+fn sin_in_twelfths(k: i64) -> Option<Expr> {
+    let root = |n: i64| mul([Expr::num(Num::HALF), sqrt(Expr::int(n))]);
+    let magnitude = match k % 12 {
+        0 => Expr::zero(),
+        2 | 10 => Expr::num(Num::HALF),
+        3 | 9 => root(2),
+        4 | 8 => root(3),
+        6 => Expr::one(),
+        _ => return None,
+    };
+    Some(if k >= 12 { neg(magnitude) } else { magnitude })
 }
 
 /// log_base(n) when it is an integer (`log2(8) = 3`, `log10(0.01) = -2`).
@@ -662,6 +706,32 @@ mod tests {
         assert_eq!(mul([e, call(Func::Exp, vec![n(-1)])]), n(1));
         assert_eq!(call(Func::Exp, vec![n(1)]), e);
         assert_eq!(mul([n(2), e]), mul([e, n(2)]));
+    }
+
+    #[test]
+    fn trig_at_multiples_of_pi_is_exact() {
+        let pi = Expr::constant(Constant::Pi);
+        let at =
+            |func: Func, p: i64, q: i64| call(func, vec![mul([Expr::num(Num::Rat(p, q)), pi])]);
+        assert_eq!(call(Func::Sin, vec![pi]), n(0));
+        assert_eq!(call(Func::Cos, vec![pi]), n(-1));
+        assert_eq!(at(Func::Sin, 1, 6), Expr::num(Num::HALF));
+        assert_eq!(at(Func::Cos, 1, 3), Expr::num(Num::HALF));
+        assert_eq!(at(Func::Sin, -1, 2), n(-1));
+        assert_eq!(
+            at(Func::Cos, 3, 4),
+            neg(mul([Expr::num(Num::HALF), sqrt(n(2))]))
+        );
+        assert_eq!(at(Func::Tan, 1, 4), n(1));
+        assert_eq!(at(Func::Tan, 1, 6), div(n(1), sqrt(n(3))));
+        assert_eq!(at(Func::Sin, 13, 6), Expr::num(Num::HALF));
+        // tan(pi/2) is not a number; sin(pi/12) has no short form.
+        assert!(matches!(*at(Func::Tan, 1, 2).node(), Node::Call(..)));
+        assert!(matches!(*at(Func::Sin, 1, 12).node(), Node::Call(..)));
+        assert!(matches!(
+            *call(Func::Sin, vec![n(1)]).node(),
+            Node::Call(..)
+        ));
     }
 
     #[test]
