@@ -422,6 +422,88 @@ proptest! {
     }
 }
 
+/// Expressions built to trigger simplify's named rules: quotients of sin
+/// and cos (and sinh, cosh), 1 + tan^2, the logistic function written with
+/// exp, sign over abs, the hyperbolic Pythagoras, products of sums, and
+/// sums of these.
+fn rule_pattern() -> impl Strategy<Value = Expr> {
+    let u = tree(true).prop_map(|t| t.build());
+    let call = |f: Func, e: Expr| expr::call(f, vec![e]);
+    let pattern = (u, 0u8..8).prop_map(move |(u, kind)| match kind {
+        0 => expr::div(call(Func::Sin, u), call(Func::Cos, u)),
+        1 => expr::add([Expr::int(1), expr::pow(call(Func::Tan, u), Expr::int(2))]),
+        2 => expr::div(
+            call(Func::Exp, u),
+            expr::add([call(Func::Exp, u), Expr::int(1)]),
+        ),
+        3 => expr::div(call(Func::Sign, u), call(Func::Abs, u)),
+        4 => expr::sub(
+            expr::pow(call(Func::Cosh, u), Expr::int(2)),
+            expr::pow(call(Func::Sinh, u), Expr::int(2)),
+        ),
+        5 => expr::mul([expr::add([u, Expr::int(1)]), expr::add([u, Expr::int(-2)])]),
+        6 => expr::div(
+            expr::pow(call(Func::Sinh, u), Expr::int(2)),
+            expr::pow(call(Func::Cosh, u), Expr::int(2)),
+        ),
+        _ => expr::mul([call(Func::Tan, u), call(Func::Cos, u), call(Func::Sin, u)]),
+    });
+    proptest::collection::vec(pattern, 1..4)
+        .prop_flat_map(|parts| {
+            let n = parts.len();
+            (
+                Just(parts),
+                proptest::collection::vec(-3i64..=3, n),
+                any::<bool>(),
+            )
+        })
+        .prop_map(|(parts, coefficients, product)| {
+            let scaled = parts
+                .into_iter()
+                .zip(coefficients)
+                .map(|(p, c)| expr::mul([Expr::int(c), p]));
+            if product {
+                expr::mul(scaled)
+            } else {
+                expr::add(scaled)
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Every named rewrite keeps the value where the input is defined, and
+    /// what simplify prints parses back.
+    #[test]
+    fn teacher_rules_keep_the_value(e in rule_pattern(), (x, y) in point()) {
+        let before = tape_eval(e, x, y);
+        prop_assume!(before.is_finite() && before.abs() < 1e6);
+        // The rounding of the input's own sums (cosh(u)^2 - sinh(u)^2 for
+        // a large u) sets the tolerance.
+        let scale = tape_eval(absolute_terms(e), x, y);
+        prop_assume!(scale.is_finite());
+        let simplified = simplify(e).expect("small");
+        let after = tape_eval(simplified, x, y);
+        prop_assert!((before - after).abs() <= 1e-7 * scale.max(1.0), "{} -> {}: {before} vs {after}", to_text(e), to_text(simplified));
+        prop_assert_eq!(reparse(&to_text(simplified)), Ok(simplified));
+    }
+}
+
+/// `e` with every sum's terms replaced by their absolute values: what the
+/// rounding of its sums is relative to.
+fn absolute_terms(e: Expr) -> Expr {
+    gd::symbolic::rewrite::map_bottom_up(e, &mut |node| {
+        Ok(match &*node.node() {
+            gd::symbolic::Node::Add(terms) => {
+                expr::add(terms.iter().map(|t| expr::call(Func::Abs, vec![*t])))
+            }
+            _ => node,
+        })
+    })
+    .expect("small")
+}
+
 /// Parses `text` as one bare expression and lowers it in an empty session.
 fn reparse(text: &str) -> Result<Expr, String> {
     let program = parse_program(text).map_err(|e| format!("parse: {e}"))?;
