@@ -45,7 +45,8 @@ const UNDERFLOW: f64 = 1e-300;
 
 /// What sampling found: the landmarks' coordinates, and the interval
 /// where the function is defined (from its first to its last defined
-/// point), per parameter.
+/// point; unbounded on a side where it is defined at the search box's
+/// edge), per parameter.
 struct Found {
     landmarks: Vec<Vec<f64>>,
     defined: Vec<Option<(f64, f64)>>,
@@ -91,7 +92,10 @@ pub fn default_ranges(subjects: &mut [Subject]) -> Result<Vec<(f64, f64)>> {
             found
                 .defined
                 .iter()
-                .map(|d| d.filter(|(lo, hi)| lo < hi).unwrap_or((-half, half)))
+                .map(|d| match d {
+                    Some((lo, hi)) if lo < hi => (lo.max(-half), hi.min(half)),
+                    _ => (-half, half),
+                })
                 .collect()
         });
     }
@@ -108,8 +112,15 @@ fn landmarks_1d(subject: &mut Subject, half: f64, found: &mut Found) -> Result<(
         .collect::<Result<Vec<f64>>>()?;
     let ok = |i: usize| ys[i].is_finite();
     let points = &mut found.landmarks[0];
-    let mut lo = (0..n).find(|&i| ok(i)).map(|i| xs[i]);
-    let mut hi = (0..n).rev().find(|&i| ok(i)).map(|i| xs[i]);
+    // Defined at the box's edge: maybe beyond it too.
+    let beyond = |i: usize, outward: f64| if i == 0 || i == n - 1 { outward } else { xs[i] };
+    let mut lo = (0..n)
+        .find(|&i| ok(i))
+        .map(|i| beyond(i, f64::NEG_INFINITY));
+    let mut hi = (0..n)
+        .rev()
+        .find(|&i| ok(i))
+        .map(|i| beyond(i, f64::INFINITY));
     for i in 0..n - 1 {
         if ok(i) != ok(i + 1) {
             // An edge of the domain, located on the defined side.
@@ -216,11 +227,17 @@ fn landmarks_2d(subject: &mut Subject, half: f64, found: &mut Found) -> Result<(
         }
     }
     let at = |i: usize, j: usize| values[j * n + i];
+    // Defined at the box's edge: maybe beyond it too.
+    let beyond = |k: usize| match k {
+        0 => f64::NEG_INFINITY,
+        k if k == n - 1 => f64::INFINITY,
+        k => axis[k],
+    };
     for j in 0..n {
         for i in 0..n {
             if at(i, j).is_finite() {
-                found.define(0, axis[i], axis[i]);
-                found.define(1, axis[j], axis[j]);
+                found.define(0, beyond(i), beyond(i));
+                found.define(1, beyond(j), beyond(j));
             }
         }
     }

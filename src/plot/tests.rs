@@ -118,6 +118,9 @@ fn several_curves_share_one_range() {
     // f and f': the vertex of one is the zero of the other.
     assert_eq!(ranges_of(&["(x - 3)^2", "2x - 6"], &["x"]), [(-2.0, 8.0)]);
     assert_eq!(ranges_of(&["x^2", "(x - 8)^2"], &["x"]), [(-1.0, 9.0)]);
+    // A level line has no landmarks, and sets no bound: sin's zeros at
+    // +-3 pi frame the figure.
+    assert_eq!(ranges_of(&["sin(x)", "0"], &["x"]), [(-12.0, 12.0)]);
 }
 
 #[test]

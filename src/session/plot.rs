@@ -50,11 +50,7 @@ impl Session {
     /// `plot EXPR, ... [from A to B] [to "file"]`.
     pub(crate) fn plot(&self, p: &syntax::Plot) -> Result<Outcome> {
         let file = p.file.as_ref().map(check_target).transpose()?;
-        let mut items = p
-            .items
-            .iter()
-            .map(|e| self.plot_item(e))
-            .collect::<Result<Vec<Item>>>()?;
+        let mut items = self.plot_items(&p.items)?;
         if let ([one], [e]) = (&items[..], &p.items[..])
             && one.params.is_empty()
         {
@@ -72,6 +68,33 @@ impl Session {
         let span = items[0].span.to(items[items.len() - 1].span);
         let figure = function_figure(&mut subjects, &ranges).map_err(|e| at_items(e, span))?;
         Ok(Outcome::Plot(Box::new(PlotOutcome { figure, file })))
+    }
+
+    /// The items of `plot`, lowered. A bare name that is no defined
+    /// function is a variable when another item has it as one (`x` in
+    /// `plot x^2, x`), else an error (`plot fo` is more likely a typo
+    /// than the line y = fo).
+    fn plot_items(&self, items: &[syntax::Expr]) -> Result<Vec<Item>> {
+        let lowered: Vec<Result<Item>> = items.iter().map(|e| self.plot_item(e)).collect();
+        let variables: Vec<String> = lowered
+            .iter()
+            .flatten()
+            .flat_map(|item| item.params.iter().cloned())
+            .collect();
+        lowered
+            .into_iter()
+            .zip(items)
+            .map(|(item, e)| match (&e.kind, item) {
+                (ExprKind::Name(name), Err(_)) if variables.contains(name) => Ok(Item {
+                    name: name.clone(),
+                    params: vec![name.clone()],
+                    body: Expr::var(name),
+                    named: false,
+                    span: e.span,
+                }),
+                (_, item) => item,
+            })
+            .collect()
     }
 
     /// A plotted item: a defined function by its name, a function value
@@ -111,7 +134,16 @@ impl Session {
             }
         };
         let names: Vec<&str> = params.iter().map(String::as_str).collect();
-        reduced(body, &name, &names, "plotted").map_err(|err| err.at(e.span))?;
+        reduced(body, &name, &names, "plotted").map_err(|err| {
+            let err = err.at(e.span);
+            if named {
+                err
+            } else {
+                err.with_hint(format!(
+                    "reduce it to a number: plot mean({name}) or sum({name})"
+                ))
+            }
+        })?;
         Ok(Item {
             name,
             params,
@@ -156,6 +188,10 @@ impl Session {
             if one_number {
                 Error::name(format!("'{name}' is a built-in function: call it"), span)
                     .with_hint(format!("plot {name}(x)"))
+            } else if error.hint.is_none() && self.defs.value(name).is_none() {
+                error.with_hint(format!(
+                    "define it first (f(x) = ...), or plot an expression in it: plot {name}^2"
+                ))
             } else {
                 error
             }

@@ -10,3 +10,4 @@ plot x^2 - 1
 plot sin(x)/x from -10 to 10
 plot g'
 plot g, g'
+plot x^2, x, 0
