@@ -30,9 +30,9 @@ pub use ranges::default_ranges;
 const CURVE_SAMPLES: usize = 401;
 /// Grid points per axis of a contour map.
 const GRID: usize = 161;
-/// The quick search for a descent's minimum looks in
-/// [-SEARCH_BOX, SEARCH_BOX] per parameter, on this many points per axis
-/// (one and two parameters).
+/// The quick search for a descent's minimum (and the first search for a
+/// default range) looks in [-SEARCH_BOX, SEARCH_BOX] per parameter, on
+/// this many points per axis (one and two parameters).
 const SEARCH_BOX: f64 = 10.0;
 const SEARCH_POINTS_1D: usize = 401;
 const SEARCH_POINTS_2D: usize = 81;

@@ -1,10 +1,12 @@
 //! Figures, and drawing them: the data of a figure (rows of panels, each
 //! with axis ranges, a scale, an optional contour map and series of
 //! points), the geometry both renderers share (band lookup, the log-scale
-//! transform, splitting a series where it leaves the panel), and the two
-//! renderers: `terminal` (braille text on the `canvas`) and `svg`
-//! (plotters), both colored from the `palette`. `plot` builds figures;
-//! `report` (terminal text) and `session::files` (SVG files) render them.
+//! transform and its zero mark, splitting a series where it leaves the
+//! panel, the ticks of each axis by the one rule in `ticks`, with their
+//! labels), and the two renderers: `terminal` (braille text on the
+//! `canvas`) and `svg` (plotters), both colored from the `palette`. `plot`
+//! builds figures; `report` (terminal text) and `session::files` (SVG
+//! files) render them.
 //!
 //! Invariant: a figure is drawn from its data alone; nothing here
 //! evaluates a function, prints or touches a file, and nothing here

@@ -12,20 +12,17 @@
 //! Invariant: every range returned is finite with low < high; functions
 //! are evaluated only through `Subject::value`, so Ctrl-C stops a search.
 
-use super::{ROW_BUDGET, Subject, linspace};
+use super::{
+    LEAST_SEARCH_1D, LEAST_SEARCH_2D, ROW_BUDGET, SEARCH_BOX, SEARCH_POINTS_1D, SEARCH_POINTS_2D,
+    Subject, linspace,
+};
 use crate::error::Result;
 use crate::figure::ticks;
 
-/// The boxes searched in turn, [-10, 10] per parameter and then
-/// [-1000, 1000], until one holds a landmark.
-const SEARCH_BOXES: [f64; 2] = [10.0, 1000.0];
-/// Grid points per axis of the search (one and two parameters), and the
-/// fewest for a loss over many rows (sampled within a quarter of
-/// `ROW_BUDGET`).
-const SEARCH_POINTS_1D: usize = 401;
-const SEARCH_POINTS_2D: usize = 81;
-const LEAST_SEARCH_1D: usize = 101;
-const LEAST_SEARCH_2D: usize = 21;
+/// The boxes searched in turn, [-10, 10] per parameter (the grid of the
+/// descents' quick search) and then [-1000, 1000], until one holds a
+/// landmark.
+const SEARCH_BOXES: [f64; 2] = [SEARCH_BOX, 1000.0];
 /// A default range is at least this wide (a parabola's vertex alone says
 /// nothing of its scale) ...
 const MIN_SPAN: f64 = 10.0;
@@ -110,39 +107,66 @@ fn landmarks_1d(subject: &mut Subject, half: f64, found: &mut Found) -> Result<(
         .iter()
         .map(|&x| subject.value(&[x]))
         .collect::<Result<Vec<f64>>>()?;
+    let edges = crossings(subject, &xs, &ys, &mut found.landmarks[0])?;
+    found.landmarks[0].extend(level_points(&xs, &ys));
     let ok = |i: usize| ys[i].is_finite();
-    let points = &mut found.landmarks[0];
     // Defined at the box's edge: maybe beyond it too.
     let beyond = |i: usize, outward: f64| if i == 0 || i == n - 1 { outward } else { xs[i] };
-    let mut lo = (0..n)
+    let lo = (0..n)
         .find(|&i| ok(i))
         .map(|i| beyond(i, f64::NEG_INFINITY));
-    let mut hi = (0..n)
+    let hi = (0..n)
         .rev()
         .find(|&i| ok(i))
         .map(|i| beyond(i, f64::INFINITY));
-    for i in 0..n - 1 {
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        let lo = edges.iter().fold(lo, |l, e| l.min(*e));
+        let hi = edges.iter().fold(hi, |h, e| h.max(*e));
+        found.define(0, lo, hi);
+    }
+    Ok(())
+}
+
+/// Between neighbouring samples: the edges of the domain (where one is
+/// defined and the other not, but for an overflow), located by bisection,
+/// and the zeros where the sign changes, pushed onto `points`; the edges
+/// returned.
+fn crossings(
+    subject: &mut Subject,
+    xs: &[f64],
+    ys: &[f64],
+    points: &mut Vec<f64>,
+) -> Result<Vec<f64>> {
+    let ok = |i: usize| ys[i].is_finite();
+    let mut edges = Vec::new();
+    for i in 0..xs.len() - 1 {
         if ok(i) != ok(i + 1) {
-            // An edge of the domain, located on the defined side.
             let (outside, inside) = if ok(i) { (i + 1, i) } else { (i, i + 1) };
             if ys[outside].is_infinite() && ys[inside].abs() > OVERFLOW {
                 continue;
             }
-            let edge = domain_edge(subject, xs[outside], xs[inside])?;
-            points.push(edge);
-            lo = lo.map(|l| l.min(edge));
-            hi = hi.map(|h| h.max(edge));
+            edges.push(domain_edge(subject, xs[outside], xs[inside])?);
         } else if ok(i)
             && let Some(zero) = zero_between(subject, (xs[i], ys[i]), (xs[i + 1], ys[i + 1]))?
         {
             points.push(zero);
         }
     }
+    points.extend(&edges);
+    Ok(edges)
+}
+
+/// Samples where the function is level: exact zeros at the ends of runs
+/// of them (`step(x)` is 0 left of 0; a run of zeros is no landmark, nor a
+/// value that only underflowed to 0, as `exp` far left), and critical
+/// points, where the sampled slope changes sign.
+fn level_points(xs: &[f64], ys: &[f64]) -> Vec<f64> {
+    let n = xs.len();
+    let ok = |i: usize| ys[i].is_finite();
+    let nonzero = |j: Option<usize>| j.is_some_and(|j| j < n && ok(j) && ys[j].abs() > UNDERFLOW);
+    let mut points = Vec::new();
     for i in 0..n {
-        // Not a value that only underflowed to 0 (exp far left).
-        let neighbour_nonzero =
-            |j: Option<usize>| j.is_some_and(|j| j < n && ok(j) && ys[j].abs() > UNDERFLOW);
-        if ys[i] == 0.0 && (neighbour_nonzero(i.checked_sub(1)) || neighbour_nonzero(Some(i + 1))) {
+        if ys[i] == 0.0 && (nonzero(i.checked_sub(1)) || nonzero(Some(i + 1))) {
             points.push(xs[i]);
         }
         if i > 0 && i + 1 < n && ok(i - 1) && ok(i) && ok(i + 1) {
@@ -152,10 +176,7 @@ fn landmarks_1d(subject: &mut Subject, half: f64, found: &mut Found) -> Result<(
             }
         }
     }
-    if let (Some(lo), Some(hi)) = (lo, hi) {
-        found.define(0, lo, hi);
-    }
-    Ok(())
+    points
 }
 
 /// Where the function crosses 0 between two defined samples of opposite
@@ -226,21 +247,30 @@ fn landmarks_2d(subject: &mut Subject, half: f64, found: &mut Found) -> Result<(
             values.push(subject.value(&[x, y])?);
         }
     }
-    let at = |i: usize, j: usize| values[j * n + i];
     // Defined at the box's edge: maybe beyond it too.
     let beyond = |k: usize| match k {
         0 => f64::NEG_INFINITY,
         k if k == n - 1 => f64::INFINITY,
         k => axis[k],
     };
-    for j in 0..n {
-        for i in 0..n {
-            if at(i, j).is_finite() {
-                found.define(0, beyond(i), beyond(i));
-                found.define(1, beyond(j), beyond(j));
-            }
+    for (flat, v) in values.iter().enumerate() {
+        if v.is_finite() {
+            let (i, j) = (flat % n, flat / n);
+            found.define(0, beyond(i), beyond(i));
+            found.define(1, beyond(j), beyond(j));
         }
     }
+    for (i, j) in grid_landmarks(&values, n) {
+        found.landmarks[0].push(axis[i]);
+        found.landmarks[1].push(axis[j]);
+    }
+    Ok(())
+}
+
+/// The saddles, the lowest minimum and the highest maximum of an n x n
+/// grid of values (`values[j * n + i]`), as grid indices (i, j).
+fn grid_landmarks(values: &[f64], n: usize) -> Vec<(usize, usize)> {
+    let at = |i: usize, j: usize| values[j * n + i];
     let mut lowest: Option<(f64, usize, usize)> = None;
     let mut highest: Option<(f64, usize, usize)> = None;
     let mut saddles = Vec::new();
@@ -270,11 +300,7 @@ fn landmarks_2d(subject: &mut Subject, half: f64, found: &mut Found) -> Result<(
         }
     }
     let extremes = lowest.into_iter().chain(highest).map(|(_, i, j)| (i, j));
-    for (i, j) in saddles.into_iter().chain(extremes) {
-        found.landmarks[0].push(axis[i]);
-        found.landmarks[1].push(axis[j]);
-    }
-    Ok(())
+    saddles.into_iter().chain(extremes).collect()
 }
 
 /// What the differences to the neighbours (in order around the point)
@@ -365,6 +391,28 @@ mod tests {
         assert_eq!(round_out((-0.45, 3.45)), (-0.5, 3.5));
         assert_eq!(round_out((0.1, 0.3)), (0.1, 0.3));
         assert_eq!(round_out((-1.7e308, 1.7e308)), (-1.7e308, 1.7e308));
+    }
+
+    #[test]
+    fn level_points_of_a_curve() {
+        let xs = [-2.0, -1.0, 0.0, 1.0, 2.0, 3.0];
+        // A vertex at 0; a run of zeros (step) counts at its end only;
+        // underflow is no zero.
+        assert_eq!(
+            level_points(&xs, &[4.0, 1.0, 0.0, 1.0, 4.0, 9.0]),
+            [0.0, 0.0]
+        );
+        assert_eq!(level_points(&xs, &[0.0, 0.0, 0.0, 0.5, 1.0, 1.0]), [0.0]);
+        assert!(level_points(&xs, &[0.0, 0.0, 1e-320, 1e-310, 1e-300, 1e-290]).is_empty());
+    }
+
+    #[test]
+    fn the_lowest_minimum_of_a_grid_only() {
+        // Two dips in a 5 x 5 grid, at (1, 1) and (3, 3); the second lower.
+        let mut values = vec![9.0; 25];
+        values[6] = 1.0;
+        values[18] = 0.5;
+        assert_eq!(grid_landmarks(&values, 5), [(3, 3)]);
     }
 
     #[test]
