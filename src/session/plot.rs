@@ -62,7 +62,7 @@ impl Session {
             .map(Item::subject)
             .collect::<Result<Vec<_>>>()?;
         let ranges = match &p.range {
-            Some((a, b)) => self.plot_ranges(a, b, &items[0].name, &items[0].params)?,
+            Some((a, b)) => self.plot_ranges(a, b, &items[0])?,
             None => default_ranges(&mut subjects)?,
         };
         let span = items[0].span.to(items[items.len() - 1].span);
@@ -217,11 +217,11 @@ impl Session {
         &self,
         a: &syntax::Expr,
         b: &syntax::Expr,
-        name: &str,
-        params: &[String],
+        item: &Item,
     ) -> Result<Vec<(f64, f64)>> {
-        let low = self.range_end(a, name, params)?;
-        let high = self.range_end(b, name, params)?;
+        let params = &item.params;
+        let low = self.range_end(a, item)?;
+        let high = self.range_end(b, item)?;
         let span = Span::new(a.span.start, b.span.end);
         let mut ranges = Vec::new();
         for (k, (lo, hi)) in low.into_iter().zip(high).enumerate() {
@@ -249,7 +249,8 @@ impl Session {
         Ok(ranges)
     }
 
-    fn range_end(&self, e: &syntax::Expr, name: &str, params: &[String]) -> Result<Vec<f64>> {
+    fn range_end(&self, e: &syntax::Expr, item: &Item) -> Result<Vec<f64>> {
+        let (name, params) = (&item.name, &item.params);
         let value = Lowerer::new(&self.defs, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
         let coords = match value {
             Value::Scalar(x) => vec![x],
@@ -272,8 +273,9 @@ impl Session {
             };
             return Err(Error::name(
                 format!(
-                    "{name} has {} parameter{}, so each end of its range has {} coordinate{}, like {example}",
+                    "{name} has {} {}{}, so each end of its range has {} coordinate{}, like {example}",
                     params.len(),
+                    if item.named { "parameter" } else { "variable" },
                     if params.len() == 1 { "" } else { "s" },
                     params.len(),
                     if params.len() == 1 { "" } else { "s" },
