@@ -4,6 +4,7 @@
 # at the end of any plot line to write an SVG file instead.
 f(x) = (x - 3)^2
 plot f                                                     # the curve
+plot f, f'                                                 # beside its derivative
 minimize f from 0 lr 0.1 steps 20 plot                     # the path on it, x and f per step
 minimize f from 0 lr [0.01, 0.1, 0.5, 1.1] steps 20 plot   # the four learning-rate panels
 bowl(x, y) = (x - 3)^2 + (y - 2)^2

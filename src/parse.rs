@@ -474,15 +474,19 @@ fn lower_method_arg(pair: Pair<Rule>) -> Result<MethodArg> {
 
 // -------------------------------------------------------------------- plot
 
-/// `plot NAME [from A to B] [to "file.svg"]`
+/// `plot EXPR, ... [from A to B] [to "file.svg"]`
 fn lower_plot(pair: Pair<Rule>) -> Result<Plot> {
     let span = span_of(&pair);
     let mut inner = pair.into_inner();
     let _plot = next(&mut inner, span)?;
-    let function = lower_ident(next(&mut inner, span)?);
+    let mut items = Vec::new();
     let mut range = None;
     let mut file = None;
     for clause in inner {
+        if clause.as_rule() == Rule::expr {
+            items.push(lower_expr(clause)?.expr);
+            continue;
+        }
         let clause_span = span_of(&clause);
         let rule = clause.as_rule();
         let mut parts = clause.into_inner();
@@ -501,11 +505,7 @@ fn lower_plot(pair: Pair<Rule>) -> Result<Plot> {
             _ => return Err(internal(&keyword)),
         }
     }
-    Ok(Plot {
-        function,
-        range,
-        file,
-    })
+    Ok(Plot { items, range, file })
 }
 
 // ------------------------------------------------------------- expressions

@@ -1,8 +1,10 @@
-//! Plots: the figure data of `plot NAME [from A to B]` and of
-//! `minimize ... plot` (`crate::figure` holds the types). Functions are
-//! sampled on grids through their compiled `Program`; paths come from the
-//! runs' traces; ranges, contour levels and the log-scale decision are made
-//! here. Rendering is `figure`'s: `report` draws terminal text, and
+//! Plots: the figure data of `plot EXPR, ... [from A to B]` and of
+//! `minimize ... plot` (`crate::figure` holds the types). Functions and
+//! expressions are sampled on grids through their compiled `Program`;
+//! paths come from the runs' traces; ranges (`ranges`: default ranges
+//! from where a function is defined, its zeros and critical points),
+//! margins, contour levels and the log-scale decision are made here.
+//! Rendering is `figure`'s: `report` draws terminal text, and
 //! `session::files` writes SVG files.
 //!
 //! Invariant: building a figure evaluates and decides, but never draws,
@@ -19,12 +21,17 @@ use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
 use crate::text::{format_number, round_significant};
 
+mod ranges;
+
+pub use ranges::default_ranges;
+
 /// Points of a sampled curve.
 const CURVE_SAMPLES: usize = 401;
 /// Grid points per axis of a contour map.
 const GRID: usize = 161;
-/// The quick search for a minimum looks in [-SEARCH_BOX, SEARCH_BOX] per
-/// parameter, on this many points per axis (one and two parameters).
+/// The quick search for a descent's minimum (and the first search for a
+/// default range) looks in [-SEARCH_BOX, SEARCH_BOX] per parameter, on
+/// this many points per axis (one and two parameters).
 const SEARCH_BOX: f64 = 10.0;
 const SEARCH_POINTS_1D: usize = 401;
 const SEARCH_POINTS_2D: usize = 81;
@@ -36,21 +43,28 @@ const LEAST_CURVE: usize = 101;
 const LEAST_GRID: usize = 41;
 const LEAST_SEARCH_1D: usize = 101;
 const LEAST_SEARCH_2D: usize = 21;
-/// A default range reaches this far either side of the minimum found.
-const HALF_WIDTH: f64 = 5.0;
 /// Filled levels of a contour map.
 const N_BANDS: usize = 8;
-/// Margin around paths, as a fraction of their extent.
-const MARGIN: f64 = 0.1;
+/// Room around what a panel must show whole (a curve's values, a path's
+/// start, end and the minimum), as a fraction of its extent each side:
+/// enough that, in the terminal, none of them lands in a panel's edge row
+/// (a ninth of the smallest panel's height).
+const MARGIN: f64 = 0.15;
+/// Room around values per step, which start on the left edge anyway.
+const STEPS_MARGIN: f64 = 0.05;
 /// Values spanning more than this ratio get a log axis.
 const LOG_RATIO: f64 = 100.0;
 
-/// The function being plotted: its name, parameters, body (for titles) and
-/// its compiled value.
+/// What is plotted: a function of one or two parameters, named (`f`,
+/// `f'`) or an expression typed as it is (`x^2 - 1`), with its compiled
+/// value.
 pub struct Subject<'a> {
-    pub name: &'a str,
-    pub params: &'a [String],
+    /// A function's name (`f`, `f'`); for an expression, its text.
+    pub name: String,
+    pub params: Vec<String>,
     pub body: Expr,
+    /// A named function (titled `f(x) = ...`) rather than an expression.
+    named: bool,
     program: Program,
     /// Set by Ctrl-C (`INTERRUPT` in a session): sampling stops with the
     /// interrupted error.
@@ -60,27 +74,45 @@ pub struct Subject<'a> {
 impl<'a> Subject<'a> {
     /// The function `name(params) = body`, compiled.
     pub fn new(
-        name: &'a str,
-        params: &'a [String],
+        name: &str,
+        params: &[String],
         body: Expr,
         stop: &'a AtomicBool,
     ) -> Result<Subject<'a>> {
         let names: Vec<&str> = params.iter().map(String::as_str).collect();
         Ok(Subject {
-            name,
-            params,
+            name: name.to_string(),
+            params: params.to_vec(),
             body,
+            named: true,
             program: Program::new(&[body], &names)?,
             stop,
         })
     }
 
-    fn signature(&self) -> String {
-        format!("{}({})", self.name, self.params.join(", "))
+    /// The expression `body` as a function of its free variables `params`.
+    pub fn expression(body: Expr, params: &[String], stop: &'a AtomicBool) -> Result<Subject<'a>> {
+        let mut subject = Subject::new(&to_text(body), params, body, stop)?;
+        subject.named = false;
+        Ok(subject)
     }
 
+    /// `f(x)`, or the expression.
+    fn signature(&self) -> String {
+        if self.named {
+            format!("{}({})", self.name, self.params.join(", "))
+        } else {
+            self.name.clone()
+        }
+    }
+
+    /// `f(x) = body`, or the expression.
     fn title(&self) -> String {
-        format!("{} = {}", self.signature(), to_text(self.body))
+        if self.named {
+            format!("{} = {}", self.signature(), to_text(self.body))
+        } else {
+            self.name.clone()
+        }
     }
 
     /// The value at `x`, or the interrupted error once `stop` is set
@@ -115,25 +147,6 @@ fn linspace((lo, hi): (f64, f64), n: usize) -> impl Iterator<Item = f64> {
 }
 
 // ================================================================ ranges
-
-/// The ranges `plot NAME` uses without `from A to B`: each parameter from
-/// 5 below to 5 above the lowest value found on a coarse grid over
-/// [-10, 10] (one or two parameters), or, when that lies on the grid's
-/// edge, the highest value (a function with a maximum inside); else all of
-/// [-10, 10] for a parameter whose point lies on the edge.
-pub fn default_ranges(subject: &mut Subject) -> Result<Vec<(f64, f64)>> {
-    let mut centre = quick_minimum(subject, 1.0)?;
-    if centre.iter().all(Option::is_none) {
-        centre = quick_minimum(subject, -1.0)?;
-    }
-    Ok(centre
-        .into_iter()
-        .map(|m| match m {
-            Some(c) => (c - HALF_WIDTH, c + HALF_WIDTH),
-            None => (-SEARCH_BOX, SEARCH_BOX),
-        })
-        .collect())
-}
 
 /// Where `sign` times the function is lowest on a coarse grid over the
 /// search box (its minimum for 1, its maximum for -1), per coordinate;
@@ -195,15 +208,15 @@ fn extent(values: impl Iterator<Item = f64>, margin: f64) -> Option<(f64, f64)> 
     (a < b).then_some((a, b))
 }
 
-/// The y range of sampled curve values: all of them, unless a few spikes
-/// (a pole) would flatten the rest, in which case the middle 90% of the
-/// values with room around them.
+/// The y extent of sampled curve values (no margin): all of them, unless
+/// a few spikes (a pole) would flatten the rest, in which case the middle
+/// 90% of the values with room around them.
 fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
     let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     sorted.sort_by(f64::total_cmp);
     let n = sorted.len();
     if n < 10 {
-        return extent(sorted.into_iter(), 0.05);
+        return extent(sorted.into_iter(), 0.0);
     }
     let (lo, hi) = (sorted[n / 20], sorted[n - 1 - n / 20]);
     let full = sorted[n - 1] - sorted[0];
@@ -211,15 +224,16 @@ fn curve_extent(values: &[f64]) -> Option<(f64, f64)> {
         // Room around the middle, but none beyond the values themselves
         // (exp(x^2) is positive: no axis far below its minimum).
         let span = hi - lo;
-        let room = |side: f64| side.min(span * 0.5).max(span * 0.05);
+        let room = |side: f64| side.min(span * 0.5);
         return Some((lo - room(lo - sorted[0]), hi + room(sorted[n - 1] - hi)));
     }
-    extent(sorted.into_iter(), 0.05)
+    extent(sorted.into_iter(), 0.0)
 }
 
 /// Ranges of descent paths over one or two parameters: all their points,
 /// and the minimum (maximum, when maximizing) found by the quick search
-/// when it lies inside the search box, with a margin.
+/// when it lies inside the search box, with `MARGIN` around them, ends
+/// rounded out to ticks.
 fn path_ranges(subject: &mut Subject, runs: &[&DescentOutcome]) -> Result<Vec<(f64, f64)>> {
     let sign = match runs.first().map(|d| d.sense) {
         Some(Sense::Maximize) => -1.0,
@@ -232,46 +246,61 @@ fn path_ranges(subject: &mut Subject, runs: &[&DescentOutcome]) -> Result<Vec<(f
                 .iter()
                 .flat_map(|d| d.run.trace.iter().map(move |e| e.x[k]))
                 .chain(minimum[k]);
-            extent(coords, MARGIN).unwrap_or((-1.0, 1.0))
+            extent(coords, MARGIN).map_or((-1.0, 1.0), ranges::round_out)
         })
         .collect())
 }
 
 // ================================================================ panels
 
-/// The figure of `plot NAME [from A to B]` (one or two parameters; the
-/// session checks that).
-/// A function undefined at every sample, or too large for a double at
-/// most of them, is an error rather than an empty frame.
-pub fn function_figure(subject: &mut Subject, ranges: &[(f64, f64)]) -> Result<Figure> {
-    let mut panel = if subject.params.len() == 1 {
-        curve_panel(subject, ranges[0], Vec::new())?
-    } else {
-        contour_panel(subject, ranges[0], ranges[1], Vec::new())?
+/// The figure of `plot EXPR, ... [from A to B]`: one function of two
+/// parameters as a contour map, or the curves of functions of one (the
+/// session checks that). A function undefined at every sample, or too
+/// large for a double at most of them, is an error rather than an empty
+/// frame.
+pub fn function_figure(subjects: &mut [Subject], ranges: &[(f64, f64)]) -> Result<Figure> {
+    let mut panel = match subjects {
+        [one] if one.params.len() == 2 => {
+            let panel = contour_panel(one, ranges[0], ranges[1], Vec::new())?;
+            let values = panel.map.as_ref().map_or(&[][..], |m| &m.values[..]);
+            check_drawable(one, values)?;
+            panel
+        }
+        _ => {
+            let panel = curves_panel(subjects, ranges[0], Vec::new())?;
+            for (subject, curve) in subjects.iter().zip(&panel.series) {
+                let ys: Vec<f64> = curve.points.iter().map(|p| p.1).collect();
+                check_drawable(subject, &ys)?;
+            }
+            panel
+        }
     };
-    check_drawable(subject, &panel)?;
     // The figure's title says it all.
     panel.title.clear();
+    if subjects.len() > 1 {
+        // The legend names each curve.
+        panel.y_label.clear();
+    }
+    let title = match subjects {
+        [one] => one.title(),
+        _ => subjects
+            .iter()
+            .map(Subject::signature)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
     Ok(Figure {
-        title: subject.title(),
+        title,
         rows: vec![vec![panel]],
     })
 }
 
-/// The sampled values of a function's panel must be drawable: some of them
+/// The sampled values of a function must be drawable: some of them
 /// defined, and most of the defined ones not beyond the largest double.
-fn check_drawable(subject: &Subject, panel: &Panel) -> Result<()> {
-    let values: Vec<f64> = match &panel.map {
-        Some(map) => map.values.clone(),
-        None => panel
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-            .collect(),
-    };
+fn check_drawable(subject: &Subject, values: &[f64]) -> Result<()> {
     let defined = values.iter().filter(|v| !v.is_nan()).count();
     let infinite = values.iter().filter(|v| v.is_infinite()).count();
-    let name = subject.name;
+    let name = &subject.name;
     if defined == 0 {
         return Err(
             Error::value(format!("{name} is undefined everywhere on this range"))
@@ -287,30 +316,53 @@ fn check_drawable(subject: &Subject, panel: &Panel) -> Result<()> {
     Ok(())
 }
 
-/// A curve over `x_range`, with paths (points `(x, f)`) on it.
-fn curve_panel(subject: &mut Subject, x_range: (f64, f64), paths: Vec<Series>) -> Result<Panel> {
-    let n = subject.points_per_axis(1, CURVE_SAMPLES, LEAST_CURVE, ROW_BUDGET);
-    let curve = linspace(x_range, n)
-        .map(|x| Ok((x, subject.value(&[x])?)))
-        .collect::<Result<Vec<(f64, f64)>>>()?;
-    let ys: Vec<f64> = curve.iter().map(|p| p.1).collect();
-    let curve_range = curve_extent(&ys).unwrap_or((-1.0, 1.0));
+/// The curve of each subject over `x_range`, with paths
+/// (points `(x, f)`) on them; the y range holds every curve's values
+/// (but spikes) and the paths, with `MARGIN` around them.
+fn curves_panel(
+    subjects: &mut [Subject],
+    x_range: (f64, f64),
+    paths: Vec<Series>,
+) -> Result<Panel> {
+    let several = subjects.len() > 1;
+    let mut series = Vec::new();
+    let mut extents = Vec::new();
+    for (k, subject) in subjects.iter_mut().enumerate() {
+        let n = subject.points_per_axis(1, CURVE_SAMPLES, LEAST_CURVE, ROW_BUDGET);
+        let curve = linspace(x_range, n)
+            .map(|x| Ok((x, subject.value(&[x])?)))
+            .collect::<Result<Vec<(f64, f64)>>>()?;
+        let ys: Vec<f64> = curve.iter().map(|p| p.1).collect();
+        if let Some((lo, hi)) = curve_extent(&ys) {
+            extents.extend([lo, hi]);
+        }
+        // Several curves are told apart by their legend, which says what
+        // each is; a single one is named by the figure's title.
+        let label = if several {
+            subject.title()
+        } else {
+            subject.signature()
+        };
+        series.push(Series {
+            label,
+            kind: SeriesKind::Curve,
+            points: curve,
+            run: k,
+        });
+    }
     let path_ys = paths.iter().flat_map(|s| s.points.iter().map(|p| p.1));
-    let y_range = extent(path_ys.chain([curve_range.0, curve_range.1]), 0.0).unwrap_or(curve_range);
-    let mut series = vec![Series {
-        label: subject.signature(),
-        kind: SeriesKind::Curve,
-        points: curve,
-        run: 0,
-    }];
+    let y_range = extent(path_ys.chain(extents), MARGIN).unwrap_or((-1.0, 1.0));
     series.extend(paths);
+    let first = &subjects[0];
     Ok(Panel {
-        title: subject.title(),
-        x_label: subject.params[0].clone(),
-        y_label: subject.signature(),
+        title: first.title(),
+        x_label: first.params[0].clone(),
+        y_label: first.signature(),
         x_range,
+        x_steps: false,
         y_range,
         log_y: false,
+        zero_mark: false,
         map: None,
         series,
     })
@@ -337,8 +389,10 @@ fn contour_panel(
         x_label: subject.params[0].clone(),
         y_label: subject.params[1].clone(),
         x_range,
+        x_steps: false,
         y_range,
         log_y: false,
+        zero_mark: false,
         map: Some(Contour {
             nx: n,
             ny: n,
@@ -486,7 +540,7 @@ fn map_panel(subject: &mut Subject, runs: &[(usize, &DescentOutcome, String)]) -
         })
         .collect();
     let mut panel = if one {
-        curve_panel(subject, ranges[0], paths)?
+        curves_panel(std::slice::from_mut(subject), ranges[0], paths)?
     } else {
         contour_panel(subject, ranges[0], ranges[1], paths)?
     };
@@ -503,7 +557,7 @@ fn per_step_panel(
     allow_log: bool,
     quantity: impl Fn(&crate::descent::Entry) -> f64,
 ) -> Panel {
-    let mut series: Vec<Series> = runs
+    let series: Vec<Series> = runs
         .iter()
         .enumerate()
         .map(|(k, d)| Series {
@@ -525,25 +579,18 @@ fn per_step_panel(
             .collect()
     };
     let log_y = allow_log && log_scale(ys(&series).into_iter());
-    let y_range = if log_y {
+    let (y_range, zero_mark) = if log_y {
         let positive = ys(&series).into_iter().filter(|&y| y > 0.0);
-        let (lo, hi) = extent(positive.map(f64::log10), 0.05).unwrap_or((0.0, 1.0));
-        let (lo, hi) = (10f64.powf(lo), 10f64.powf(hi));
-        // A value of exactly 0 (a minimum reached) sits on the bottom edge.
-        for s in &mut series {
-            for p in &mut s.points {
-                if p.1 == 0.0 {
-                    p.1 = lo;
-                }
-            }
-        }
-        (lo, hi)
+        let (lo, hi) = extent(positive.map(f64::log10), STEPS_MARGIN).unwrap_or((0.0, 1.0));
+        // A value of exactly 0 (a minimum reached) has a mark of its own.
+        let zero = ys(&series).into_iter().any(|y| y == 0.0);
+        ((10f64.powf(lo), 10f64.powf(hi)), zero)
     } else {
-        let (lo, hi) = extent(ys(&series).into_iter(), 0.05).unwrap_or((-1.0, 1.0));
+        let (lo, hi) = extent(ys(&series).into_iter(), STEPS_MARGIN).unwrap_or((-1.0, 1.0));
         // Values that are never negative (a loss, a squared distance) keep
         // their axis at 0 and above, as a reader expects.
         let never_negative = ys(&series).into_iter().all(|y| y.is_nan() || y >= 0.0);
-        (if never_negative { lo.max(0.0) } else { lo }, hi)
+        ((if never_negative { lo.max(0.0) } else { lo }, hi), false)
     };
     let last_step = runs.iter().map(|d| d.run.steps).max().unwrap_or(0);
     let x_range = (0.0, (last_step as f64).max(1.0));
@@ -552,16 +599,18 @@ fn per_step_panel(
         x_label: "step".into(),
         y_label: what,
         x_range,
+        x_steps: true,
         y_range,
         log_y,
+        zero_mark,
         map: None,
         series,
     }
 }
 
 /// A log axis when no finite value is negative and the largest is more
-/// than `LOG_RATIO` times the smallest positive one (zeros are drawn on
-/// the bottom edge).
+/// than `LOG_RATIO` times the smallest positive one (zeros are drawn on a
+/// mark of their own).
 fn log_scale(values: impl Iterator<Item = f64>) -> bool {
     let finite: Vec<f64> = values.filter(|v| v.is_finite()).collect();
     let lo = finite

@@ -74,9 +74,10 @@ impl Printer {
     }
 
     /// Sets the width of tables (and the rows of long traces) from the
-    /// terminal on stdout, if there is one.
+    /// terminal on stdout, if there is one, and the depth of its colors.
     pub fn fit_to_terminal(&mut self) {
         let style = &mut self.style;
+        style.truecolor = truecolor_terminal();
         if !std::io::stdout().is_terminal() {
             // A pipe or a file keeps whole tables, unless COLUMNS asks for a
             // width (as `ls` does), which is also how tests fit a table.
@@ -104,6 +105,15 @@ impl Printer {
             }
         }
     }
+}
+
+/// Whether the terminal says it shows 24-bit color, as terminals that do
+/// say (`COLORTERM=truecolor` or `24bit`); others get the 256 colors every
+/// color terminal has (the default macOS Terminal renders 24-bit escapes
+/// wrongly).
+fn truecolor_terminal() -> bool {
+    std::env::var("COLORTERM")
+        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "truecolor" | "24bit"))
 }
 
 /// The error as one JSON object, its hint in parentheses after the message.

@@ -56,7 +56,7 @@ pub enum StmtKind {
     Check { left: Expr, right: Expr },
     /// `minimize ...` / `maximize ...`
     Descent(Box<Descent>),
-    /// `plot NAME [from A to B] [to "file"]`
+    /// `plot EXPR, ... [from A to B] [to "file"]`
     Plot(Box<Plot>),
 }
 
@@ -110,7 +110,8 @@ pub struct MethodArg {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plot {
-    pub function: Ident,
+    /// What is plotted: functions (`f`, `f'`) or expressions, as typed.
+    pub items: Vec<Expr>,
     pub range: Option<(Expr, Expr)>,
     pub file: Option<StringLit>,
 }

@@ -57,6 +57,49 @@ pub fn tick_number(x: f64) -> String {
     format!("{mantissa}e{exponent}")
 }
 
+/// The labels of ticks that are multiples of a step `m * 10^step_exponent`:
+/// as many decimals as the step has, as matplotlib writes them (`0.5`,
+/// `1.0`, `1.5`; a step of 0.25 does not occur), in exponent form for the whole
+/// axis when its largest tick is 1e5 or more, or below 1e-3 (`2e-5`,
+/// `1.5e6`, and then 0 is `0`).
+pub fn tick_labels(values: &[f64], step_exponent: i32) -> Vec<String> {
+    let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let exponent_form = !(1e-3..1e5).contains(&largest);
+    values
+        .iter()
+        .map(|&v| {
+            if v == 0.0 && exponent_form {
+                "0".to_string()
+            } else if exponent_form {
+                exponent_label(v, step_exponent)
+            } else {
+                let decimals = (-step_exponent).max(0) as usize;
+                // -0 is 0.
+                format!("{:.decimals$}", v + 0.0)
+            }
+        })
+        .collect()
+}
+
+/// `v` as `1.5e6`: the mantissa with the digits down to the step's.
+fn exponent_label(v: f64, step_exponent: i32) -> String {
+    let exponent = v.abs().log10().floor() as i32;
+    let digits = (exponent - step_exponent).max(0) as usize;
+    let text = format!("{v:.digits$e}");
+    let (mantissa, power) = text.split_once('e').unwrap_or((&text, "0"));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        mantissa
+    };
+    format!("{mantissa}e{power}")
+}
+
+/// The label of a decade on a log axis: `1e-5`, `1e0`, `1e3`.
+pub fn decade_label(exponent: f64) -> String {
+    format!("1e{}", exponent.round() as i64)
+}
+
 /// `x` rounded to `digits` significant digits, as the nearest double to
 /// that decimal (so that it prints short).
 pub fn round_significant(x: f64, digits: usize) -> f64 {
@@ -197,6 +240,30 @@ mod tests {
         assert_eq!(tick_number(-6.92e187), "-6.92e187");
         assert_eq!(tick_number(100000.0), "1e5");
         assert_eq!(tick_number(12345.0), "12300");
+    }
+
+    #[test]
+    fn tick_labels_have_the_digits_of_their_step() {
+        let labels = |v: &[f64], e| tick_labels(v, e);
+        assert_eq!(labels(&[-1.0, 0.0, 1.0], 0), ["-1", "0", "1"]);
+        assert_eq!(
+            labels(&[0.2, 0.4, 0.6000000000000001], -1),
+            ["0.2", "0.4", "0.6"]
+        );
+        assert_eq!(labels(&[0.5, 1.0, 1.5], -1), ["0.5", "1.0", "1.5"]);
+        assert_eq!(
+            labels(&[1000.0001, 1000.0002], -4),
+            ["1000.0001", "1000.0002"]
+        );
+        assert_eq!(labels(&[0.0, 5e12], 12), ["0", "5e12"]);
+        assert_eq!(labels(&[1e5, 1.5e5, 2e5], 4), ["1e5", "1.5e5", "2e5"]);
+        assert_eq!(labels(&[2e-5, 4e-5], -5), ["2e-5", "4e-5"]);
+        assert_eq!(labels(&[-1e300, 0.0, 1e300], 300), ["-1e300", "0", "1e300"]);
+        assert_eq!(labels(&[-0.0], 0), ["0"]);
+        assert_eq!(labels(&[-0.5, 0.0, 0.5], -1), ["-0.5", "0.0", "0.5"]);
+        assert_eq!(decade_label(-5.0), "1e-5");
+        assert_eq!(decade_label(0.0), "1e0");
+        assert_eq!(decade_label(1.0000000000000002), "1e1");
     }
 
     #[test]

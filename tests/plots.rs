@@ -90,6 +90,13 @@ impl Scale {
         p0 + (v - v0) * (p1 - p0) / (v1 - v0)
     }
 
+    /// The value at a pixel.
+    fn value(&self, p: f64) -> f64 {
+        let (v0, p0) = self.ticks[0];
+        let (v1, p1) = self.ticks[self.ticks.len() - 1];
+        v0 + (p - p0) * (v1 - v0) / (p1 - p0)
+    }
+
     /// Every tick lies on the line through the first and last (the labels
     /// are what they claim to be).
     fn check(&self) {
@@ -288,6 +295,105 @@ fn a_learning_rate_comparison_draws_every_run_labelled() {
     for label in ["lr 0.01", "lr 0.1", "lr 0.5", "lr 1.1"] {
         assert!(words.iter().any(|w| w == label), "legend '{label}'");
     }
+}
+
+/// The polylines of a color with more than two points (curves, not
+/// legend swatches), as pixel points.
+fn curves(doc: &roxmltree::Document, stroke: &str) -> Vec<Vec<(f64, f64)>> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(stroke))
+        .filter_map(|n| {
+            let points: Vec<(f64, f64)> = n
+                .attribute("points")?
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect();
+            (points.len() > 2).then_some(points)
+        })
+        .collect()
+}
+
+const RUN_1: &str = "#1F77B4";
+
+#[test]
+fn a_function_beside_its_derivative_is_two_labelled_curves_where_the_axes_say() {
+    let svg = temp_svg("derivative.svg");
+    let source = format!(
+        "f(x) = (x - 3)^2\nplot f, f' from 0 to 6 to \"{}\"",
+        svg.display()
+    );
+    let (objects, text) = run(&source, &svg);
+    assert_eq!(kinds_of(&objects), ["function", "plot"]);
+    let doc = doc_texts(&text);
+    let frame = &frames(&doc)[0];
+    let (sx, sy) = scales(&doc, frame);
+    sy.check();
+    // Every vertex of each curve lies on its function, where the tick
+    // labels put it (pixels are whole: within 2 of it).
+    let f = |x: f64| (x - 3.0) * (x - 3.0);
+    let derivative = |x: f64| 2.0 * x - 6.0;
+    for (color, f) in [(RUN_0, &f as &dyn Fn(f64) -> f64), (RUN_1, &derivative)] {
+        let lines = curves(&doc, color);
+        let vertices: Vec<(f64, f64)> = lines.into_iter().flatten().collect();
+        assert!(vertices.len() > 100, "{color}: {} vertices", vertices.len());
+        for (px, py) in vertices {
+            let x = sx.value(px);
+            assert!(
+                (sy.pixel(f(x)) - py).abs() <= 2.0,
+                "{color} at x = {x}: {py}"
+            );
+        }
+    }
+    let words = texts(&doc);
+    for label in ["f(x), f'(x)", "f(x) = (x - 3)^2", "f'(x) = 2x - 6", "x"] {
+        assert!(words.iter().any(|w| w == label), "'{label}' in {words:?}");
+    }
+}
+
+#[test]
+fn an_exact_zero_on_a_log_axis_has_a_mark_of_its_own() {
+    let svg = temp_svg("zero.svg");
+    let source = format!(
+        "f(x) = (x - 3)^2\nminimize f from 0 lr [0.1, 0.5] steps 20 plot to \"{}\"",
+        svg.display()
+    );
+    let (_, text) = run(&source, &svg);
+    let doc = doc_texts(&text);
+    let all = frames(&doc);
+    let values = all.last().expect("the value per step");
+    let (sx, sy) = scales(&doc, values);
+    // Decades evenly spaced, and below them 0, on its own.
+    let zeros: Vec<&(f64, f64)> = sy.ticks.iter().filter(|t| t.0 == 0.0).collect();
+    let decades: Vec<(f64, f64)> = sy.ticks.iter().copied().filter(|t| t.0 != 0.0).collect();
+    let log = Scale {
+        ticks: decades.iter().map(|&(v, p)| (v.log10(), p)).collect(),
+    };
+    log.check();
+    assert!(
+        decades.iter().all(|&(v, _)| v.log10().fract() == 0.0),
+        "{decades:?}"
+    );
+    let [&(_, zero)] = zeros[..] else {
+        panic!("one zero mark: {:?}", sy.ticks)
+    };
+    let lowest_decade = decades.iter().map(|t| t.1).fold(0.0, f64::max);
+    assert!(
+        zero > lowest_decade + 20.0,
+        "0 at {zero}, decades down to {lowest_decade}"
+    );
+    // lr 0.5 lands on 3 in one step: every later point sits on the mark.
+    let found = points(&doc, values, RUN_1);
+    assert_eq!(found.len(), 21);
+    for (k, &(x, y)) in found.iter().enumerate().skip(1) {
+        assert!(
+            (x - sx.pixel(k as f64)).abs() <= 1.5 && (y - zero).abs() <= 1.5,
+            "step {k}"
+        );
+    }
+    assert!((found[0].1 - log.pixel(9f64.log10())).abs() <= 1.5);
 }
 
 fn doc_texts(text: &str) -> roxmltree::Document<'_> {

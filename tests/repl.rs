@@ -233,3 +233,50 @@ fn errors_redirected_to_a_file_are_plain() {
     assert!(errors.contains(":quit takes no argument"), "{errors}");
     assert!(!errors.contains('\x1b'), "{errors:?}");
 }
+
+/// A plot drawn in a terminal, with color on, as `gd -e` prints it: what
+/// came out, up to its x axis's last tick label.
+fn colored_plot(colorterm: Option<&str>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
+    command
+        .args([
+            "-e",
+            "f(x, y) = x^2 + y^2",
+            "-e",
+            "plot f from (-1, -1) to (1, 1)",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .env_remove("COLORTERM");
+    if let Some(value) = colorterm {
+        command.env("COLORTERM", value);
+    }
+    let mut gd = Session::spawn(command).unwrap();
+    gd.set_expect_timeout(Some(Duration::from_secs(10)));
+    let found = gd.expect("levels:").unwrap();
+    String::from_utf8_lossy(found.before()).into_owned()
+}
+
+/// 24-bit color only where COLORTERM says the terminal has it; otherwise
+/// the 256-color palette every color terminal renders.
+#[test]
+fn a_plot_uses_the_colors_the_terminal_has() {
+    for (colorterm, truecolor) in [
+        (None, false),
+        (Some("truecolor"), true),
+        (Some("24bit"), true),
+    ] {
+        let text = colored_plot(colorterm);
+        assert_eq!(
+            text.contains("\x1b[48;2;"),
+            truecolor,
+            "{colorterm:?}: {text:?}"
+        );
+        assert_eq!(
+            text.contains("\x1b[48;5;"),
+            !truecolor,
+            "{colorterm:?}: {text:?}"
+        );
+    }
+}

@@ -1,10 +1,12 @@
 //! Figures, and drawing them: the data of a figure (rows of panels, each
 //! with axis ranges, a scale, an optional contour map and series of
 //! points), the geometry both renderers share (band lookup, the log-scale
-//! transform, splitting a series where it leaves the panel), and the two
-//! renderers: `terminal` (braille text on the `canvas`) and `svg`
-//! (plotters), both colored from the `palette`. `plot` builds figures;
-//! `report` (terminal text) and `session::files` (SVG files) render them.
+//! transform and its zero mark, splitting a series where it leaves the
+//! panel, the ticks of each axis by the one rule in `ticks`, with their
+//! labels), and the two renderers: `terminal` (braille text on the
+//! `canvas`) and `svg` (plotters), both colored from the `palette`. `plot`
+//! builds figures; `report` (terminal text) and `session::files` (SVG
+//! files) render them.
 //!
 //! Invariant: a figure is drawn from its data alone; nothing here
 //! evaluates a function, prints or touches a file, and nothing here
@@ -14,6 +16,15 @@ mod canvas;
 pub mod palette;
 pub mod svg;
 pub mod terminal;
+pub mod ticks;
+
+use crate::text::{decade_label, tick_labels};
+
+/// On a log axis with a zero mark, the mark sits this fraction of the
+/// decades' span below the lowest decade shown, and the axis ends this
+/// much lower still, so that a gap separates the mark from the decades.
+const ZERO_BELOW: f64 = 0.25;
+const ZERO_ROOM: f64 = 0.1;
 
 /// A whole figure: a title and rows of panels (the panels of one row share
 /// its width).
@@ -31,11 +42,17 @@ pub struct Panel {
     pub y_label: String,
     /// (low, high) with low < high, in data units.
     pub x_range: (f64, f64),
+    /// The x axis counts steps: its ticks are whole numbers.
+    pub x_steps: bool,
     /// (low, high) with low < high, in data units (both positive when
     /// `log_y`).
     pub y_range: (f64, f64),
     /// The y axis is logarithmic (values spanning more than two decades).
     pub log_y: bool,
+    /// On a log axis: exact zeros (a minimum reached exactly) are drawn on
+    /// a mark of their own, labelled 0, below the decades and apart from
+    /// them, rather than on a decade they do not have.
+    pub zero_mark: bool,
     pub map: Option<Contour>,
     pub series: Vec<Series>,
 }
@@ -105,15 +122,91 @@ pub struct Series {
     pub run: usize,
 }
 
+/// A tick of an axis: where it is drawn (in the coordinates as drawn:
+/// log10 of the value on a log axis) and its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    pub at: f64,
+    pub label: String,
+}
+
 impl Panel {
-    /// The y coordinate as drawn: log10 of it on a log axis.
+    /// The y coordinate as drawn: log10 of it on a log axis (0 on its zero
+    /// mark, when it has one).
     pub fn y_scaled(&self, y: f64) -> f64 {
-        if self.log_y { y.log10() } else { y }
+        match self.zero_position() {
+            Some(at) if y == 0.0 => at,
+            _ if self.log_y => y.log10(),
+            _ => y,
+        }
     }
 
-    /// The y range as drawn.
+    /// The y range as drawn (down to below the zero mark, if any).
     pub fn y_scaled_range(&self) -> (f64, f64) {
-        (self.y_scaled(self.y_range.0), self.y_scaled(self.y_range.1))
+        let (lo, hi) = self.y_data_range();
+        if self.zero_position().is_some() {
+            (lo - (ZERO_BELOW + ZERO_ROOM) * (hi - lo), hi)
+        } else {
+            (lo, hi)
+        }
+    }
+
+    /// The y range of the values as drawn (log10 on a log axis), without
+    /// the zero mark.
+    fn y_data_range(&self) -> (f64, f64) {
+        if self.log_y {
+            (self.y_range.0.log10(), self.y_range.1.log10())
+        } else {
+            self.y_range
+        }
+    }
+
+    /// Where the zero mark is drawn, on a log axis that has one.
+    pub fn zero_position(&self) -> Option<f64> {
+        if !(self.log_y && self.zero_mark) {
+            return None;
+        }
+        let (lo, hi) = self.y_data_range();
+        Some(lo - ZERO_BELOW * (hi - lo))
+    }
+
+    /// The lowest y coordinate (as drawn) of the values other than the zero
+    /// mark: below it and above the mark, the axis is broken.
+    pub fn y_values_bottom(&self) -> f64 {
+        self.y_data_range().0
+    }
+
+    /// At most `max` ticks on the x axis, at round values (whole ones on
+    /// an axis of steps).
+    pub fn x_ticks(&self, max: usize) -> Vec<Tick> {
+        let ticks = if self.x_steps {
+            ticks::whole(self.x_range, max)
+        } else {
+            ticks::linear(self.x_range, max)
+        };
+        labelled(&ticks)
+    }
+
+    /// At most `max` ticks on the y axis: round values, or whole decades on
+    /// a log axis, with the zero mark (counted among the `max`) below them.
+    pub fn y_ticks(&self, max: usize) -> Vec<Tick> {
+        if !self.log_y {
+            return labelled(&ticks::linear(self.y_range, max));
+        }
+        let zero = self.zero_position().map(|at| Tick {
+            at,
+            label: "0".into(),
+        });
+        let decades = ticks::whole(
+            self.y_data_range(),
+            max.saturating_sub(usize::from(zero.is_some())),
+        );
+        zero.into_iter()
+            .chain(decades.values.iter().map(|&at| Tick {
+                at,
+                label: decade_label(at),
+            }))
+            .collect()
     }
 
     /// Whether the axes can be drawn: low below high, and the span finite.
@@ -133,10 +226,14 @@ impl Panel {
     }
 }
 
-/// A tick value that is zero but for rounding (-7.7e171 on an axis 1e188
-/// wide) is zero.
-pub fn snap(v: f64, span: f64) -> f64 {
-    if v.abs() < span.abs() * 1e-9 { 0.0 } else { v }
+fn labelled(ticks: &ticks::Ticks) -> Vec<Tick> {
+    let labels = tick_labels(&ticks.values, ticks.step.exponent);
+    ticks
+        .values
+        .iter()
+        .zip(labels)
+        .map(|(&at, label)| Tick { at, label })
+        .collect()
 }
 
 /// The runs of consecutive drawable points of a series: a line is broken
@@ -202,14 +299,68 @@ mod tests {
             x_label: String::new(),
             y_label: String::new(),
             x_range: (0.0, 10.0),
+            x_steps: false,
             y_range: (1e66, 1e133),
             log_y: true,
+            zero_mark: false,
             map: None,
             series: Vec::new(),
         };
         assert!(!panel.contains((1.0, 0.0)));
         assert!(!panel.contains((1.0, 1e60)));
         assert!(panel.contains((1.0, 1e100)));
+    }
+
+    fn log_panel(zero_mark: bool) -> Panel {
+        Panel {
+            title: String::new(),
+            x_label: String::new(),
+            y_label: String::new(),
+            x_range: (0.0, 20.0),
+            x_steps: false,
+            y_range: (1e-12, 10.0),
+            log_y: true,
+            zero_mark,
+            map: None,
+            series: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_log_axis_is_labelled_at_decades() {
+        let panel = log_panel(false);
+        let labels: Vec<String> = panel.y_ticks(4).into_iter().map(|t| t.label).collect();
+        assert_eq!(labels, ["1e-10", "1e-5", "1e0"]);
+        assert!(!panel.contains((1.0, 0.0)));
+    }
+
+    #[test]
+    fn zero_has_its_own_mark_below_the_decades() {
+        let panel = log_panel(true);
+        let ticks = panel.y_ticks(3);
+        let labels: Vec<&str> = ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["0", "1e-10", "1e0"]);
+        // 13 decades shown: the mark a quarter of that below 1e-12.
+        let zero = panel.zero_position().expect("a zero mark");
+        assert!((zero - (-12.0 - 13.0 / 4.0)).abs() < 1e-12, "{zero}");
+        assert_eq!(ticks[0].at, zero);
+        assert!(panel.contains((3.0, 0.0)));
+        assert_eq!(panel.y_scaled(0.0), zero);
+        let (bottom, top) = panel.y_scaled_range();
+        assert!(bottom < zero && zero < panel.y_values_bottom() && top == 1.0);
+    }
+
+    #[test]
+    fn linear_ticks_are_round_and_labelled_by_their_step() {
+        let mut panel = log_panel(false);
+        panel.log_y = false;
+        panel.x_range = (-1.0, 6.0);
+        panel.y_range = (-0.8, 16.8);
+        let labels = |ticks: Vec<Tick>| ticks.into_iter().map(|t| t.label).collect::<Vec<_>>();
+        assert_eq!(labels(panel.x_ticks(4)), ["0", "2", "4", "6"]);
+        assert_eq!(labels(panel.y_ticks(5)), ["0", "5", "10", "15"]);
+        panel.y_range = (0.25, 0.75);
+        assert_eq!(labels(panel.y_ticks(3)), ["0.4", "0.6"]);
     }
 
     #[test]
@@ -219,8 +370,10 @@ mod tests {
             x_label: String::new(),
             y_label: String::new(),
             x_range: (0.0, 10.0),
+            x_steps: false,
             y_range: (0.0, 1.0),
             log_y: false,
+            zero_mark: false,
             map: None,
             series: Vec::new(),
         };

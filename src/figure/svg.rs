@@ -4,19 +4,27 @@
 //! a color key, the curve, the paths (a point per step joined by a line,
 //! the start circled, the end crossed) and a legend.
 //!
-//! A log axis is drawn as a linear axis over log10 of the values, its tick
-//! labels showing the values themselves.
+//! Ticks are the panel's own (`Panel::x_ticks`, `Panel::y_ticks`, the rule
+//! the terminal uses), given to plotters through an axis type of ours. A
+//! log axis is drawn as a linear axis over log10 of the values, its ticks
+//! at whole decades labelled `1e-5`; exact zeros on it sit on a mark of
+//! their own, labelled 0, below a rule that breaks the axis.
 //!
 //! Invariant: the only user of `plotters`; returns the document as a
 //! string, writing it to a file is the caller's business.
 
 use std::error::Error;
+use std::ops::Range;
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{
+    KeyPointHint, KeyPointWeight, NoDefaultFormatting, Ranged, ValueFormatter,
+};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::palette::{LEVEL_COLORS, RUN_COLORS, Rgb};
-use super::{Contour, Figure, Panel, Series, SeriesKind, segments, snap};
+use super::{Contour, Figure, Panel, Series, SeriesKind, Tick, segments};
 use crate::text::tick_number;
 
 /// Width of the document in pixels.
@@ -33,6 +41,82 @@ pub fn point_radius(n_points: usize) -> u32 {
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// At most this many labelled ticks per axis (about plotters' default),
+/// and this many light grid lines.
+const TICKS: usize = 10;
+const LIGHT_LINES: usize = 25;
+/// The color of a single curve, and of the rule above a zero mark.
+const CURVE_GRAY: RGBColor = RGBColor(40, 40, 40);
+const RULE_GRAY: RGBColor = RGBColor(150, 150, 150);
+
+/// An axis of a panel for plotters: its range as drawn, mapped to pixels
+/// as plotters maps a plain `f64` range, with the panel's own ticks (bold
+/// and labelled) and finer ones for the light grid lines.
+#[derive(Clone)]
+struct Axis {
+    pixels: RangedCoordf64,
+    range: (f64, f64),
+    ticks: Vec<Tick>,
+    light: Vec<f64>,
+}
+
+impl Axis {
+    fn x(panel: &Panel) -> Axis {
+        Axis::new(
+            panel.x_range,
+            panel.x_ticks(TICKS),
+            panel.x_ticks(LIGHT_LINES),
+        )
+    }
+
+    fn y(panel: &Panel) -> Axis {
+        Axis::new(
+            panel.y_scaled_range(),
+            panel.y_ticks(TICKS),
+            panel.y_ticks(LIGHT_LINES),
+        )
+    }
+
+    fn new(range: (f64, f64), ticks: Vec<Tick>, light: Vec<Tick>) -> Axis {
+        Axis {
+            pixels: (range.0..range.1).into(),
+            range,
+            ticks,
+            light: light.into_iter().map(|t| t.at).collect(),
+        }
+    }
+}
+
+impl Ranged for Axis {
+    type FormatOption = NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.pixels.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        match hint.weight() {
+            KeyPointWeight::Bold => self.ticks.iter().map(|t| t.at).collect(),
+            KeyPointWeight::Any => self.light.clone(),
+        }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.range.0..self.range.1
+    }
+}
+
+impl ValueFormatter<f64> for Axis {
+    /// The label of the tick at `value` (plotters labels bold ticks only).
+    fn format_ext(&self, value: &f64) -> String {
+        self.ticks
+            .iter()
+            .find(|t| t.at == *value)
+            .map_or_else(|| tick_number(*value), |t| t.label.clone())
+    }
+}
 
 /// The figure as an SVG document.
 pub fn render(figure: &Figure) -> Result<String, String> {
@@ -98,7 +182,6 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
         }
         None => area.clone(),
     };
-    let (y0, y1) = panel.y_scaled_range();
     let mut builder = ChartBuilder::on(&area);
     builder
         .margin(12)
@@ -107,24 +190,24 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
     if !panel.title.is_empty() {
         builder.caption(&panel.title, ("sans-serif", 16));
     }
-    let mut chart = builder.build_cartesian_2d(panel.x_range.0..panel.x_range.1, y0..y1)?;
-    let log = panel.log_y;
-    let x_span = panel.x_range.1 - panel.x_range.0;
-    let x_format = move |v: &f64| tick_number(snap(*v, x_span));
-    let y_format = move |v: &f64| {
-        let v = snap(*v, y1 - y0);
-        tick_number(if log { 10f64.powf(v) } else { v })
-    };
+    let mut chart = builder.build_cartesian_2d(Axis::x(panel), Axis::y(panel))?;
     chart
         .configure_mesh()
         .x_desc(&panel.x_label)
         .y_desc(&panel.y_label)
-        .x_label_formatter(&x_format)
-        .y_label_formatter(&y_format)
         .axis_desc_style(("sans-serif", 15))
         .draw()?;
     if let Some(map) = &panel.map {
         chart.draw_series(level_rects(panel, map))?;
+    }
+    if let Some(zero) = panel.zero_position() {
+        // The rule between the zero mark and the decades: a broken axis.
+        let at = (zero + panel.y_values_bottom()) / 2.0;
+        let (x0, x1) = panel.x_range;
+        chart.draw_series([PathElement::new(
+            vec![(x0, at), (x1, at)],
+            RULE_GRAY.stroke_width(1),
+        )])?;
     }
     let any_path = draw_all_series(&mut chart, panel)?;
     if any_path {
@@ -147,10 +230,15 @@ fn draw_panel(panel: &Panel, area: &Area) -> Result<(), Box<dyn Error>> {
 /// legend; whether there was a path.
 fn draw_all_series(chart: &mut Chart, panel: &Panel) -> Result<bool, Box<dyn Error>> {
     let scaled = |p: &(f64, f64)| (p.0, panel.y_scaled(p.1));
+    let curves = panel
+        .series
+        .iter()
+        .filter(|s| s.kind == SeriesKind::Curve)
+        .count();
     let mut any_path = false;
     for series in &panel.series {
         let color = match series.kind {
-            SeriesKind::Curve => RGBColor(40, 40, 40),
+            SeriesKind::Curve if curves == 1 => CURVE_GRAY,
             _ => rgb(RUN_COLORS[series.run % RUN_COLORS.len()]),
         };
         let parts: Vec<Vec<(f64, f64)>> = segments(panel, &series.points)
@@ -206,11 +294,7 @@ fn legend_corner(panel: &Panel) -> SeriesLabelPosition {
         .map_or(SeriesLabelPosition::UpperRight, |c| c.0)
 }
 
-type Chart<'a, 'b> = ChartContext<
-    'a,
-    SVGBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Axis, Axis>>;
 
 /// A point per step (paths always; values per step when they are few), and
 /// for a path its start circled and its end crossed.

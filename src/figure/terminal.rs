@@ -1,9 +1,11 @@
 //! Figures as terminal text: lines and paths in Unicode braille (2 x 4 dots
 //! per character), contour maps as filled levels, markers for the steps of
-//! a path, tick labels, a legend; panels of a row side by side, the whole
-//! fitted to a width. With color, runs and levels are colored (24-bit
-//! ANSI); without, levels are shading characters and each run has its own
-//! marker character, so the plain text reads on its own.
+//! a path, ticks at round values (`Panel::x_ticks`, `Panel::y_ticks`: the
+//! rule the SVG side uses), a legend; panels of a row side by side, the
+//! whole fitted to a width. With color, runs, curves and levels are
+//! colored (24-bit, or the 256-color palette); without, levels are shading
+//! characters and each run or curve has its own marker character, so the
+//! plain text reads on its own.
 //!
 //! Our own small canvas (`canvas`) rather than `drawille`/`textplots`: a
 //! plot here layers a filled map, several colored braille lines and marker
@@ -12,25 +14,28 @@
 //! fallback with distinct characters.
 //!
 //! Invariant: returns a string; it never writes to a stream, and writes no
-//! ANSI code when color is off.
+//! ANSI code when colors are `Plain`.
 
 use super::canvas::{Canvas, Cell, dim, line_text, styled};
 use super::palette::{LEVEL_CHARS, LEVEL_COLORS, RUN_COLORS, RUN_MARKERS, Rgb};
-use super::{Figure, Panel, Series, SeriesKind, segments, snap};
+use super::{Figure, Panel, Series, SeriesKind, Tick, segments};
 use crate::text::{tick_number, truncate};
+
+pub use super::canvas::Colors;
 
 const START: char = 'S';
 const END: char = 'E';
 const CURVE_COLOR: Rgb = (170, 170, 170);
 
 /// Text rows of a panel's plotting area, by what the panel shows and how
-/// many panels share its row.
+/// many panels share its row: a map is taller, and so is a log axis
+/// (room for its decades, and its zero mark).
 fn canvas_rows(panel: &Panel, per_row: usize) -> usize {
     let main = panel.map.is_some() || panel.series.iter().any(|s| s.kind == SeriesKind::Curve);
-    // Odd, so that the middle row's label is the middle of the range.
     match (main, per_row) {
         (true, 1) => 15,
         (true, _) => 11,
+        (false, _) if panel.log_y => 11,
         (false, _) => 9,
     }
 }
@@ -42,22 +47,39 @@ const MIN_WIDTH: usize = 30;
 /// Panels of a row that would be narrower than this side by side are
 /// stacked, each as wide as the figure.
 const MIN_PANEL: usize = 36;
+/// The narrowest plotting area, in columns.
+const MIN_COLUMNS: usize = 8;
+/// The x label at the end of the x axis is cut to this many characters.
+const MAX_X_LABEL: usize = 12;
+/// At most one x tick per this many columns, one y tick per this many rows.
+const COLUMNS_PER_TICK: usize = 7;
+const ROWS_PER_TICK: usize = 2;
+/// Labels of neighbouring x ticks are at least this many columns apart,
+/// and the rows of y ticks at least this many rows.
+const LABEL_GAP: usize = 2;
+const TICK_ROW_GAP: usize = 2;
+/// Several curves in one panel are told apart by a marker every this many
+/// dots (offset by the curve's index, so that markers do not pile up).
+const CURVE_MARK_SPACING: f64 = 16.0;
+const CURVE_MARK_OFFSET: f64 = 6.0;
+/// Markers on values per step are at least this many dots apart.
+const STEP_MARK_SPACING: f64 = 6.0;
 
 /// The figure as text `width` columns wide (`MIN_WIDTH` at least), ending
 /// in a newline; titles too long for it end in `…`.
-pub fn render(figure: &Figure, width: usize, color: bool) -> String {
+pub fn render(figure: &Figure, width: usize, colors: Colors) -> String {
     let width = width.max(MIN_WIDTH);
     let title = truncate(&figure.title, width);
     let mut lines: Vec<Vec<Cell>> = vec![styled(&title, None, true)];
     for row in figure.rows.iter().filter(|r| !r.is_empty()) {
         for part in side_by_side(row, width) {
             lines.push(Vec::new());
-            lines.extend(row_lines(part, width, color));
+            lines.extend(row_lines(part, width, colors));
         }
     }
     let mut out = String::new();
     for line in &lines {
-        out.push_str(&line_text(line, color));
+        out.push_str(&line_text(line, colors));
         out.push('\n');
     }
     out
@@ -75,11 +97,17 @@ fn side_by_side(row: &[Panel], width: usize) -> Vec<&[Panel]> {
 }
 
 /// The panels of a row side by side, each as wide as the others.
-fn row_lines(row: &[Panel], width: usize, color: bool) -> Vec<Vec<Cell>> {
+fn row_lines(row: &[Panel], width: usize, colors: Colors) -> Vec<Vec<Cell>> {
     let each = (width - GAP * (row.len() - 1)) / row.len();
+    // One height for the row, so that its x axes line up.
+    let rows = row
+        .iter()
+        .map(|p| canvas_rows(p, row.len()))
+        .max()
+        .unwrap_or(0);
     let blocks: Vec<Vec<Vec<Cell>>> = row
         .iter()
-        .map(|p| panel_lines(p, each, canvas_rows(p, row.len()), color))
+        .map(|p| panel_lines(p, each, rows, colors))
         .collect();
     let height = blocks.iter().map(Vec::len).max().unwrap_or(0);
     (0..height)
@@ -106,9 +134,25 @@ fn run_color(run: usize) -> Rgb {
     (light(r), light(g), light(b))
 }
 
+fn run_marker(run: usize) -> char {
+    RUN_MARKERS[run % RUN_MARKERS.len()]
+}
+
+/// Whether the panel holds several curves (told apart by color, marker
+/// and legend) rather than one (drawn gray, named by the figure's title).
+fn several_curves(panel: &Panel) -> bool {
+    panel
+        .series
+        .iter()
+        .filter(|s| s.kind == SeriesKind::Curve)
+        .count()
+        > 1
+}
+
 // ================================================================ panels
 
-/// Maps data coordinates to dot coordinates of a canvas.
+/// Maps coordinates as drawn (`Panel::y_scaled`) to dot coordinates of a
+/// canvas.
 struct Axes {
     x: (f64, f64),
     y: (f64, f64),
@@ -117,51 +161,98 @@ struct Axes {
 }
 
 impl Axes {
-    fn new(panel: &Panel, canvas: &Canvas) -> Axes {
+    fn new(panel: &Panel, cols: usize, rows: usize) -> Axes {
         Axes {
             x: panel.x_range,
             y: panel.y_scaled_range(),
-            dots_x: (2 * canvas.cols - 1) as f64,
-            dots_y: (4 * canvas.rows - 1) as f64,
+            dots_x: (2 * cols - 1) as f64,
+            dots_y: (4 * rows - 1) as f64,
         }
     }
 
+    fn dot_x(&self, x: f64) -> f64 {
+        (x - self.x.0) / (self.x.1 - self.x.0) * self.dots_x
+    }
+
+    /// The dot row of a y coordinate as drawn (0 at the top).
+    fn dot_y(&self, scaled: f64) -> f64 {
+        (1.0 - (scaled - self.y.0) / (self.y.1 - self.y.0)) * self.dots_y
+    }
+
     fn to_dots(&self, panel: &Panel, (x, y): (f64, f64)) -> (f64, f64) {
-        let u = (x - self.x.0) / (self.x.1 - self.x.0);
-        let v = (panel.y_scaled(y) - self.y.0) / (self.y.1 - self.y.0);
-        (u * self.dots_x, (1.0 - v) * self.dots_y)
+        (self.dot_x(x), self.dot_y(panel.y_scaled(y)))
+    }
+
+    /// The text column holding the dot of `x` (what a point at `x` is
+    /// drawn in), if inside.
+    fn column(&self, x: f64) -> Option<usize> {
+        let dot = self.dot_x(x).round();
+        (dot >= 0.0 && dot <= self.dots_x).then_some(dot as usize / 2)
+    }
+
+    /// The text row holding the dot of a y coordinate as drawn, if inside.
+    fn row(&self, scaled: f64) -> Option<usize> {
+        let dot = self.dot_y(scaled).round();
+        (dot >= 0.0 && dot <= self.dots_y).then_some(dot as usize / 4)
     }
 }
 
 /// A panel as lines of exactly `width` cells (or fewer): title, y label,
-/// the plotting area with tick labels, the x axis, the legend.
-fn panel_lines(panel: &Panel, width: usize, rows: usize, color: bool) -> Vec<Vec<Cell>> {
-    let y_ticks = y_tick_labels(panel, rows);
-    let gutter = y_ticks.iter().map(|t| t.chars().count()).max().unwrap_or(0) + 2;
-    let cols = width.saturating_sub(gutter).max(8);
+/// the plotting area with the y ticks, the x axis with the x label at its
+/// end, the x tick labels, the legend.
+fn panel_lines(panel: &Panel, width: usize, rows: usize, colors: Colors) -> Vec<Vec<Cell>> {
+    let color = colors.any();
+    // The y ticks depend on the rows alone, so the gutter is known first.
+    let y_probe = Axes::new(panel, MIN_COLUMNS, rows);
+    let y_axis = y_axis_rows(panel, &y_probe, rows);
+    let gutter = y_axis
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let x_label = truncate(&panel.x_label, MAX_X_LABEL);
+    let x_label_room = if x_label.is_empty() {
+        0
+    } else {
+        x_label.chars().count() + 1
+    };
+    let cols = width.saturating_sub(gutter + x_label_room).max(MIN_COLUMNS);
+    let axes = Axes::new(panel, cols, rows);
     let mut canvas = Canvas::new(cols, rows);
     fill_levels(panel, &mut canvas);
-    draw_series(panel, &mut canvas);
+    draw_series(panel, &axes, &mut canvas);
     let mut lines = Vec::new();
     if !panel.title.is_empty() {
         lines.push(styled(&truncate(&panel.title, width), None, true));
     }
-    let y_label = format!("{:>w$}", panel.y_label, w = gutter - 2);
-    lines.push(styled(&truncate(&y_label, width), None, false));
-    for (r, tick) in y_ticks.iter().enumerate() {
-        let mut line = styled(&format!("{tick:>w$} ", w = gutter - 2), None, false);
-        line.push(axis_cell(if tick.is_empty() { '│' } else { '┤' }));
+    if !panel.y_label.is_empty() {
+        let y_label = format!("{:>w$}", panel.y_label, w = gutter - 2);
+        lines.push(styled(&truncate(&y_label, width), None, false));
+    }
+    for (r, row) in y_axis.iter().enumerate() {
+        let mut line = styled(&format!("{:>w$} ", row.label, w = gutter - 2), None, false);
+        line.push(axis_cell(row.axis));
         line.extend(canvas.cells(r, color));
         lines.push(line);
     }
+    let x_ticks = x_ticks(panel, &axes, gutter, width);
     let mut axis = styled(&" ".repeat(gutter - 1), None, false);
     axis.push(axis_cell('└'));
-    axis.extend(std::iter::repeat_n(axis_cell('─'), cols));
-    lines.push(axis);
-    lines.push(styled(&x_tick_line(panel, gutter, cols), None, false));
-    for legend in legend_lines(panel, width, color) {
-        lines.push(legend);
+    let tick_columns: Vec<usize> = x_ticks.iter().map(|t| t.0).collect();
+    axis.extend((0..cols).map(|c| {
+        axis_cell(if tick_columns.contains(&c) {
+            '┬'
+        } else {
+            '─'
+        })
+    }));
+    if !x_label.is_empty() {
+        axis.extend(styled(&format!(" {x_label}"), None, false));
     }
+    lines.push(axis);
+    lines.push(styled(&x_tick_line(&x_ticks, gutter), None, false));
+    lines.extend(legend_lines(panel, width, color));
     lines.into_iter().map(|l| fit(l, width)).collect()
 }
 
@@ -190,11 +281,11 @@ fn fill_levels(panel: &Panel, canvas: &mut Canvas) {
     }
 }
 
-fn draw_series(panel: &Panel, canvas: &mut Canvas) {
-    let axes = Axes::new(panel, canvas);
+fn draw_series(panel: &Panel, axes: &Axes, canvas: &mut Canvas) {
+    let several = several_curves(panel);
     for series in &panel.series {
         let color = match series.kind {
-            SeriesKind::Curve => CURVE_COLOR,
+            SeriesKind::Curve if !several => CURVE_COLOR,
             _ => run_color(series.run),
         };
         for part in segments(panel, &series.points) {
@@ -206,7 +297,7 @@ fn draw_series(panel: &Panel, canvas: &mut Canvas) {
                 canvas.line(dots[0], dots[0], color);
             }
         }
-        let marker = RUN_MARKERS[series.run % RUN_MARKERS.len()];
+        let marker = run_marker(series.run);
         let drawn: Vec<(f64, f64)> = series
             .points
             .iter()
@@ -214,25 +305,37 @@ fn draw_series(panel: &Panel, canvas: &mut Canvas) {
             .map(|p| axes.to_dots(panel, *p))
             .collect();
         match series.kind {
+            SeriesKind::Curve if several => {
+                let offset = CURVE_MARK_OFFSET * (series.run % RUN_MARKERS.len()) as f64;
+                mark_every(canvas, &drawn, marker, color, CURVE_MARK_SPACING, offset);
+            }
             SeriesKind::Curve => {}
-            SeriesKind::Steps => mark_spaced(canvas, &drawn, marker, color),
+            SeriesKind::Steps => mark_every(canvas, &drawn, marker, color, STEP_MARK_SPACING, 0.0),
             SeriesKind::Path => {
                 for p in &drawn {
                     canvas.mark(*p, marker, color);
                 }
-                mark_ends(canvas, series, panel, &axes, color);
+                mark_ends(canvas, series, panel, axes, color);
             }
         }
     }
 }
 
-/// Markers on a line of values per step, at least three cells apart.
-fn mark_spaced(canvas: &mut Canvas, dots: &[(f64, f64)], marker: char, color: Rgb) {
-    let mut last: Option<f64> = None;
+/// Markers on a line, the first at `offset` dots from the left and the
+/// others at least `spacing` dots apart.
+fn mark_every(
+    canvas: &mut Canvas,
+    dots: &[(f64, f64)],
+    marker: char,
+    color: Rgb,
+    spacing: f64,
+    offset: f64,
+) {
+    let mut next = offset;
     for p in dots {
-        if last.is_none_or(|l| p.0 - l >= 6.0) {
+        if p.0 >= next {
             canvas.mark(*p, marker, color);
-            last = Some(p.0);
+            next = p.0 + spacing;
         }
     }
 }
@@ -249,66 +352,123 @@ fn mark_ends(canvas: &mut Canvas, series: &Series, panel: &Panel, axes: &Axes, c
     }
 }
 
-// ================================================================ labels
+// ================================================================ ticks
 
-/// Tick labels for each canvas row: the top, the middle and the bottom
-/// row are labelled with the value at their centre line, the others blank.
-fn y_tick_labels(panel: &Panel, rows: usize) -> Vec<String> {
-    let (lo, hi) = panel.y_scaled_range();
+/// One text row of the y axis: its tick label (or nothing) and the axis
+/// character (`┤` at a tick, `┊` where the axis is broken between the
+/// decades of a log axis and its zero mark, `│` elsewhere).
+struct AxisRow {
+    label: String,
+    axis: char,
+}
+
+/// The y axis row by row: as many ticks as fit `TICK_ROW_GAP` rows apart
+/// (at most one per `ROWS_PER_TICK` rows), each on the row where a point
+/// of its value is drawn.
+fn y_axis_rows(panel: &Panel, axes: &Axes, rows: usize) -> Vec<AxisRow> {
+    let placed = |ticks: &[Tick]| -> Option<Vec<(usize, String)>> {
+        ticks
+            .iter()
+            .map(|t| Some((axes.row(t.at)?, t.label.clone())))
+            .collect()
+    };
+    let spaced = |at: &[(usize, String)]| at.windows(2).all(|w| w[0].0 >= w[1].0 + TICK_ROW_GAP);
+    let most = (rows / ROWS_PER_TICK).max(2);
+    let chosen = (2..=most)
+        .rev()
+        .filter_map(|max| placed(&panel.y_ticks(max)))
+        .find(|at| spaced(at))
+        .unwrap_or_default();
+    let broken = match panel.zero_position() {
+        Some(zero) => (
+            axes.row(panel.y_values_bottom()).unwrap_or(rows),
+            axes.row(zero).unwrap_or(rows),
+        ),
+        None => (rows, rows),
+    };
     (0..rows)
-        .map(|r| {
-            if r != 0 && r != rows - 1 && r != rows / 2 {
-                return String::new();
-            }
-            let t = if rows == 1 {
-                0.0
-            } else {
-                r as f64 / (rows - 1) as f64
-            };
-            let v = snap(hi - (hi - lo) * t, hi - lo);
-            tick_number(if panel.log_y { 10f64.powf(v) } else { v })
+        .map(|r| match chosen.iter().find(|(row, _)| *row == r) {
+            Some((_, label)) => AxisRow {
+                label: label.clone(),
+                axis: '┤',
+            },
+            None => AxisRow {
+                label: String::new(),
+                axis: if r > broken.0 && r < broken.1 {
+                    '┊'
+                } else {
+                    '│'
+                },
+            },
         })
         .collect()
 }
 
-/// The x range's ends under the axis ends, the x label in the middle.
-fn x_tick_line(panel: &Panel, gutter: usize, cols: usize) -> String {
-    let left = tick_number(panel.x_range.0);
-    let right = tick_number(panel.x_range.1);
-    let mut line: Vec<char> = vec![' '; gutter + cols];
-    let put = |line: &mut Vec<char>, at: usize, text: &str| {
-        for (k, ch) in text.chars().enumerate() {
-            if let Some(slot) = line.get_mut(at + k) {
-                *slot = ch;
-            }
-        }
+/// The x ticks that fit under the axis: (column in the plotting area,
+/// label), as many as fit `LABEL_GAP` apart (at most one per
+/// `COLUMNS_PER_TICK` columns) within the panel's `width`.
+fn x_ticks(panel: &Panel, axes: &Axes, gutter: usize, width: usize) -> Vec<(usize, String)> {
+    let cols = (axes.dots_x as usize).div_ceil(2);
+    let placed = |ticks: Vec<Tick>| -> Option<Vec<(usize, String)>> {
+        ticks
+            .into_iter()
+            .map(|t| Some((axes.column(t.at)?, t.label)))
+            .collect()
     };
-    put(
-        &mut line,
-        gutter.saturating_sub(left.chars().count() / 2),
-        &left,
-    );
-    let label_len = panel.x_label.chars().count();
-    put(
-        &mut line,
-        gutter + cols.saturating_sub(label_len) / 2,
-        &panel.x_label,
-    );
-    let right_len = right.chars().count();
-    put(&mut line, (gutter + cols).saturating_sub(right_len), &right);
+    let fits = |at: &[(usize, String)]| {
+        let mut end = 0;
+        for (col, label) in at {
+            let (start, stop) = label_span(gutter + col, label);
+            if start < end || stop > width {
+                return false;
+            }
+            end = stop + LABEL_GAP;
+        }
+        true
+    };
+    let most = (cols / COLUMNS_PER_TICK).max(2);
+    (2..=most)
+        .rev()
+        .filter_map(|max| placed(panel.x_ticks(max)))
+        .find(|at| fits(at))
+        .unwrap_or_default()
+}
+
+/// The columns a label centred under column `at` takes: [start, stop).
+fn label_span(at: usize, label: &str) -> (usize, usize) {
+    let len = label.chars().count();
+    let start = at.saturating_sub(len / 2);
+    (start, start + len)
+}
+
+/// The x tick labels, each centred under its tick.
+fn x_tick_line(ticks: &[(usize, String)], gutter: usize) -> String {
+    let mut line: Vec<char> = Vec::new();
+    for (col, label) in ticks {
+        let (start, _) = label_span(gutter + col, label);
+        if line.len() < start {
+            line.resize(start, ' ');
+        }
+        line.truncate(start);
+        line.extend(label.chars());
+    }
     line.into_iter().collect()
 }
 
-/// The legend: runs (marker and label), start and end marks, levels.
+// ================================================================ legend
+
+/// The legend: runs (marker and label), several curves (marker and
+/// label), start and end marks, levels.
 fn legend_lines(panel: &Panel, width: usize, color: bool) -> Vec<Vec<Cell>> {
+    let several = several_curves(panel);
     let mut items: Vec<Vec<Cell>> = Vec::new();
     for s in &panel.series {
-        if s.kind == SeriesKind::Curve || s.label.is_empty() {
+        if (s.kind == SeriesKind::Curve && !several) || s.label.is_empty() {
             continue;
         }
         let c = run_color(s.run);
         let mut item = vec![Cell {
-            ch: RUN_MARKERS[s.run % RUN_MARKERS.len()],
+            ch: run_marker(s.run),
             fg: Some(c),
             bg: None,
             bold: true,
@@ -353,16 +513,24 @@ fn legend_lines(panel: &Panel, width: usize, color: bool) -> Vec<Vec<Cell>> {
     lines
 }
 
-/// Items on lines no wider than `width`, three spaces apart.
+/// Items on lines no wider than `width`, three spaces apart (an item
+/// wider than a line is cut with `…`).
 fn wrap(items: Vec<Vec<Cell>>, width: usize) -> Vec<Vec<Cell>> {
     let mut lines: Vec<Vec<Cell>> = Vec::new();
     let mut line: Vec<Cell> = styled("  ", None, false);
-    for item in items {
+    for mut item in items {
         if line.len() > 2 && line.len() + 3 + item.len() > width {
             lines.push(std::mem::replace(&mut line, styled("  ", None, false)));
         }
         if line.len() > 2 {
             line.extend(styled("   ", None, false));
+        }
+        if line.len() + item.len() > width && width > line.len() {
+            item.truncate(width - line.len() - 1);
+            item.push(Cell {
+                ch: '…',
+                ..item.last().copied().unwrap_or_default()
+            });
         }
         line.extend(item);
     }
@@ -384,7 +552,7 @@ mod tests {
         for panel in &mut figure.rows[0] {
             panel.title = "lr 0.01: converging".into();
         }
-        let text = render(&figure, 30, false);
+        let text = render(&figure, 30, Colors::Plain);
         assert!(text.lines().all(|l| l.chars().count() <= 30), "{text}");
         let first = text.lines().next().unwrap_or_default();
         assert!(
@@ -395,7 +563,7 @@ mod tests {
         let titles = text.lines().filter(|l| l.trim() == "lr 0.01: converging");
         assert_eq!(titles.count(), 2, "{text}");
         // Wide enough, side by side.
-        let wide = render(&figure, 80, false);
+        let wide = render(&figure, 80, Colors::Plain);
         assert!(
             wide.lines()
                 .any(|l| l.matches("lr 0.01: converging").count() == 2)
@@ -408,8 +576,10 @@ mod tests {
             x_label: "x".into(),
             y_label: "y".into(),
             x_range: (0.0, 1.0),
+            x_steps: false,
             y_range: (0.0, 1.0),
             log_y: false,
+            zero_mark: false,
             map: Some(Contour {
                 nx: 2,
                 ny: 2,
@@ -431,7 +601,7 @@ mod tests {
 
     #[test]
     fn plain_text_fits_the_width_and_has_no_escape_codes() {
-        let text = render(&figure(), 50, false);
+        let text = render(&figure(), 50, Colors::Plain);
         assert!(!text.contains('\x1b'));
         assert!(text.lines().all(|l| l.chars().count() <= 50), "{text}");
         // Each run's marker, start and end, the level characters.
@@ -442,7 +612,7 @@ mod tests {
 
     #[test]
     fn color_uses_ansi_codes() {
-        let text = render(&figure(), 50, true);
+        let text = render(&figure(), 50, Colors::TrueColor);
         assert!(text.contains("\x1b[1;38;2;87;153;198m"), "the run's color");
     }
 }

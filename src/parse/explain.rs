@@ -282,9 +282,8 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
         "minimize" | "maximize" => {
             expected("a function name").with_hint(format!("for example: {keyword} f from 0 lr 0.1"))
         }
-        "plot" if cx.before.len() == 1 => {
-            expected("a function name").with_hint("for example: plot f from -5 to 5")
-        }
+        "plot" if cx.before.len() == 1 => expected("a function or an expression")
+            .with_hint("for example: plot f from -5 to 5, plot f, f', or plot x^2 - 1"),
         "plot" => cx
             .unexpected()
             .with_hint("write 'plot' alone, or 'plot to \"file.svg\"'"),
@@ -403,40 +402,10 @@ fn missing_operator(cx: &Context, prev: &Token) -> Error {
     }
 }
 
-/// `plot x^2`, `plot g'`: plot takes a function's name, not an expression.
-fn plot_an_expression(cx: &Context, prev: &Token) -> Error {
-    let line = cx.clean[prev.span.start..].lines().next().unwrap_or("");
-    // The expression alone, without a range or file clause after it.
-    let rest = [" from ", " to "].iter().fold(line, |text, clause| {
-        text.split(clause).next().unwrap_or(text)
-    });
-    let expression = shorten(rest.trim_end());
-    let hint = if cx.found.text == "'" {
-        let name = prev.text;
-        format!("define it first: d{name}(x) = {name}'(x), then plot d{name}")
-    } else {
-        // `plot y^2`: y is the parameter; `plot sin(x)`: x is.
-        let param = if prev.kind == Kind::Name && prev.text.len() == 1 {
-            prev.text
-        } else {
-            "x"
-        };
-        format!("define it first: f({param}) = {expression}, then plot f")
-    };
-    Error::syntax(
-        "plot takes the name of a defined function, not an expression",
-        Span::new(prev.span.start, cx.found.span.end),
-    )
-    .with_hint(hint)
-}
-
 /// Failures after an operand in a `minimize`, `maximize` or `plot` statement.
 fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
     let found = &cx.found;
     let prev2 = cx.prev2();
-    if cx.in_plot() && cx.before.len() == 2 && !found.ends_statement() && found.kind != Kind::Name {
-        return Some(plot_an_expression(cx, prev));
-    }
     let spaced = prev2.is_some_and(|p2| p2.span.end < prev.span.start);
     // `from 0 rate 0.1`: `0 rate` read as a product, then `0.1` fails.
     if prev.kind == Kind::Name && spaced && prev2.is_some_and(Token::ends_operand) {
@@ -473,7 +442,9 @@ fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
 pub(super) fn unknown_clause(word: &str, span: Span, in_plot: bool) -> Error {
     if in_plot {
         return Error::syntax(format!("unexpected '{}' in 'plot'", shorten(word)), span)
-            .with_hint("write plot NAME, then from A to B, then to \"file.svg\", each optional");
+            .with_hint(
+                "write plot f (or plot f, g, ...), then from A to B, then to \"file.svg\", each optional",
+            );
     }
     let message = if KEYWORDS.contains(&word) {
         format!("'{word}' is not a clause of a descent")

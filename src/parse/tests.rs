@@ -98,7 +98,8 @@ fn dump_method(method: &Method) -> String {
 }
 
 fn dump_plot(plot: &Plot) -> String {
-    let mut out = format!("(plot {}", plot.function.name);
+    let items: Vec<String> = plot.items.iter().map(dump_expr).collect();
+    let mut out = format!("(plot {}", items.join(" "));
     if let Some((a, b)) = &plot.range {
         out.push_str(&format!(" (range {} {})", dump_expr(a), dump_expr(b)));
     }
@@ -309,6 +310,15 @@ fn parses_the_table() {
         ),
         // Plot.
         ("plot f", "(plot f)"),
+        ("plot f, f'", "(plot f (' f))"),
+        (
+            "plot x^2 - 1 from -2 to 2",
+            "(plot (- (^ x 2) 1) (range (neg 2) 2))",
+        ),
+        (
+            "plot sin(x)/x, cos(x) to \"s.svg\"",
+            "(plot (/ (call sin x) x) (call cos x) (to \"s.svg\"))",
+        ),
         ("plot f from -5 to 5", "(plot f (range (neg 5) 5))"),
         (
             "plot g from (0, 0) to (1, 1) to \"g.svg\"",
@@ -507,7 +517,13 @@ fn rejects_the_table() {
             26,
         ),
         bad("minimize f from 0 plot 3", "unexpected '3'", 1, 24),
-        bad("plot", "expected a function name after 'plot'", 1, 5),
+        bad(
+            "plot",
+            "expected a function or an expression after 'plot'",
+            1,
+            5,
+        ),
+        bad("plot f,", "expected an expression after ','", 1, 8),
         bad(
             "plot f from 0",
             "expected 'to' after the start of the range",

@@ -68,33 +68,71 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
     }
 }
 
-#[test]
-fn default_range_is_centred_on_the_grid_minimum() {
-    let body = quadratic_1d();
-    let params = vec!["x".to_string()];
-    assert_eq!(
-        default_ranges(&mut subject(body, &params)).expect("samples"),
-        vec![(-2.0, 8.0)]
-    );
+/// The default ranges of `plot` for the functions `f(x) = text` (with
+/// the parameters `params`).
+fn ranges_of(texts: &[&str], params: &[&str]) -> Vec<(f64, f64)> {
+    let names: Vec<String> = params.iter().map(|p| p.to_string()).collect();
+    let mut subjects: Vec<Subject> = texts
+        .iter()
+        .map(|t| subject(body_of(t, params), &names))
+        .collect();
+    default_ranges(&mut subjects).expect("samples")
 }
 
 #[test]
-fn default_range_without_an_inner_minimum_is_the_search_box() {
-    let body = function_1d("x");
-    let params = vec!["x".to_string()];
-    assert_eq!(
-        default_ranges(&mut subject(body, &params)).expect("samples"),
-        vec![(-10.0, 10.0)]
-    );
+fn a_default_range_frames_the_critical_points_and_zeros() {
+    let one = |text| ranges_of(&[text], &["x"])[0];
+    // A vertex alone: 5 either side of it.
+    assert_eq!(one("(x - 3)^2"), (-2.0, 8.0));
+    // Zeros at -1 and 3, a maximum at 1: 3 beyond them, 10 wide.
+    assert_eq!(one("4 - (x - 1)^2"), (-4.0, 6.0));
+    assert_eq!(one("x^2 - 1"), (-5.0, 5.0));
+    // No minimum, but a zero.
+    assert_eq!(one("x"), (-5.0, 5.0));
+    // Nothing to frame in [-10, 10]: the wider search finds the vertex.
+    assert_eq!(one("(x - 30)^2"), (25.0, 35.0));
+    // Nothing anywhere: all of [-10, 10].
+    assert_eq!(one("exp(x)"), (-10.0, 10.0));
 }
 
 #[test]
-fn default_range_of_a_concave_function_is_centred_on_its_maximum() {
-    let body = function_1d("4 - (x - 1)^2");
-    let params = vec!["x".to_string()];
+fn a_default_range_stays_where_the_function_is_defined() {
+    let one = |text| ranges_of(&[text], &["x"])[0];
+    // ln from just above 0 (its edge, found by bisection) past its zero.
+    let (lo, hi) = one("ln(x)");
+    assert!(lo > 0.0 && lo < 1e-9, "{lo}");
+    assert_eq!(hi, 6.0);
+    // sqrt is defined at 0 itself.
+    assert_eq!(one("sqrt(x)"), (0.0, 5.0));
+    let (lo, hi) = one("asin(x)");
+    assert!(
+        (lo + 1.0).abs() < 1e-9 && (hi - 1.0).abs() < 1e-9,
+        "{lo} {hi}"
+    );
+    // Undefined at 0 alone: both sides of it.
+    assert_eq!(one("1/x"), (-5.0, 5.0));
+}
+
+#[test]
+fn several_curves_share_one_range() {
+    // f and f': the vertex of one is the zero of the other.
+    assert_eq!(ranges_of(&["(x - 3)^2", "2x - 6"], &["x"]), [(-2.0, 8.0)]);
+    assert_eq!(ranges_of(&["x^2", "(x - 8)^2"], &["x"]), [(-1.0, 9.0)]);
+    // A level line has no landmarks, and sets no bound: sin's zeros at
+    // +-3 pi frame the figure.
+    assert_eq!(ranges_of(&["sin(x)", "0"], &["x"]), [(-12.0, 12.0)]);
+}
+
+#[test]
+fn a_default_map_frames_minima_maxima_and_saddles() {
+    let two = |text| ranges_of(&[text], &["x", "y"]);
+    assert_eq!(two("(x - 3)^2 + (y - 2)^2"), [(-2.0, 8.0), (-3.0, 7.0)]);
+    assert_eq!(two("x^2 - y^2"), [(-5.0, 5.0), (-5.0, 5.0)]);
+    assert_eq!(two("x*y"), [(-5.0, 5.0), (-5.0, 5.0)]);
+    // Rosenbrock's minimum at (1, 1).
     assert_eq!(
-        default_ranges(&mut subject(body, &params)).expect("samples"),
-        vec![(-4.0, 6.0)]
+        two("(1 - x)^2 + 100(y - x^2)^2"),
+        [(-4.0, 6.0), (-4.0, 6.0)]
     );
 }
 
@@ -153,8 +191,10 @@ fn a_curve_with_a_spike_keeps_to_its_values() {
         .map(|i| (-5.0 + i as f64 / 40.0).powi(2).exp())
         .collect();
     let (lo, hi) = curve_extent(&values).expect("a range");
-    let middle = hi - lo;
-    assert!(lo >= 1.0 - 0.06 * middle && lo < 1.0, "{lo} {hi}");
+    // From its minimum 1 (the panel adds its margin), and most of the
+    // spike cut.
+    assert_eq!(lo, 1.0);
+    assert!(hi < 2e10, "{lo} {hi}");
 }
 
 /// A loss over `n` rows of data, compiled as the session would.
@@ -171,11 +211,12 @@ fn data_loss(n: usize) -> Expr {
 fn an_interrupt_stops_the_sampling() {
     let params = vec!["w".to_string(), "b".to_string()];
     let stop = AtomicBool::new(true);
-    let mut interrupted = Subject::new("f", &params, data_loss(10), &stop).expect("compiles");
+    let interrupted = Subject::new("f", &params, data_loss(10), &stop).expect("compiles");
     let kind = |r: Result<Vec<(f64, f64)>>| r.err().map(|e| e.kind);
     let interrupted_kind = Some(crate::error::ErrorKind::Interrupted);
-    assert_eq!(kind(default_ranges(&mut interrupted)), interrupted_kind);
-    let figure = function_figure(&mut interrupted, &[(0.0, 1.0), (0.0, 1.0)]);
+    let mut subjects = [interrupted];
+    assert_eq!(kind(default_ranges(&mut subjects)), interrupted_kind);
+    let figure = function_figure(&mut subjects, &[(0.0, 1.0), (0.0, 1.0)]);
     assert_eq!(figure.err().map(|e| e.kind), interrupted_kind);
     let runs = vec![run_1d(0.1, 5)];
     let one = vec!["x".to_string()];
@@ -236,8 +277,15 @@ fn a_learning_rate_comparison_has_a_panel_per_rate() {
     let values = &figure.rows[2][0];
     assert_eq!(values.series.len(), 4);
     assert_eq!(values.series[2].label, "lr 0.5");
-    // lr 0.5 reaches exactly 0: drawn on the bottom edge of the log axis.
-    assert_eq!(values.series[2].points[1].1, values.y_range.0);
+    // lr 0.5 reaches exactly 0: kept as 0, on a zero mark of its own
+    // below the decades (not on a decade it does not have).
+    assert!(values.log_y && values.zero_mark);
+    assert_eq!(values.series[2].points[1].1, 0.0);
+    let zero = values.zero_position().expect("a zero mark");
+    assert_eq!(values.y_scaled(0.0), zero);
+    assert!(zero > values.y_scaled_range().0 && zero < values.y_values_bottom());
+    // The other panels and runs have no zeros, and no mark.
+    assert!(!figure.rows[0][0].zero_mark);
 }
 
 // ---------------------------------------------------------------- renderers never fail
@@ -245,6 +293,7 @@ fn a_learning_rate_comparison_has_a_panel_per_rate() {
 mod renderers {
     use proptest::prelude::*;
 
+    use crate::figure::terminal::Colors;
     use crate::figure::{Contour, Figure, Panel, Series, SeriesKind, svg, terminal};
 
     /// Numbers as runs produce them, with the awkward ones often.
@@ -299,12 +348,17 @@ mod renderers {
                 x_label: "x".into(),
                 y_label: "y".into(),
                 x_range,
+                // Values per step are the ones on a log axis.
+                x_steps: decades.is_some(),
                 // A log axis spans positive values only.
                 y_range: match decades {
                     Some((lo, span)) => (10f64.powf(lo), 10f64.powf(lo + span)),
                     None => y_range,
                 },
                 log_y: decades.is_some(),
+                // Zeros on a log axis get their mark whenever there are any.
+                zero_mark: decades.is_some()
+                    && series.iter().any(|s| s.points.iter().any(|p| p.1 == 0.0)),
                 map: grid.map(|values| Contour {
                     nx: 2,
                     ny: 2,
@@ -328,7 +382,7 @@ mod renderers {
             width in 30usize..160,
         ) {
             let figure = Figure { title: "f".into(), rows };
-            let text = terminal::render(&figure, width, false);
+            let text = terminal::render(&figure, width, Colors::Plain);
             for line in text.lines() {
                 prop_assert!(line.chars().count() <= width, "{line}");
             }

@@ -249,11 +249,15 @@ A singular Hessian stops the run and names the point.
     Topic {
         names: &["plot", "plots", "svg", "to"],
         text: "\
-plot NAME [from A to B] [to \"file.svg\"]
+plot EXPR, ... [from A to B] [to \"file.svg\"]
   plot f from -5 to 5                 a curve in the terminal
+  plot f, f'                          a function beside its derivative, labelled
+  plot sin(x)/x from -10 to 10        any expression in one or two variables
   plot g from (-1, -1) to (4, 4)      a contour map for two parameters
   minimize f from 0 lr 0.1 plot       the run's path and its value per step
   plot f from -5 to 5 to \"f.svg\"      an SVG file instead
+Without from A to B, the range frames where the function is defined, its
+zeros and its critical points.
 ",
     },
     Topic {

@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value as Json, json};
 
+use crate::figure::terminal::{self, Colors};
 use crate::outcome::{Outcome, PlotOutcome};
 use crate::symbolic::print::{to_latex, to_text};
 use crate::text::{format_number, wrap_items};
@@ -46,6 +47,9 @@ pub struct Style {
     /// Fit tables and headers to `width` (a terminal, or `COLUMNS` set).
     /// Output to a pipe or a file keeps every column, so nothing is lost.
     pub fit: bool,
+    /// The terminal shows 24-bit color (`COLORTERM` says so); otherwise
+    /// colored plots use the 256-color palette.
+    pub truecolor: bool,
 }
 
 impl Style {
@@ -63,6 +67,7 @@ impl Default for Style {
             max_rows: DEFAULT_MAX_ROWS,
             width: DEFAULT_WIDTH,
             fit: false,
+            truecolor: false,
         }
     }
 }
@@ -115,14 +120,20 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
     }
 }
 
-/// A plot drawn in the terminal (color as `colored` decides), or where its
-/// file was written.
+/// A plot drawn in the terminal (color as `colored` decides, at the depth
+/// the style says), or where its file was written.
 fn plot_text(p: &PlotOutcome, style: &Style) -> String {
     match &p.file {
         Some((path, _)) => format!("plot written to {path}\n"),
         None => {
-            let color = colored::control::SHOULD_COLORIZE.should_colorize();
-            crate::figure::terminal::render(&p.figure, style.width, color)
+            let colors = if !colored::control::SHOULD_COLORIZE.should_colorize() {
+                Colors::Plain
+            } else if style.truecolor {
+                Colors::TrueColor
+            } else {
+                Colors::Palette256
+            };
+            terminal::render(&p.figure, style.width, colors)
         }
     }
 }
@@ -165,7 +176,7 @@ pub fn json(outcome: &Outcome) -> Json {
             // Without color, at the default width (JSON has no terminal).
             None => json!({
                 "kind": "plot",
-                "text": crate::figure::terminal::render(&p.figure, Style::default().width, false),
+                "text": terminal::render(&p.figure, Style::default().width, Colors::Plain),
             }),
         },
     }

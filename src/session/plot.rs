@@ -1,6 +1,7 @@
-//! The plot statements: `plot NAME [from A to B] [to "file"]` and the
-//! `plot [to "file"]` clause of `minimize`/`maximize` (checked before the
-//! runs, drawn after them).
+//! The plot statements: `plot EXPR, ... [from A to B] [to "file"]`
+//! (functions such as `f` and `f'`, or expressions in one or two free
+//! variables) and the `plot [to "file"]` clause of `minimize`/`maximize`
+//! (checked before the runs, drawn after them).
 //!
 //! Invariant: evaluating a statement only reads the file system (does the
 //! folder exist?); the file is written by `files::write_file` as the
@@ -15,24 +16,181 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{Outcome, PlotOutcome};
-use crate::syntax::{self, Descent, Span, StringLit};
+use crate::symbolic::Expr;
+use crate::symbolic::print::to_text;
+use crate::symbolic::rewrite::free_vars;
+use crate::syntax::{self, Descent, ExprKind, Ident, Span, StringLit};
 use crate::value::{Body, Value};
 
 use crate::plot::{Subject, default_ranges, descent_figure, function_figure};
 
+/// One thing to plot, as lowered: a function (`f`, `f'`) or an expression
+/// as a function of its free variables (alphabetical), with where it was
+/// written.
+struct Item {
+    /// The function's name, or the expression's text.
+    name: String,
+    params: Vec<String>,
+    body: Expr,
+    named: bool,
+    span: Span,
+}
+
+impl Item {
+    fn subject(&self) -> Result<Subject<'static>> {
+        if self.named {
+            Subject::new(&self.name, &self.params, self.body, &INTERRUPT)
+        } else {
+            Subject::expression(self.body, &self.params, &INTERRUPT)
+        }
+    }
+}
+
 impl Session {
-    /// `plot NAME [from A to B] [to "file"]`.
+    /// `plot EXPR, ... [from A to B] [to "file"]`.
     pub(crate) fn plot(&self, p: &syntax::Plot) -> Result<Outcome> {
         let file = p.file.as_ref().map(check_target).transpose()?;
-        let f = self.defs.function_named(&p.function).map_err(|error| {
-            let name = &p.function.name;
-            // Only functions of one number make the hint's `f(x) = name(x)`
-            // (not `diff`, `grad`...): those of `builtins`, `sqrt` and `log`.
+        let mut items = self.plot_items(&p.items)?;
+        if let ([one], [e]) = (&items[..], &p.items[..])
+            && one.params.is_empty()
+        {
+            return Err(self.nothing_to_vary(one, e));
+        }
+        check_dimensions(&mut items)?;
+        let mut subjects = items
+            .iter()
+            .map(Item::subject)
+            .collect::<Result<Vec<_>>>()?;
+        let ranges = match &p.range {
+            Some((a, b)) => self.plot_ranges(a, b, &items[0])?,
+            None => default_ranges(&mut subjects)?,
+        };
+        let span = items[0].span.to(items[items.len() - 1].span);
+        let figure = function_figure(&mut subjects, &ranges).map_err(|e| at_items(e, span))?;
+        Ok(Outcome::Plot(Box::new(PlotOutcome { figure, file })))
+    }
+
+    /// The items of `plot`, lowered. A bare name that is no defined
+    /// function is a variable when another item has it as one (`x` in
+    /// `plot x^2, x`), else an error (`plot fo` is more likely a typo
+    /// than the line y = fo).
+    fn plot_items(&self, items: &[syntax::Expr]) -> Result<Vec<Item>> {
+        let lowered: Vec<Result<Item>> = items.iter().map(|e| self.plot_item(e)).collect();
+        let variables: Vec<String> = lowered
+            .iter()
+            .flatten()
+            .flat_map(|item| item.params.iter().cloned())
+            .collect();
+        lowered
+            .into_iter()
+            .zip(items)
+            .map(|(item, e)| match (&e.kind, item) {
+                (ExprKind::Name(name), Err(_)) if variables.contains(name) => Ok(Item {
+                    name: name.clone(),
+                    params: vec![name.clone()],
+                    body: Expr::var(name),
+                    named: false,
+                    span: e.span,
+                }),
+                (_, item) => item,
+            })
+            .collect()
+    }
+
+    /// A plotted item: a defined function by its name, a function value
+    /// (`f'`), or an expression in its free variables.
+    fn plot_item(&self, e: &syntax::Expr) -> Result<Item> {
+        if let ExprKind::Name(name) = &e.kind
+            && self.defs.value(name).is_none()
+            && !matches!(name.as_str(), "pi" | "π" | "e")
+        {
+            return self.plot_function_named(name, e.span);
+        }
+        let value = Lowerer::new(&self.defs, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
+        let (name, params, body, named) = match value {
+            Value::Function(f) => {
+                let Body::Scalar(body) = f.body else {
+                    return Err(Error::name(
+                        format!("{} has several values (a vector or a matrix); plot draws functions with one", f.name),
+                        e.span,
+                    )
+                    .with_hint("plot one of them, as in plot diff(f, x)"));
+                };
+                let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
+                (f.name, params, body, true)
+            }
+            Value::Scalar(body) => {
+                let params = free_vars(body).iter().map(|v| v.to_string()).collect();
+                (to_text(body), params, body, false)
+            }
+            other => {
+                return Err(Error::name(
+                    format!(
+                        "plot draws functions and expressions, not {}",
+                        other.describe()
+                    ),
+                    e.span,
+                ));
+            }
+        };
+        let names: Vec<&str> = params.iter().map(String::as_str).collect();
+        reduced(body, &name, &names, "plotted").map_err(|err| {
+            let err = err.at(e.span);
+            if named {
+                err
+            } else {
+                err.with_hint(format!(
+                    "reduce it to a number: plot mean({name}) or sum({name})"
+                ))
+            }
+        })?;
+        Ok(Item {
+            name,
+            params,
+            body,
+            named,
+            span: e.span,
+        })
+    }
+
+    /// `plot 3`, or `plot x^2` where `x = 3` is defined: a number, with no
+    /// variable; the hint names the defined values that made it one.
+    fn nothing_to_vary(&self, item: &Item, e: &syntax::Expr) -> Error {
+        let mut names = Vec::new();
+        defined_values(e, &|n| self.defs.value(n).is_some(), &mut names);
+        let error = Error::name(
+            format!(
+                "this is the number {} here, with no variable to plot against",
+                item.name
+            ),
+            item.span,
+        );
+        match names.first() {
+            Some(name) => error.with_hint(format!(
+                "{name} is defined as a value; plot in another letter, or define a function: f({name}) = ..., then plot f"
+            )),
+            None => error.with_hint("plot an expression in a variable, as plot x^2 - 1, or a function: plot f"),
+        }
+    }
+
+    /// `plot f`: the function `f`, or the error that says what `f` is
+    /// instead (a built-in: call it).
+    fn plot_function_named(&self, name: &str, span: Span) -> Result<Item> {
+        let ident = Ident {
+            name: name.into(),
+            span,
+        };
+        let f = self.defs.function_named(&ident).map_err(|error| {
+            // Only functions of one number make the hint's `name(x)` (not
+            // `diff`, `grad`...): those of `builtins`, `sqrt` and `log`.
             let one_number =
-                crate::builtins::function(name).is_some() || matches!(&**name, "sqrt" | "log");
+                crate::builtins::function(name).is_some() || matches!(name, "sqrt" | "log");
             if one_number {
+                Error::name(format!("'{name}' is a built-in function: call it"), span)
+                    .with_hint(format!("plot {name}(x)"))
+            } else if error.hint.is_none() && self.defs.value(name).is_none() {
                 error.with_hint(format!(
-                    "'{name}' is built in; define a function first: f(x) = {name}(x), then plot f"
+                    "define it first (f(x) = ...), or plot an expression in it: plot {name}^2"
                 ))
             } else {
                 error
@@ -42,16 +200,15 @@ impl Session {
             return Err(Error::internal("user functions have one value"));
         };
         let params: Vec<String> = f.params.iter().map(|p| p.to_string()).collect();
-        check_dimension(&f.name, &params, p.function.span)?;
         let names: Vec<&str> = params.iter().map(String::as_str).collect();
-        reduced(body, &f.name, &names, "plotted").map_err(|e| e.at(p.function.span))?;
-        let mut subject = Subject::new(&f.name, &params, body, &INTERRUPT)?;
-        let ranges = match &p.range {
-            Some((a, b)) => self.plot_ranges(a, b, &f.name, &params)?,
-            None => default_ranges(&mut subject)?,
-        };
-        let figure = function_figure(&mut subject, &ranges).map_err(|e| at_name(e, p))?;
-        Ok(Outcome::Plot(Box::new(PlotOutcome { figure, file })))
+        reduced(body, &f.name, &names, "plotted").map_err(|e| e.at(span))?;
+        Ok(Item {
+            name: f.name,
+            params,
+            body,
+            named: true,
+            span,
+        })
     }
 
     /// `from A to B`: a number each for one parameter, a pair of tuples for
@@ -60,11 +217,11 @@ impl Session {
         &self,
         a: &syntax::Expr,
         b: &syntax::Expr,
-        name: &str,
-        params: &[String],
+        item: &Item,
     ) -> Result<Vec<(f64, f64)>> {
-        let low = self.range_end(a, name, params)?;
-        let high = self.range_end(b, name, params)?;
+        let params = &item.params;
+        let low = self.range_end(a, item)?;
+        let high = self.range_end(b, item)?;
         let span = Span::new(a.span.start, b.span.end);
         let mut ranges = Vec::new();
         for (k, (lo, hi)) in low.into_iter().zip(high).enumerate() {
@@ -92,7 +249,8 @@ impl Session {
         Ok(ranges)
     }
 
-    fn range_end(&self, e: &syntax::Expr, name: &str, params: &[String]) -> Result<Vec<f64>> {
+    fn range_end(&self, e: &syntax::Expr, item: &Item) -> Result<Vec<f64>> {
+        let (name, params) = (&item.name, &item.params);
         let value = Lowerer::new(&self.defs, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
         let coords = match value {
             Value::Scalar(x) => vec![x],
@@ -115,8 +273,9 @@ impl Session {
             };
             return Err(Error::name(
                 format!(
-                    "{name} has {} parameter{}, so each end of its range has {} coordinate{}, like {example}",
+                    "{name} has {} {}{}, so each end of its range has {} coordinate{}, like {example}",
                     params.len(),
+                    if item.named { "parameter" } else { "variable" },
                     if params.len() == 1 { "" } else { "s" },
                     params.len(),
                     if params.len() == 1 { "" } else { "s" },
@@ -137,35 +296,95 @@ impl Session {
     }
 }
 
-/// An error about the plotted values points at the function's name (an
-/// interruption points nowhere).
-fn at_name(e: Error, p: &syntax::Plot) -> Error {
-    if e.kind == ErrorKind::Interrupted {
-        e
-    } else {
-        e.at(p.function.span)
+/// The names in `e` that are defined values (each once, in order).
+fn defined_values(e: &syntax::Expr, is_value: &dyn Fn(&str) -> bool, out: &mut Vec<String>) {
+    let mut visit = |x: &syntax::Expr| defined_values(x, is_value, out);
+    match &e.kind {
+        ExprKind::Name(name) => {
+            if is_value(name) && !out.contains(name) {
+                out.push(name.clone());
+            }
+        }
+        ExprKind::Neg(inner) | ExprKind::Pos(inner) | ExprKind::Paren(inner) => visit(inner),
+        ExprKind::Binary { left, right, .. } => {
+            visit(left);
+            visit(right);
+        }
+        ExprKind::Call { args, .. } => args.iter().for_each(visit),
+        ExprKind::Prime { target, .. } => visit(target),
+        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(visit),
+        ExprKind::Number(_) | ExprKind::String(_) => {}
     }
 }
 
-/// A function of one or two parameters can be plotted.
-fn check_dimension(name: &str, params: &[String], span: Span) -> Result<()> {
-    match params.len() {
-        1 | 2 => Ok(()),
-        0 => Err(Error::name(
-            format!("{name} has no parameters to plot"),
-            span,
-        )),
-        n => Err(Error::name(
+/// An error about the plotted values points at what is plotted (an
+/// interruption points nowhere).
+fn at_items(e: Error, span: Span) -> Error {
+    if e.kind == ErrorKind::Interrupted {
+        e
+    } else {
+        e.at(span)
+    }
+}
+
+/// What can be plotted: one function of one or two variables, or several
+/// of one variable each (a number among them, as `0` in `plot f, 0`, is a
+/// level line over the others' variable).
+fn check_dimensions(items: &mut [Item]) -> Result<()> {
+    if let [one] = items {
+        return match one.params.len() {
+            0..=2 => Ok(()),
+            n => {
+                let what = if one.named {
+                    "functions of one or two parameters"
+                } else {
+                    "expressions in one or two variables"
+                };
+                let error = Error::name(
+                    format!(
+                        "plot draws {what}; {} has {n} ({})",
+                        one.name,
+                        one.params.join(", ")
+                    ),
+                    one.span,
+                );
+                Err(if one.named {
+                    error.with_hint(format!(
+                        "'minimize {} from ... plot' draws its value per step",
+                        one.name
+                    ))
+                } else {
+                    error
+                })
+            }
+        };
+    }
+    if let Some(wide) = items.iter().find(|i| i.params.len() > 1) {
+        return Err(Error::name(
             format!(
-                "plot draws functions of one or two parameters; {name} has {n} ({})",
-                params.join(", ")
+                "plot f, g, ... draws curves of one variable; {} has {} ({})",
+                wide.name,
+                wide.params.len(),
+                wide.params.join(", ")
             ),
-            span,
+            wide.span,
         )
         .with_hint(format!(
-            "'minimize {name} from ... plot' draws its value per step"
-        ))),
+            "plot it alone for its contour map: plot {}",
+            wide.name
+        )));
     }
+    let Some(variable) = items.iter().find_map(|i| i.params.first().cloned()) else {
+        return Err(Error::name(
+            "these are numbers, with no variable to plot against",
+            items[0].span.to(items[items.len() - 1].span),
+        )
+        .with_hint("plot expressions in a variable, as plot x^2, 2x"));
+    };
+    for item in items.iter_mut().filter(|i| i.params.is_empty()) {
+        item.params = vec![variable.clone()];
+    }
+    Ok(())
 }
 
 /// A plot file must be an `.svg` in an existing folder; the path as given

@@ -1,5 +1,5 @@
 # A curve of one parameter, over a given range and over the default range
-# (5 either side of the lowest point of a coarse grid over [-10, 10]).
+# (framing its zeros, at -1.93 and 0, and its minimum at -0.74).
 f(x) = (x - 3)^2
 plot f from 0 to 6
 h(x) = sin(x) + 0.5x^2

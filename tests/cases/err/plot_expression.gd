@@ -1,1 +1,0 @@
-plot x^2 from 0 to 1
