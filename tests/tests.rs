@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod corpus;
 mod data;
 mod golden;
 mod oracle;
@@ -11,4 +12,5 @@ mod plots;
 mod properties;
 mod readme;
 mod repl;
+mod scale;
 mod tidy;

@@ -184,6 +184,7 @@ fn candidates(e: Expr) -> Result<Vec<(Expr, Take)>> {
     match &*node {
         Node::Add(terms) => {
             out.extend(rules::pythagoras(terms).map(|c| (c, Take::OnTie)));
+            out.extend(rules::double_angle(terms).map(|c| (c, Take::Cheaper)));
             out.extend(rules::sec_squared(terms).map(|c| (c, Take::OnTie)));
             out.extend(rules::factor_common(terms).map(|c| (c, Take::ByMoreThan(FACTORED_MARGIN))));
             out.extend(rational::together(terms)?.map(|c| (c, Take::Cheaper)));

@@ -99,9 +99,54 @@ pub fn pythagoras(terms: &[Expr]) -> Option<Expr> {
     None
 }
 
+/// `c cos(u)^2 - c sin(u)^2 = c cos(2u)` and `c cosh(u)^2 + c sinh(u)^2 =
+/// c cosh(2u)`: the double angle, where it is shorter (`2sin(u) cos(u)`
+/// stays, as a teacher leaves the product rule's result).
+pub fn double_angle(terms: &[Expr]) -> Option<Expr> {
+    let pairs = [
+        (Func::Cos, Func::Sin, Num::MINUS_ONE, Func::Cos),
+        (Func::Cosh, Func::Sinh, Num::ONE, Func::Cosh),
+    ];
+    for (first, second, partner_sign, double) in pairs {
+        for (i, t) in terms.iter().enumerate() {
+            let Some((c, u)) = square_of(*t, first) else {
+                continue;
+            };
+            let partner = terms
+                .iter()
+                .position(|s| square_of(*s, second) == Some((c * partner_sign, u)));
+            if let Some(j) = partner {
+                let mut rest: Vec<Expr> = terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != i && *k != j)
+                    .map(|(_, t)| *t)
+                    .collect();
+                rest.push(mul([
+                    Expr::num(c),
+                    call(double, vec![mul([Expr::int(2), u])]),
+                ]));
+                return Some(add(rest));
+            }
+        }
+    }
+    None
+}
+
 /// `sin(u)^k / cos(u)^k = tan(u)^k` and `sinh(u)^k / cosh(u)^k =
-/// tanh(u)^k`, for as many powers as the product has of both.
+/// tanh(u)^k`, for as many powers as the product has of both; and the
+/// other way up, `cos(u)^k / sin(u)^k = 1/tan(u)^k`.
 pub fn quotients_to_tan(factors: &[Expr]) -> Option<Expr> {
+    if let Some(upright) = quotients_up(factors) {
+        return Some(upright);
+    }
+    let inverted: Vec<Expr> = factors.iter().map(|f| pow(*f, Expr::int(-1))).collect();
+    let up = quotients_up(&inverted)?;
+    Some(pow(up, Expr::int(-1)))
+}
+
+/// The quotients with sin (or sinh) above and cos (or cosh) below.
+fn quotients_up(factors: &[Expr]) -> Option<Expr> {
     let pairs = [
         (Func::Sin, Func::Cos, Func::Tan),
         (Func::Sinh, Func::Cosh, Func::Tanh),
@@ -394,6 +439,29 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn double_angles() {
+        let (s, c) = (f(Func::Sin, x()), f(Func::Cos, x()));
+        let e = sub(pow(c, n(2)), pow(s, n(2)));
+        assert_eq!(
+            double_angle(&terms_of(e)),
+            Some(f(Func::Cos, mul([n(2), x()])))
+        );
+        let e = add([mul([n(2), pow(c, n(2))]), mul([n(-2), pow(s, n(2))]), x()]);
+        let want = add([x(), mul([n(2), f(Func::Cos, mul([n(2), x()]))])]);
+        assert_eq!(double_angle(&terms_of(e)), Some(want));
+        let (sh, ch) = (f(Func::Sinh, x()), f(Func::Cosh, x()));
+        let e = add([pow(ch, n(2)), pow(sh, n(2))]);
+        assert_eq!(
+            double_angle(&terms_of(e)),
+            Some(f(Func::Cosh, mul([n(2), x()])))
+        );
+        assert_eq!(
+            double_angle(&terms_of(add([pow(c, n(2)), pow(s, n(2))]))),
+            None
+        );
+    }
+
+    #[test]
     fn quotients_become_tan_and_tanh() {
         let (s, c) = (f(Func::Sin, x()), f(Func::Cos, x()));
         assert_eq!(
@@ -417,6 +485,12 @@ pub(super) mod tests {
             Some(f(Func::Tanh, x()))
         );
         assert_eq!(quotients_to_tan(&product_factors(mul([s, c]))), None);
+        // cos/sin = 1/tan
+        let cot = div(c, s);
+        assert_eq!(
+            quotients_to_tan(&product_factors(cot)),
+            Some(pow(f(Func::Tan, x()), n(-1)))
+        );
     }
 
     #[test]

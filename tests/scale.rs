@@ -1,0 +1,50 @@
+//! Long products (issue 13): the derivative of (x + 1)(x + 2)...(x + 20)
+//! prints expanded, with exact integer coefficients, yet evaluates
+//! accurately at its roots, where the expanded form would lose every digit:
+//! programs evaluate the derivative as differentiation builds it.
+
+use gd::compile::Program;
+use gd::symbolic::expr::{add, mul};
+use gd::symbolic::print::to_text;
+use gd::symbolic::simplify::{cost, simplify};
+use gd::symbolic::{Expr, gradient};
+
+const FACTORS: i64 = 20;
+
+fn product() -> Expr {
+    let x = Expr::var("x");
+    mul((1..=FACTORS).map(|i| add([x, Expr::int(i)])))
+}
+
+/// d/dx at x = -i: the product of (j - i) over every other j, exactly.
+fn exact_slope_at_root(i: i64) -> i128 {
+    (1..=FACTORS)
+        .filter(|j| *j != i)
+        .map(|j| (j - i) as i128)
+        .product()
+}
+
+#[test]
+fn the_derivative_is_exact_at_every_root_through_a_program() {
+    let derivative = gradient(product(), &["x".into()]).expect("differentiates")[0];
+    let mut program = Program::new(&[derivative], &["x"]).expect("compiles");
+    for i in 1..=FACTORS {
+        program.point_mut()[0] = -(i as f64);
+        let mut out = [0.0];
+        program.eval(&mut out);
+        let exact = exact_slope_at_root(i) as f64;
+        let relative = ((out[0] - exact) / exact).abs();
+        assert!(relative <= 1e-12, "at x = -{i}: {} against {exact}", out[0]);
+    }
+}
+
+#[test]
+fn the_printed_derivative_is_the_short_expanded_polynomial() {
+    let derivative = gradient(product(), &["x".into()]).expect("differentiates")[0];
+    let shown = simplify(derivative).expect("simplifies");
+    let text = to_text(shown);
+    // 20 terms of degree 19 down to 0: no longer than SymPy's 56 operations.
+    assert!(text.starts_with("20x^19 + 3990x^18 + "), "{text}");
+    assert!(text.ends_with(" + 8752948036761600000"), "{text}");
+    assert!(cost(shown) <= 56, "{} operations", cost(shown));
+}
