@@ -12,7 +12,7 @@
 //! Invariant: a length found for an expression holds for good (expressions
 //! are interned and never change), so `data_len` remembers it per handle.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 pub use super::dataref::{DataRef, any_data};
@@ -23,7 +23,7 @@ use crate::error::Error;
 thread_local! {
     /// `data_len` of every expression asked about so far.
     static LENGTHS: std::cell::RefCell<HashMap<Expr, Result<Option<usize>, Mismatch>>> =
-        std::cell::RefCell::new(HashMap::new());
+        std::cell::RefCell::new(HashMap::default());
 }
 
 /// Two data lengths that met in one operation.

@@ -6,8 +6,8 @@
 //! file column), never by comparing values, so interning a million-row
 //! vector costs nothing.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
@@ -26,7 +26,7 @@ static NEXT_DATA_ID: AtomicU64 = AtomicU64::new(1);
 thread_local! {
     /// Lists written in expressions, by the bits of their values.
     static LITERALS: std::cell::RefCell<HashMap<Vec<u64>, DataRef>> =
-        std::cell::RefCell::new(HashMap::new());
+        std::cell::RefCell::new(HashMap::default());
 }
 
 impl DataRef {

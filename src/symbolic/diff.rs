@@ -5,7 +5,7 @@
 //! Invariant: the result is canonical (built by the constructors) and has
 //! no `Apply` node: user functions are inlined before differentiating.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::data::{data_len, has_data};
 use super::expr::{Expr, Func, Node, add, call, div, mul, neg, pow, sub};
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// d e / d var.
 pub fn differentiate(e: Expr, var: &str) -> Result<Expr> {
-    let mut memo = HashMap::new();
+    let mut memo = HashMap::default();
     Differentiator {
         var,
         memo: &mut memo,

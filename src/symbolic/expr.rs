@@ -12,9 +12,9 @@
 //! appear. Two expressions that differ only by such rewriting are the same
 //! handle. Nothing here knows about spans, printing or the user's session.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::dataref::DataRef;
@@ -221,8 +221,11 @@ fn order_slices(x: &[Expr], y: &[Expr]) -> Ordering {
 /// (`2x + 3x = 5x`), numbers folded, zeros dropped, sorted.
 pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
     let mut constant = Num::ZERO;
-    // rest -> coefficient, in first-seen order (sorted at the end).
-    let mut coefficients: HashMap<Expr, Num> = HashMap::new();
+    // rest -> (coefficient, the term as written while it is the only one
+    // with this rest), in first-seen order (sorted at the end). A term
+    // nothing was collected into is kept as it came, which saves
+    // rebuilding it when most terms are distinct.
+    let mut coefficients: HashMap<Expr, (Num, Option<Expr>)> = HashMap::default();
     let mut seen: Vec<Expr> = Vec::new();
     let mut stack: Vec<Expr> = terms.into_iter().collect();
     stack.reverse();
@@ -233,11 +236,16 @@ pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
             Node::Add(inner) => stack.extend(inner.iter().rev()),
             _ => {
                 let (coefficient, rest) = split_coefficient(term);
-                let entry = coefficients.entry(rest).or_insert_with(|| {
-                    seen.push(rest);
-                    Num::ZERO
-                });
-                *entry = *entry + coefficient;
+                coefficients
+                    .entry(rest)
+                    .and_modify(|(sum, alone)| {
+                        *sum = *sum + coefficient;
+                        *alone = None;
+                    })
+                    .or_insert_with(|| {
+                        seen.push(rest);
+                        (coefficient, Some(term))
+                    });
             }
         }
     }
@@ -246,9 +254,10 @@ pub fn add(terms: impl IntoIterator<Item = Expr>) -> Expr {
         out.push(Expr::num(constant));
     }
     for rest in seen {
-        let coefficient = coefficients[&rest];
-        if !coefficient.is_zero() {
-            out.push(scale(coefficient, rest));
+        match coefficients[&rest] {
+            (coefficient, _) if coefficient.is_zero() => {}
+            (_, Some(term)) => out.push(term),
+            (coefficient, None) => out.push(scale(coefficient, rest)),
         }
     }
     match out.len() {
@@ -305,7 +314,7 @@ pub fn neg(a: Expr) -> Expr {
 /// (`2(x - 3) = 2x - 6`), as SymPy does.
 pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
     let mut coefficient = Num::ONE;
-    let mut exponents: HashMap<Expr, Vec<Expr>> = HashMap::new();
+    let mut exponents: HashMap<Expr, Vec<Expr>> = HashMap::default();
     let mut bases: Vec<Expr> = Vec::new();
     let mut exp_args: Vec<Expr> = Vec::new();
     let mut stack: Vec<Expr> = factors.into_iter().collect();

@@ -8,9 +8,9 @@
 //! never holds a value whose shortest decimal form reads back as a
 //! rational. `-0` is `0`, and every NaN is the same NaN.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use num_bigint::{BigInt, Sign};

@@ -271,11 +271,18 @@ impl Poly {
 
     pub fn add(&self, other: &Poly) -> Result<Poly> {
         let mut out = self.clone();
+        out.add_assign(other)?;
+        Ok(out)
+    }
+
+    /// self += other, in place: a sum of n terms built this way costs
+    /// the size of its terms, not n copies of the partial sum.
+    pub fn add_assign(&mut self, other: &Poly) -> Result<()> {
         for (m, c) in &other.terms {
             charge(c.cost())?;
-            out.add_term(m.clone(), c.clone());
+            self.add_term(m.clone(), c.clone());
         }
-        Ok(out)
+        Ok(())
     }
 
     pub fn mul(&self, other: &Poly) -> Result<Poly> {
@@ -459,7 +466,7 @@ impl Converter<'_> {
                     let Some(term) = self.convert(*t)? else {
                         return Ok(None);
                     };
-                    sum = sum.add(&term)?;
+                    sum.add_assign(&term)?;
                 }
                 sum
             }
@@ -539,8 +546,8 @@ impl Poly {
             let factor_c = c.mul(&inverse);
             let mut step = Poly::zero();
             step.add_term(factor_m, factor_c);
-            remainder = remainder.add(&step.mul(divisor)?.negated())?;
-            quotient = quotient.add(&step)?;
+            remainder.add_assign(&step.mul(divisor)?.negated())?;
+            quotient.add_assign(&step)?;
         }
         Ok(Some(quotient))
     }

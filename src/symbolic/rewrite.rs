@@ -7,6 +7,8 @@
 
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 
 use super::expr::{Expr, Node, children, rebuild, store_size};
@@ -72,14 +74,14 @@ fn too_large() -> Error {
 /// Rewrites `e` bottom-up: children first, then `f` on the node rebuilt
 /// from the rewritten children. Each distinct node is visited once.
 pub fn map_bottom_up(e: Expr, f: &mut dyn FnMut(Expr) -> Result<Expr>) -> Result<Expr> {
-    let mut memo = HashMap::new();
+    let mut memo = FxHashMap::default();
     map_rec(e, f, &mut memo)
 }
 
 fn map_rec(
     e: Expr,
     f: &mut dyn FnMut(Expr) -> Result<Expr>,
-    memo: &mut HashMap<Expr, Expr>,
+    memo: &mut FxHashMap<Expr, Expr>,
 ) -> Result<Expr> {
     if let Some(&done) = memo.get(&e) {
         return Ok(done);
@@ -154,7 +156,7 @@ fn collect_names(e: Expr, pick: fn(&Node) -> Option<Rc<str>>) -> BTreeSet<Rc<str
 /// in no promised order, until `stop` returns true. Passes that only look
 /// (free variables, data, row counts) walk with it.
 pub fn any_node(e: Expr, mut stop: impl FnMut(&Node) -> bool) -> bool {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FxHashSet::default();
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
         if !seen.insert(e) {
@@ -173,11 +175,11 @@ pub fn any_node(e: Expr, mut stop: impl FnMut(&Node) -> bool) -> bool {
 /// they would be printed), saturating. Used to pick the shorter of two
 /// equal forms.
 pub fn tree_size(e: Expr) -> u64 {
-    let mut memo = HashMap::new();
+    let mut memo = FxHashMap::default();
     tree_size_rec(e, &mut memo)
 }
 
-fn tree_size_rec(e: Expr, memo: &mut HashMap<Expr, u64>) -> u64 {
+fn tree_size_rec(e: Expr, memo: &mut FxHashMap<Expr, u64>) -> u64 {
     if let Some(&s) = memo.get(&e) {
         return s;
     }

@@ -22,8 +22,8 @@
 //! Invariant: numbers in the tree are magnitudes (never negative); every
 //! sign is a `Neg` node or a flag of a `Sum` term.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::symbolic::expr::{Constant, Expr, Func, Node, order, split_power};

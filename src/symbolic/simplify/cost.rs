@@ -7,7 +7,7 @@
 //! expression was built), and each distinct node is counted once per
 //! `Cost`, whatever its number of uses.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::symbolic::expr::{Expr, Node, split_coefficient, split_power};
 use crate::symbolic::num::Num;

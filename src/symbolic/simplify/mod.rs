@@ -19,7 +19,7 @@ mod rational;
 mod rules;
 mod trig;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::expr::{Expr, Node, children, rebuild};
 use super::poly::{Gens, PolyMemo, from_expr, from_expr_memo};
@@ -75,6 +75,10 @@ impl Simplifier {
             return Ok(done);
         }
         check_budget()?;
+        if is_plain_monomial(e) {
+            self.memo.insert(e, e);
+            return Ok(e);
+        }
         let node = e.node();
         let kids = children(&node);
         let rebuilt = if kids.is_empty() {
@@ -103,8 +107,10 @@ impl Simplifier {
     /// grows past the cap or plainly costs more than `e` (the expression is
     /// then not built).
     fn expansion(&mut self, e: Expr) -> Result<Option<Expr>> {
-        if !matches!(*e.node(), Node::Add(_) | Node::Mul(_) | Node::Pow(..)) {
-            return Ok(None);
+        match &*e.node() {
+            Node::Add(terms) if terms.iter().all(|t| is_plain_monomial(*t)) => return Ok(None),
+            Node::Add(_) | Node::Mul(_) | Node::Pow(..) => {}
+            _ => return Ok(None),
         }
         let cap = (terms_of(e).len() * EXPANSION_PER_TERM).max(LEAST_EXPANSION);
         let Some(poly) = from_expr_memo(e, &mut self.gens, &mut self.polys, cap)? else {
@@ -154,6 +160,33 @@ impl Simplifier {
             sources = vec![best];
         }
         Ok(best)
+    }
+}
+
+/// A number, or a number times positive integer powers of variables
+/// (`3x^2 y`): no rewrite makes one shorter, and a sum of them is
+/// already multiplied out.
+fn is_plain_monomial(e: Expr) -> bool {
+    let power_of_variable = |f: &Expr| match &*f.node() {
+        Node::Var(_) => true,
+        Node::Pow(base, exponent) => {
+            matches!(*base.node(), Node::Var(_))
+                && exponent
+                    .as_num()
+                    .is_some_and(|n| n.is_integer() && !n.is_negative())
+        }
+        _ => false,
+    };
+    match &*e.node() {
+        Node::Num(_) => true,
+        Node::Mul(factors) => {
+            let rest = match factors[0].as_num() {
+                Some(_) => &factors[1..],
+                None => &factors[..],
+            };
+            rest.iter().all(power_of_variable)
+        }
+        _ => power_of_variable(&e),
     }
 }
 
@@ -269,6 +302,16 @@ mod tests {
     }
     fn s(e: Expr) -> Expr {
         simplify(e).expect("small")
+    }
+
+    #[test]
+    fn plain_monomials_are_recognised() {
+        let y = Expr::var("y");
+        assert!(is_plain_monomial(mul([n(3), pow(x(), n(2)), y])));
+        assert!(is_plain_monomial(x()));
+        assert!(!is_plain_monomial(pow(x(), n(-1))));
+        assert!(!is_plain_monomial(mul([x(), sin(x())])));
+        assert!(!is_plain_monomial(pow(add([x(), n(1)]), n(2))));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! extend a domain (`x^2/x` is `x`), as SymPy's `cancel` does, and nothing
 //! else does.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::rules::monomial;
 use crate::error::Result;
@@ -26,7 +26,7 @@ const LEAST_CAP: usize = 64;
 /// denominator factor that divides it. `None` for a sum without a
 /// denominator, or when the numerator would grow past the cap.
 pub fn together(terms: &[Expr]) -> Result<Option<Expr>> {
-    let mut denominator: HashMap<Expr, Num> = HashMap::new();
+    let mut denominator: HashMap<Expr, Num> = HashMap::default();
     let mut order: Vec<Expr> = Vec::new();
     for term in terms {
         for (base, exponent) in monomial(*term).powers {
