@@ -422,13 +422,28 @@ pub fn pow(base: Expr, exponent: Expr) -> Expr {
         (Node::Num(b), Some(e)) => pow_numbers(*b, e),
         (Node::Const(Constant::E), _) => call(Func::Exp, vec![exponent]),
         (Node::Call(Func::Exp, args), _) => call(Func::Exp, vec![mul([args[0], exponent])]),
-        (Node::Pow(inner_base, inner_exp), Some(e)) if e.is_integer() => {
+        (Node::Pow(inner_base, inner_exp), Some(e))
+            if e.is_integer() && keeps_domain(*inner_exp, e) =>
+        {
             pow(*inner_base, mul([*inner_exp, exponent]))
         }
         (Node::Mul(factors), Some(e)) if e.is_integer() => {
             mul(factors.iter().map(|f| pow(*f, exponent)))
         }
         _ => intern(Node::Pow(base, exponent)),
+    }
+}
+
+/// Whether `(b^p)^q = b^(pq)` (q an integer) is defined wherever the left
+/// side is: `(x^(1/2))^3` is `x^(3/2)` and `(x^(1/2))^-1` is `x^(-1/2)`,
+/// but `sqrt(x)^2` is not `x`, which is defined for negative x too. Only a
+/// fractional power that becomes an integer one extends the domain (at 0
+/// the others agree in floating point: `(1/0)^-1 = 0`). A symbolic `p`
+/// folds, as in SymPy.
+fn keeps_domain(p: Expr, q: Num) -> bool {
+    match p.as_num() {
+        Some(p) => p.is_integer() || !(p * q).is_integer(),
+        None => true,
     }
 }
 
@@ -715,6 +730,27 @@ mod tests {
         assert_eq!(mul([e, call(Func::Exp, vec![n(-1)])]), n(1));
         assert_eq!(call(Func::Exp, vec![n(1)]), e);
         assert_eq!(mul([n(2), e]), mul([e, n(2)]));
+    }
+
+    #[test]
+    fn powers_of_powers_fold_unless_the_domain_grows() {
+        let x = Expr::var("x");
+        let half = Expr::num(Num::HALF);
+        let root = pow(x, half);
+        // sqrt(x)^2 is undefined for x < 0, x is not: it stays.
+        assert_eq!(
+            *pow(root, Expr::int(2)).node(),
+            Node::Pow(root, Expr::int(2))
+        );
+        assert_eq!(pow(root, Expr::int(3)), pow(x, Expr::num(Num::ratio(3, 2))));
+        assert_eq!(
+            pow(root, Expr::int(-1)),
+            pow(x, Expr::num(Num::ratio(-1, 2)))
+        );
+        assert_eq!(
+            pow(pow(x, Expr::int(2)), Expr::int(3)),
+            pow(x, Expr::int(6))
+        );
     }
 
     #[test]

@@ -24,3 +24,6 @@ exp(0)
 diff(x^30, x, 25)
 2^70
 expand((x + 1)^70)
+sqrt(x)^2
+(x^(1/2))^3
+diff(sqrt(x)^2, x)
