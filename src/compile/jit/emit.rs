@@ -125,7 +125,11 @@ pub fn generate(specs: &[ArraySpec], emit: impl FnOnce(&mut Emitter<'_>)) -> Opt
         e.b.finalize(frontend);
         e.constants
     };
+    ctx.set_disasm(true);
     module.define_function(id, &mut ctx).ok()?;
+    if std::env::var_os("GD_JIT_DUMP").is_some() {
+        eprintln!("{}", ctx.compiled_code()?.vcode.clone().unwrap_or_default());
+    }
     module.finalize_definitions().ok()?;
     let code = module.get_finalized_function(id);
     Some(Native::new(module, code, specs.to_vec(), constants))
@@ -207,6 +211,16 @@ impl Emitter<'_> {
         self.b
             .ins()
             .store(MemFlagsData::trusted(), value, address, 0);
+    }
+
+    /// Elements `index` and `index + 1` (computed at run time) of an array
+    /// of numbers, as the two lanes of a vector; out of bounds traps.
+    pub fn load_pair_at(&mut self, array: Array, index: Value) -> Value {
+        let second = self.b.ins().iadd_imm_s(index, 1);
+        let (_, _) = self.checked_address(array, second);
+        let (_, address) = self.checked_address(array, index);
+        let flags = MemFlagsData::new().with_notrap();
+        self.b.ins().load(types::F64X2, flags, address, 0)
     }
 
     fn constant_index(&self, array: Array, index: usize) -> (Type, i32, Value) {
@@ -299,6 +313,60 @@ impl Emitter<'_> {
         };
         let (address, shape) = callee;
         self.call(address, shape, &args)
+    }
+
+    /// Instruction `op` on two lanes at once, its operands' vectors given
+    /// by `at`: the vector form of each IEEE operation (lane by lane the
+    /// same operation as `op`), and for a built-in the scalar call on each
+    /// lane.
+    pub fn op_pair(&mut self, op: Op, at: impl Fn(u32) -> Value) -> Value {
+        match op {
+            Op::Add(a, b) => self.b.ins().fadd(at(a), at(b)),
+            Op::Sub(a, b) => self.b.ins().fsub(at(a), at(b)),
+            Op::Mul(a, b) => self.b.ins().fmul(at(a), at(b)),
+            Op::Div(a, b) => self.b.ins().fdiv(at(a), at(b)),
+            Op::Neg(a) => self.b.ins().fneg(at(a)),
+            Op::Abs(a) => self.b.ins().fabs(at(a)),
+            Op::Sqrt(a) => self.b.ins().sqrt(at(a)),
+            Op::Recip(a) => {
+                let one = self.f64(1.0);
+                let ones = self.b.ins().splat(types::F64X2, one);
+                self.b.ins().fdiv(ones, at(a))
+            }
+            Op::MulAdd(a, b, c) => {
+                let product = self.b.ins().fmul(at(a), at(b));
+                self.b.ins().fadd(product, at(c))
+            }
+            Op::MulSub(a, b, c) => {
+                let product = self.b.ins().fmul(at(a), at(b));
+                self.b.ins().fsub(product, at(c))
+            }
+            Op::SubMul(a, b, c) => {
+                let product = self.b.ins().fmul(at(b), at(c));
+                self.b.ins().fsub(at(a), product)
+            }
+            _ => self.op_per_lane(op, at),
+        }
+    }
+
+    /// `op` on each lane with the scalar code, the results put together.
+    fn op_per_lane(&mut self, op: Op, at: impl Fn(u32) -> Value) -> Value {
+        let mut operands = Vec::new();
+        op.for_each_operand(|a| operands.push((a, at(a))));
+        let low = self.op_on_lane(op, &operands, 0);
+        let high = self.op_on_lane(op, &operands, 1);
+        let vector = self.b.ins().scalar_to_vector(types::F64X2, low);
+        self.b.ins().insertlane(vector, high, 1)
+    }
+
+    /// `op` on lane `lane` of its operands `(register, vector)`.
+    fn op_on_lane(&mut self, op: Op, operands: &[(u32, Value)], lane: u8) -> Value {
+        let values: Vec<(u32, Value)> = operands
+            .iter()
+            .map(|(a, v)| (*a, self.b.ins().extractlane(*v, lane)))
+            .collect();
+        let find = |a: u32| values.iter().find(|(b, _)| *b == a).map(|(_, v)| *v);
+        self.op(op, |a| find(a).expect("an operand of op"))
     }
 
     /// A call of the `extern "C"` function at `address`.

@@ -1,6 +1,7 @@
 //! A program over rows as machine code: each pass is one fused loop over
-//! its rows that computes every row instruction in machine registers and
-//! adds each reduction's values as it goes (no row registers at all).
+//! its rows that computes every row instruction in machine registers, two
+//! rows at a time in the two lanes of a vector, and adds each reduction's
+//! values as it goes (no row registers at all).
 //!
 //! Invariant: sums are taken exactly as the interpreter takes them (see
 //! `rows::run`): per chunk of `CHUNK` rows, four running lanes from +0 (row
@@ -140,8 +141,22 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
     }
 
     /// The loop over chunks of `CHUNK` rows, adding each chunk's total to
-    /// `sums`.
+    /// `sums`: rows in fours, two vectors of two rows each (lanes 0 and 1,
+    /// lanes 2 and 3), then the last rows one by one.
     fn chunks(&mut self, pass: &Pass, n_rows: Value, gather: bool, sums: &[Variable]) {
+        let broadcasts: Vec<Value> = pass
+            .broadcasts
+            .iter()
+            .map(|s| {
+                let scalar = self.scalar(*s);
+                self.e.b.ins().splat(types::F64X2, scalar)
+            })
+            .collect();
+        let rows = Rows {
+            pass,
+            gather,
+            broadcasts,
+        };
         let start = self.e.b.declare_var(types::I64);
         let zero = self.e.int(0);
         self.e.b.def_var(start, zero);
@@ -156,30 +171,39 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
         let chunk = self.e.int(CHUNK as i64);
         let m = self.e.b.ins().umin(left, chunk);
         let whole = self.e.b.ins().band_imm_s(m, !(N_LANES as i64 - 1));
-        let lanes: Vec<[Variable; N_LANES]> = sums
+        let pairs: Vec<[Variable; 2]> = sums
             .iter()
-            .map(|_| [0.0; N_LANES].map(|z| self.var(z)))
+            .map(|_| [self.pair_var(), self.pair_var()])
             .collect();
         let end_whole = self.e.b.ins().iadd(at, whole);
-        let rows = Rows { pass, gather };
-        self.row_loop(&rows, at, end_whole, N_LANES, |fused, values| {
-            for (lane_set, value) in lanes.iter().zip(values.chunks(N_LANES)) {
-                for (lane, v) in lane_set.iter().zip(value) {
-                    fused.add_to(*lane, *v);
+        self.row_loop(at, end_whole, N_LANES, |fused, r| {
+            for half in 0..2 {
+                let first = fused.e.b.ins().iadd_imm_s(r, 2 * half as i64);
+                let values = fused.row_pair(&rows, first);
+                for (pair, value) in pairs.iter().zip(values) {
+                    fused.add_to(pair[half], value);
                 }
             }
         });
         let tails: Vec<Variable> = sums.iter().map(|_| self.var(-0.0)).collect();
         let end = self.e.b.ins().iadd(at, m);
-        self.row_loop(&rows, end_whole, end, 1, |fused, values| {
-            for (tail, v) in tails.iter().zip(values) {
-                fused.add_to(*tail, *v);
+        self.row_loop(end_whole, end, 1, |fused, r| {
+            let values = fused.row(&rows, r);
+            for (tail, value) in tails.iter().zip(values) {
+                fused.add_to(*tail, value);
             }
         });
-        for ((sum, lane), tail) in sums.iter().zip(&lanes).zip(&tails) {
-            let l: Vec<Value> = lane.iter().map(|v| self.e.b.use_var(*v)).collect();
-            let low = self.e.b.ins().fadd(l[0], l[1]);
-            let high = self.e.b.ins().fadd(l[2], l[3]);
+        for ((sum, pair), tail) in sums.iter().zip(&pairs).zip(&tails) {
+            let [low, high] = pair.map(|v| self.e.b.use_var(v));
+            let lane = |f: &mut Self, v: Value, k: u8| f.e.b.ins().extractlane(v, k);
+            let (l0, l1, l2, l3) = (
+                lane(self, low, 0),
+                lane(self, low, 1),
+                lane(self, high, 0),
+                lane(self, high, 1),
+            );
+            let low = self.e.b.ins().fadd(l0, l1);
+            let high = self.e.b.ins().fadd(l2, l3);
             let pairs = self.e.b.ins().fadd(low, high);
             let tail = self.e.b.use_var(*tail);
             let total = self.e.b.ins().fadd(pairs, tail);
@@ -191,37 +215,25 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
         self.e.b.switch_to_block(exit);
     }
 
-    /// A loop over rows `from..to`, `step` rows per iteration, that hands
-    /// `add` the value of each reduction's operand on each of those rows
-    /// (row-major by reduction: reduction j, row k at `j * step + k`).
+    /// A loop over rows `from..to`, `step` rows per iteration, running
+    /// `body` on the first row of each.
     fn row_loop(
         &mut self,
-        rows: &Rows<'_>,
         from: Value,
         to: Value,
         step: usize,
-        add: impl Fn(&mut Self, &[Value]),
+        mut body: impl FnMut(&mut Self, Value),
     ) {
         let row = self.e.b.declare_var(types::I64);
         self.e.b.def_var(row, from);
-        let (head, body, exit) = (self.block(), self.block(), self.block());
+        let (head, block, exit) = (self.block(), self.block(), self.block());
         self.e.b.ins().jump(head, &[]);
         self.e.b.switch_to_block(head);
         let r = self.e.b.use_var(row);
         let more = self.e.b.ins().icmp(IntCC::UnsignedLessThan, r, to);
-        self.e.b.ins().brif(more, body, &[], exit, &[]);
-        self.e.b.switch_to_block(body);
-        let per_row: Vec<Vec<Value>> = (0..step)
-            .map(|k| {
-                let at = self.e.b.ins().iadd_imm_s(r, k as i64);
-                self.row(rows, at)
-            })
-            .collect();
-        let n_sums = rows.pass.reductions.len();
-        let values: Vec<Value> = (0..n_sums)
-            .flat_map(|j| per_row.iter().map(move |v| v[j]))
-            .collect();
-        add(self, &values);
+        self.e.b.ins().brif(more, block, &[], exit, &[]);
+        self.e.b.switch_to_block(block);
+        body(self, r);
         let next = self.e.b.ins().iadd_imm_s(r, step as i64);
         self.e.b.def_var(row, next);
         self.e.b.ins().jump(head, &[]);
@@ -256,6 +268,50 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
         reduced.collect()
     }
 
+    /// As `row`, on rows `at` and `at + 1` at once, as vectors.
+    fn row_pair(&mut self, rows: &Rows<'_>, at: Value) -> Vec<Value> {
+        let pass = rows.pass;
+        let mut registers: Vec<Value> = Vec::with_capacity(pass.n_slots());
+        for column in &pass.loads {
+            let column = self.columns[*column as usize];
+            let value = if rows.gather {
+                let next = self.e.b.ins().iadd_imm_s(at, 1);
+                let (first, second) = (
+                    self.e.load_at(self.subset, at),
+                    self.e.load_at(self.subset, next),
+                );
+                let (low, high) = (
+                    self.e.load_at(column, first),
+                    self.e.load_at(column, second),
+                );
+                let vector = self.e.b.ins().scalar_to_vector(types::F64X2, low);
+                self.e.b.ins().insertlane(vector, high, 1)
+            } else {
+                self.e.load_pair_at(column, at)
+            };
+            registers.push(value);
+        }
+        registers.extend_from_slice(&rows.broadcasts);
+        for (op, _) in &pass.ops {
+            let value = self.e.op_pair(*op, |a| registers[a as usize]);
+            registers.push(value);
+        }
+        let reduced = pass
+            .reductions
+            .iter()
+            .map(|(_, _, r)| registers[*r as usize]);
+        reduced.collect()
+    }
+
+    /// A new vector variable holding two zeros (+0).
+    fn pair_var(&mut self) -> Variable {
+        let var = self.e.b.declare_var(types::F64X2);
+        let zero = self.e.f64(0.0);
+        let zeros = self.e.b.ins().splat(types::F64X2, zero);
+        self.e.b.def_var(var, zeros);
+        var
+    }
+
     /// `var = var + value`.
     fn add_to(&mut self, var: Variable, value: Value) {
         let old = self.e.b.use_var(var);
@@ -276,8 +332,10 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
     }
 }
 
-/// The rows a loop reads: the pass, and whether through the subset.
+/// The rows a loop reads: the pass, whether through the subset, and the
+/// broadcast numbers as vectors.
 struct Rows<'p> {
     pass: &'p Pass,
     gather: bool,
+    broadcasts: Vec<Value>,
 }
