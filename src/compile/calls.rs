@@ -16,6 +16,15 @@ pub(super) extern "C" fn sin(a: f64) -> f64 {
 pub(super) extern "C" fn cos(a: f64) -> f64 {
     a.cos()
 }
+/// The sine, and the cosine into `cos`: `f64::sin_cos`, one library call
+/// where the platform has one for both, with the numbers of `sin` and
+/// `cos` (a test checks). Native code calls it for a tape that takes both
+/// of one value.
+pub(super) extern "C" fn sin_cos(a: f64, cos: &mut f64) -> f64 {
+    let (sin, c) = a.sin_cos();
+    *cos = c;
+    sin
+}
 pub(super) extern "C" fn tan(a: f64) -> f64 {
     a.tan()
 }

@@ -14,7 +14,8 @@ use std::rc::Rc;
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    AbiParam, InstBuilder, MemFlagsData, SigRef, Signature, TrapCode, Type, Value, types,
+    AbiParam, InstBuilder, MemFlagsData, SigRef, Signature, StackSlotData, StackSlotKind, TrapCode,
+    Type, Value, types,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -72,7 +73,12 @@ enum Shape {
     Unary,
     Binary,
     Powi,
+    /// A number and the address of a number to write: `sin_cos`.
+    WithOut,
 }
+
+/// The number of shapes.
+const N_SHAPES: usize = 4;
 
 /// Fills in one native function (see `generate`). The builder is public:
 /// callers write their own control flow and arithmetic with it.
@@ -81,7 +87,7 @@ pub struct Emitter<'f> {
     arrays: Vec<ArrayAt>,
     constants: Vec<Rc<[f64]>>,
     call_conv: CallConv,
-    signatures: [Option<SigRef>; 3],
+    signatures: [Option<SigRef>; N_SHAPES],
 }
 
 /// Native code for a function over arrays of `specs`, written by `emit`,
@@ -114,7 +120,7 @@ pub fn generate(specs: &[ArraySpec], emit: impl FnOnce(&mut Emitter<'_>)) -> Opt
             arrays: Vec::new(),
             constants: Vec::new(),
             call_conv,
-            signatures: [None; 3],
+            signatures: [None; N_SHAPES],
         };
         for spec in specs {
             e.argument(args, *spec);
@@ -315,6 +321,24 @@ impl Emitter<'_> {
         self.call(address, shape, &args)
     }
 
+    /// `(sin a, cos a)` with one call of `calls::sin_cos`, whose second
+    /// result goes through a stack slot of this function.
+    pub fn sin_cos(&mut self, a: Value) -> (Value, Value) {
+        let data = StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3);
+        let slot = self.b.create_sized_stack_slot(data);
+        let address = self.b.ins().stack_addr(types::I64, slot, 0);
+        let sin = self.call(
+            calls::sin_cos as *const () as usize,
+            Shape::WithOut,
+            &[a, address],
+        );
+        let cos = self
+            .b
+            .ins()
+            .load(types::F64, MemFlagsData::trusted(), address, 0);
+        (sin, cos)
+    }
+
     /// Instruction `op` on two lanes at once, its operands' vectors given
     /// by `at`: the vector form of each IEEE operation (lane by lane the
     /// same operation as `op`), and for a built-in the scalar call on each
@@ -387,6 +411,7 @@ impl Emitter<'_> {
             Shape::Unary => &[types::F64],
             Shape::Binary => &[types::F64, types::F64],
             Shape::Powi => &[types::F64, types::I32],
+            Shape::WithOut => &[types::F64, types::I64],
         };
         signature
             .params

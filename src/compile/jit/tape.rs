@@ -6,14 +6,18 @@
 //! same operands as `exec`, in tape order, so it gives the interpreter's
 //! numbers bit for bit.
 
+use std::collections::{HashMap, HashSet};
+
 use cranelift_codegen::ir::Value;
 
 use super::emit::{ArraySpec, Emitter, Kind, generate};
 use super::native::{Arg, Native};
+use crate::compile::isa::Op;
 use crate::compile::tape::Tape;
 
 /// The values of the tape's outputs, computed inline at the point
-/// `params` (one value per parameter).
+/// `params` (one value per parameter). The sine and the cosine of one
+/// value take one call (`Emitter::sin_cos`).
 pub fn emit_tape(e: &mut Emitter<'_>, tape: &Tape, params: &[Value]) -> Vec<Value> {
     assert_eq!(params.len(), tape.n_params(), "one value per parameter");
     let mut slots: Vec<Value> = Vec::with_capacity(tape.n_slots());
@@ -21,11 +25,37 @@ pub fn emit_tape(e: &mut Emitter<'_>, tape: &Tape, params: &[Value]) -> Vec<Valu
     for c in tape.constants() {
         slots.push(e.f64(*c));
     }
+    let both = sines_and_cosines(tape.ops());
+    let mut computed: HashMap<u32, (Value, Value)> = HashMap::new();
     for op in tape.ops() {
-        let value = e.op(*op, |slot| slots[slot as usize]);
+        let value = match *op {
+            Op::Sin(a) | Op::Cos(a) if both.contains(&a) => {
+                let (sin, cos) = *computed
+                    .entry(a)
+                    .or_insert_with(|| e.sin_cos(slots[a as usize]));
+                if matches!(op, Op::Sin(_)) { sin } else { cos }
+            }
+            _ => e.op(*op, |slot| slots[slot as usize]),
+        };
         slots.push(value);
     }
     tape.outputs().iter().map(|s| slots[*s as usize]).collect()
+}
+
+/// The slots whose sine and cosine both are instructions.
+fn sines_and_cosines(ops: &[Op]) -> HashSet<u32> {
+    let sines: HashSet<u32> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Sin(a) => Some(*a),
+            _ => None,
+        })
+        .collect();
+    let cosines = ops.iter().filter_map(|op| match op {
+        Op::Cos(a) => Some(*a),
+        _ => None,
+    });
+    cosines.filter(|a| sines.contains(a)).collect()
 }
 
 /// A tape compiled to a function of its register file: it reads the point

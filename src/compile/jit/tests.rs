@@ -129,3 +129,27 @@ fn engines_by_name() {
     assert!(Engine::Auto.chooses_native(WORTH_COMPILING));
     assert!(!Engine::Auto.chooses_native(WORTH_COMPILING - 1));
 }
+
+/// Native code takes sine and cosine from one call: that call must give
+/// the numbers of the two the interpreter makes, on every kind of input.
+#[test]
+fn sin_cos_gives_the_numbers_of_sin_and_cos() {
+    use crate::compile::calls;
+    let mut bits: u64 = 0x9E37_79B9_7F4A_7C15;
+    for i in 0..200_000u32 {
+        bits ^= bits << 13;
+        bits ^= bits >> 7;
+        bits ^= bits << 17;
+        let x = match i % 3 {
+            0 => f64::from_bits(bits),
+            1 => (bits >> 11) as f64 / (1u64 << 53) as f64 * 20.0 - 10.0,
+            _ => (bits >> 11) as f64 / (1u64 << 53) as f64 * 2e6 - 1e6,
+        };
+        let mut cos = 0.0;
+        let sin = calls::sin_cos(x, &mut cos);
+        assert!(
+            same(sin, calls::sin(x)) && same(cos, calls::cos(x)),
+            "at {x:e}"
+        );
+    }
+}
