@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod data;
+mod engines;
 mod golden;
 mod oracle;
 mod plots;
