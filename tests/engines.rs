@@ -159,6 +159,19 @@ fn non_finite_values_stop_both_engines_alike() {
     }
 }
 
+#[test]
+fn gradients_too_small_to_square_take_the_scaled_norm_on_both_engines() {
+    // x^2 from 0.5 at lr 0.1 shrinks x by 0.8 a step: after about 1,600
+    // steps the squares of the gradient underflow, and the norm is scaled.
+    let body = pow(var("x"), n(2));
+    for name in ["gd", "momentum", "nesterov"] {
+        let config = setup(method(name), 0.1, 4_000, 0.0, Sense::Minimize);
+        let (interpreted, native) = both_runs(body, &["x"], &[0.5], &config, None);
+        assert_eq!(interpreted, native, "{name}");
+        assert!(interpreted.contains("Converged") || interpreted.contains("MaxSteps"));
+    }
+}
+
 /// A loss over rows: mean((w X + b - Y)^2) on `rows` rows.
 fn regression(rows: usize) -> Expr {
     let xs: Vec<f64> = (0..rows)

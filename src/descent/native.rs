@@ -270,17 +270,16 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
     /// the threshold while watched, and room in the trace buffer.
     fn fine(&mut self, f: Value, x: &[Value], grad: &[Value], sum: Value, norm: Value) -> Value {
         let smallest = self.e.f64(f64::MIN_POSITIVE);
-        let mut fine = self
-            .e
-            .b
-            .ins()
-            .fcmp(FloatCC::GreaterThanOrEqual, sum, smallest);
-        let infinity = self.e.f64(f64::INFINITY);
-        for v in [sum, f].iter().chain(grad) {
-            let size = self.e.b.ins().fabs(*v);
-            let ok = self.e.b.ins().fcmp(FloatCC::LessThan, size, infinity);
-            fine = self.e.b.ins().band(fine, ok);
+        let mut fine = self.ins().fcmp(FloatCC::GreaterThanOrEqual, sum, smallest);
+        // v - v is 0 for a finite v and nan for nan and the infinities, so
+        // the sum of those is a number exactly when all are finite.
+        let mut zeros = self.ins().fsub(sum, sum);
+        for v in [f].iter().chain(grad) {
+            let zero = self.ins().fsub(*v, *v);
+            zeros = self.ins().fadd(zeros, zero);
         }
+        let finite = self.ins().fcmp(FloatCC::Ordered, zeros, zeros);
+        fine = self.ins().band(fine, finite);
         let bound = self.e.f64(DIVERGENCE_BOUND);
         for v in x {
             let size = self.e.b.ins().fabs(*v);
@@ -307,22 +306,20 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
     /// `Recent::push`: the point and norm into the slot, the slot on.
     fn push_ring(&mut self, x: &[Value], norm: Value) {
         let slot = self.int(SLOT);
-        let first = self.e.b.ins().imul_imm_s(slot, self.n as i64);
+        let points = self.e.arg(RING_POINTS);
+        let point = self.e.record(points, slot, self.n);
         for (i, v) in x.iter().enumerate() {
-            let at = self.e.b.ins().iadd_imm_s(first, i as i64);
-            let points = self.e.arg(RING_POINTS);
-            self.e.store_at(points, at, *v);
+            self.e.store_in(&point, i, *v);
         }
         let norms = self.e.arg(RING_NORMS);
-        self.e.store_at(norms, slot, norm);
-        let next = self.e.b.ins().iadd_imm_s(slot, 1);
+        let kept = self.e.record(norms, slot, 1);
+        self.e.store_in(&kept, 0, norm);
+        let next = self.ins().iadd_imm_s(slot, 1);
         let wraps = self
-            .e
-            .b
             .ins()
             .icmp_imm_s(IntCC::Equal, next, POINTS_KEPT as i64);
         let zero = self.e.int(0);
-        let next = self.e.b.ins().select(wraps, zero, next);
+        let next = self.ins().select(wraps, zero, next);
         self.e.b.def_var(self.ints[SLOT], next);
     }
 
@@ -330,21 +327,21 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
     fn write_trace(&mut self, k: Value, x: &[Value], f: Value, grad: &[Value]) {
         let traced = self.int(TRACED);
         let steps = self.e.arg(TRACE_STEPS);
-        self.e.store_at(steps, traced, k);
-        let first = self.e.b.ins().imul_imm_s(traced, 2 * self.n as i64 + 1);
+        let step = self.e.record(steps, traced, 1);
+        self.e.store_in(&step, 0, k);
         let values = self.e.arg(TRACE_VALUES);
+        let entry = self.e.record(values, traced, 2 * self.n + 1);
         for (j, v) in x.iter().chain([&f]).chain(grad).enumerate() {
-            let at = self.e.b.ins().iadd_imm_s(first, j as i64);
-            self.e.store_at(values, at, *v);
+            self.e.store_in(&entry, j, *v);
         }
-        let one_more = self.e.b.ins().iadd_imm_s(traced, 1);
+        let one_more = self.ins().iadd_imm_s(traced, 1);
         self.e.b.def_var(self.ints[TRACED], one_more);
         let next = self.int(NEXT_TRACED);
         let every = self.setup.every as i64;
-        let later = self.e.b.ins().iadd_imm_s(next, every);
-        let overflows = self.e.b.ins().icmp(IntCC::UnsignedLessThan, later, next);
+        let later = self.ins().iadd_imm_s(next, every);
+        let overflows = self.ins().icmp(IntCC::UnsignedLessThan, later, next);
         let most = self.e.int(-1);
-        let later = self.e.b.ins().select(overflows, most, later);
+        let later = self.ins().select(overflows, most, later);
         self.e.b.def_var(self.ints[NEXT_TRACED], later);
     }
 
@@ -366,9 +363,13 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
                 scalars[j] = value;
             }
         }
-        let sign = self.e.f64(self.setup.sign);
         for (i, g) in grad.iter().enumerate() {
-            let g = self.e.b.ins().fmul(sign, *g);
+            // torch's g: negated when maximizing (`sign * g`, where
+            // multiplying by 1 changes nothing and by -1 only the sign).
+            let g = match self.setup.sign < 0.0 {
+                true => self.ins().fneg(*g),
+                false => *g,
+            };
             let mut temps = [Num::Known(f64::NAN); MAX_REGISTERS];
             for line in rule.per_coordinate {
                 let states: Vec<Value> = (0..rule.state.len())

@@ -61,6 +61,13 @@ pub struct ArraySpec {
 #[derive(Copy, Clone, Debug)]
 pub struct Array(usize);
 
+/// A record of an argument array whose index was checked (see
+/// `Emitter::record`).
+pub struct Record {
+    address: Value,
+    stride: usize,
+}
+
 struct ArrayAt {
     spec: ArraySpec,
     base: Value,
@@ -217,6 +224,38 @@ impl Emitter<'_> {
         self.b
             .ins()
             .store(MemFlagsData::trusted(), value, address, 0);
+    }
+
+    /// Record `index` (computed at run time) of `array` seen as records of
+    /// `stride` elements: checked once against the records that fit in the
+    /// array's `min_len` (out of bounds traps), then written with
+    /// `store_in` at constant offsets below `stride`.
+    pub fn record(&mut self, array: Array, index: Value, stride: usize) -> Record {
+        let at = &self.arrays[array.0];
+        let (base, spec) = (at.base, at.spec);
+        assert!(spec.kind.writable(), "a writable array");
+        let count = (spec.min_len / stride.max(1)) as i64;
+        let inside = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedLessThan, index, count);
+        self.b.ins().trapz(inside, TrapCode::HEAP_OUT_OF_BOUNDS);
+        let (_, size) = spec.kind.element();
+        let offset = self.b.ins().imul_imm_s(index, size * stride as i64);
+        Record {
+            address: self.b.ins().iadd(base, offset),
+            stride,
+        }
+    }
+
+    /// Stores `value` at element `offset` (a constant below the stride) of
+    /// `record`.
+    pub fn store_in(&mut self, record: &Record, offset: usize, value: Value) {
+        assert!(offset < record.stride, "an offset inside the record");
+        let offset = i32::try_from(offset * 8).expect("an offset within 2 GB");
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), value, record.address, offset);
     }
 
     /// Elements `index` and `index + 1` (computed at run time) of an array

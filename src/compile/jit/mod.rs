@@ -22,7 +22,7 @@ mod tape;
 
 use std::sync::OnceLock;
 
-pub use emit::{Array, ArraySpec, Emitter, Kind, generate};
+pub use emit::{Array, ArraySpec, Emitter, Kind, Record, generate};
 pub use native::{Arg, MAX_ARGS, Native};
 pub use rows::NativeRows;
 pub use tape::{NativeTape, emit_tape};

@@ -49,6 +49,7 @@ pub enum Arg<'a> {
 }
 
 impl Arg<'_> {
+    #[inline]
     fn raw(&mut self) -> (Kind, RawArg) {
         match self {
             Arg::F64(s) => (Kind::F64, raw(s.as_mut_ptr().cast(), s.len())),
@@ -129,6 +130,7 @@ impl Native {
     /// # Panics
     /// When the arguments are not of the kinds the code was generated for,
     /// or one is shorter than its `min_len`.
+    #[inline]
     pub fn call(&self, args: &mut [Arg<'_>]) {
         assert_eq!(args.len(), self.specs.len(), "one argument per array");
         let mut raws = [raw(std::ptr::null_mut(), 0); MAX_ARGS];
