@@ -6,9 +6,12 @@
 //!
 //! Invariant: every memory access of generated code goes through
 //! `Emitter::load`/`store` (a constant index, checked here against the
-//! array's `min_len`) or `load_at`/`store_at` (a computed index, checked at
-//! run time against the array's length); stores go only to writable
-//! arrays. `native`'s calls are sound because of this.
+//! array's `min_len`), `load_at`/`load_pair_at` (a computed
+//! index, checked at run time against the array's length) or `record`
+//! (a computed record index, checked at run time against the records that
+//! fit in `min_len`); stores go only to writable arrays; the only memory a
+//! built-in is given is a stack slot of the function's own (`sin_cos`).
+//! `native`'s calls are sound because of this.
 
 use std::rc::Rc;
 
@@ -21,41 +24,9 @@ use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::Module;
 
-use super::native::{self, Native, RawArg};
+use super::native::{self, ArraySpec, Kind, Native, RawArg};
 use crate::compile::calls;
 use crate::compile::isa::Op;
-
-/// What an argument array holds and whether generated code may write it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Kind {
-    F64,
-    F64In,
-    I64,
-    U32In,
-}
-
-impl Kind {
-    fn writable(self) -> bool {
-        matches!(self, Kind::F64 | Kind::I64)
-    }
-
-    /// The element's machine type and size in bytes.
-    fn element(self) -> (Type, i64) {
-        match self {
-            Kind::F64 | Kind::F64In => (types::F64, 8),
-            Kind::I64 => (types::I64, 8),
-            Kind::U32In => (types::I32, 4),
-        }
-    }
-}
-
-/// An argument array: its kind, and the least length a call must pass
-/// (generated code reads constant indices below it unchecked).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct ArraySpec {
-    pub kind: Kind,
-    pub min_len: usize,
-}
 
 /// An array generated code can read: an argument or a constant array.
 #[derive(Copy, Clone, Debug)]
@@ -138,11 +109,7 @@ pub fn generate(specs: &[ArraySpec], emit: impl FnOnce(&mut Emitter<'_>)) -> Opt
         e.b.finalize(frontend);
         e.constants
     };
-    ctx.set_disasm(true);
     module.define_function(id, &mut ctx).ok()?;
-    if std::env::var_os("GD_JIT_DUMP").is_some() {
-        eprintln!("{}", ctx.compiled_code()?.vcode.clone().unwrap_or_default());
-    }
     module.finalize_definitions().ok()?;
     let code = module.get_finalized_function(id);
     Some(Native::new(module, code, specs.to_vec(), constants))
@@ -212,18 +179,6 @@ impl Emitter<'_> {
             types::I32 => self.b.ins().uextend(types::I64, value),
             _ => value,
         }
-    }
-
-    /// Stores `value` at element `index` (computed at run time) of `array`.
-    pub fn store_at(&mut self, array: Array, index: Value, value: Value) {
-        assert!(
-            self.arrays[array.0].spec.kind.writable(),
-            "a writable array"
-        );
-        let (_, address) = self.checked_address(array, index);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), value, address, 0);
     }
 
     /// Record `index` (computed at run time) of `array` seen as records of

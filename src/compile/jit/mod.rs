@@ -22,8 +22,8 @@ mod tape;
 
 use std::sync::OnceLock;
 
-pub use emit::{Array, ArraySpec, Emitter, Kind, Record, generate};
-pub use native::{Arg, MAX_ARGS, Native};
+pub use emit::{Array, Emitter, Record, generate};
+pub use native::{Arg, ArraySpec, Kind, Native};
 pub use rows::NativeRows;
 pub use tape::{NativeTape, emit_tape};
 

@@ -9,20 +9,52 @@
 //! through `Emitter`'s loads and stores, which index an argument array at a
 //! constant index below the array's `min_len` (checked by the emitter as it
 //! emits, and by `Native::call` against the slice passed) or at a computed
-//! index it checks against the array's length at run time (a failed check
-//! traps rather than reading out of bounds); it writes only arrays of a
-//! writable kind; and it reads constant arrays only inside their length,
-//! which `Native` keeps alive.
+//! index it checks at run time (a failed check traps rather than reading
+//! out of bounds); it writes only arrays of a writable kind and its own
+//! stack; it reads constant arrays only inside their length, which `Native`
+//! keeps alive; and it calls only the `extern "C"` functions of `calls`,
+//! with their signatures.
 
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use cranelift_codegen::ir::{Type, types};
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::default_libcall_names;
 
-use super::emit::{ArraySpec, Kind};
+/// What an argument array holds and whether generated code may write it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    F64,
+    F64In,
+    I64,
+    U32In,
+}
+
+impl Kind {
+    pub(super) fn writable(self) -> bool {
+        matches!(self, Kind::F64 | Kind::I64)
+    }
+
+    /// The element's machine type and size in bytes.
+    pub(super) fn element(self) -> (Type, i64) {
+        match self {
+            Kind::F64 | Kind::F64In => (types::F64, 8),
+            Kind::I64 => (types::I64, 8),
+            Kind::U32In => (types::I32, 4),
+        }
+    }
+}
+
+/// An argument array: its kind, and the least length a call must pass
+/// (generated code reads constant indices below it unchecked).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ArraySpec {
+    pub kind: Kind,
+    pub min_len: usize,
+}
 
 /// One argument as generated code sees it: where the array starts and how
 /// many elements it has.

@@ -14,8 +14,8 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
-use super::emit::{Array, ArraySpec, Emitter, Kind, generate};
-use super::native::{Arg, Native};
+use super::emit::{Array, Emitter, generate};
+use super::native::{Arg, ArraySpec, Kind, Native};
 use crate::compile::rows::{CHUNK, DataProgram, Pass};
 use crate::symbolic::expr::Func;
 

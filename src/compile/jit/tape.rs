@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::Value;
 
-use super::emit::{ArraySpec, Emitter, Kind, generate};
-use super::native::{Arg, Native};
+use super::emit::{Emitter, generate};
+use super::native::{Arg, ArraySpec, Kind, Native};
 use crate::compile::isa::Op;
 use crate::compile::tape::Tape;
 
