@@ -340,5 +340,5 @@ fn sigint_stops_a_native_run() {
     // The flag is read every INTERRUPT_EVERY steps on a program this
     // small, by Rust between two calls of the compiled loop.
     let every = gd::descent::INTERRUPT_EVERY;
-    assert!(steps > 0 && steps % every == 0, "{steps} steps");
+    assert!(steps > 0 && steps.is_multiple_of(every), "{steps} steps");
 }
