@@ -115,7 +115,7 @@ impl Program {
     pub fn rows(&self) -> usize {
         match &self.code {
             Code::Tape { .. } => 0,
-            Code::Rows { program, .. } => program.row_counts().into_iter().max().unwrap_or(0),
+            Code::Rows { program, .. } => program.most_rows(),
         }
     }
 

@@ -2,7 +2,9 @@
 //! update rules and Newton's) on a compiled objective whose outputs are
 //! `[f, df/dp1, ..., df/dpn]` (and Newton's Hessian), over data with
 //! minibatches when asked, records the trace, and judges the run (status,
-//! verdict, rate) exactly as LANGUAGE.md section 4 defines them.
+//! verdict, rate) exactly as LANGUAGE.md section 4 defines them. On a tape
+//! run as native code, the loop of the gradient methods is compiled whole
+//! (`native`) and this loop runs only its rare steps.
 //!
 //! Invariant: memory is bounded by the trace limit, whatever the number of
 //! steps. Everything is allocated before the first update: the loop itself

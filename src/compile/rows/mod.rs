@@ -147,6 +147,13 @@ impl DataProgram {
         counts
     }
 
+    /// The most rows a pass reads (0 when no output uses data), without
+    /// allocating.
+    pub fn most_rows(&self) -> usize {
+        let passes = self.stages.iter().flat_map(|s| &s.passes);
+        passes.map(|p| p.n_rows).max().unwrap_or(0)
+    }
+
     /// Row instructions per row and reductions (a program's cost per row).
     pub fn row_ops(&self) -> usize {
         self.stages
