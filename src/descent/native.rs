@@ -539,3 +539,34 @@ fn operands(formula: Formula) -> [Option<Operand>; 3] {
         Formula::Lerp(a, b, w) => [Some(a), Some(b), Some(w)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::compile;
+    use crate::descent::{METHOD_NAMES, Method, Sense};
+    use crate::symbolic::expr::{Expr, mul};
+
+    /// The gradient methods get a compiled loop (else the engine tests
+    /// would compare the interpreter with itself); Newton's method does not.
+    #[test]
+    fn every_gradient_method_compiles_its_loop() {
+        let x = Expr::var("x");
+        let Ok(tape) = compile(&[mul([x, x]), mul([Expr::int(2), x])], &["x"]) else {
+            panic!("compiles")
+        };
+        for name in METHOD_NAMES {
+            let method = Method::from_spec(name, &[]).expect("a method");
+            let config = Config {
+                sense: Sense::Minimize,
+                lr: 0.1,
+                steps: 10,
+                tol: 0.0,
+                method,
+            };
+            let optimizer = Optimizer::new(&config.method, config.sense, 1);
+            let compiled = NativeLoop::new(&tape, &config, &optimizer).is_some();
+            assert_eq!(compiled, name != "newton", "{name}");
+        }
+    }
+}
