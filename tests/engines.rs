@@ -171,6 +171,10 @@ fn gradients_too_small_to_square_take_the_scaled_norm_on_both_engines() {
         assert_eq!(interpreted, native, "{name}");
         assert!(interpreted.contains("Converged") || interpreted.contains("MaxSteps"));
     }
+    // Started on the minimum: a zero gradient at every step.
+    let config = setup(method("adam"), 0.1, 5_000, 0.0, Sense::Minimize);
+    let (interpreted, native) = both_runs(body, &["x"], &[0.0], &config, None);
+    assert_eq!(interpreted, native);
 }
 
 /// A loss over rows: mean((w X + b - Y)^2) on `rows` rows.

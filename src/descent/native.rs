@@ -6,7 +6,8 @@
 //!
 //! The loop leaves to Rust every step where something rare happens: it
 //! stops *before* a step whose value, point or gradient is not fine (or
-//! whose gradient norm needs `euclidean_norm`'s scaled path), whose norm
+//! whose gradient norm needs `euclidean_norm`'s scaled path, but for a zero
+//! gradient, whose norm is 0 either way), whose norm
 //! crosses the convergence threshold while that is watched, whose trace
 //! entry finds the buffer full, and at the step it was told to stop at (an
 //! interrupt poll, or the last step). `descend` then runs that step as it
@@ -71,12 +72,14 @@ pub(super) struct Position<'a> {
 
 impl NativeLoop {
     /// The loop of `config`'s method on `tape` (outputs `[f, gradient]`),
-    /// or `None` when it has no compiled loop (Newton's method, a number
-    /// of steps beyond the integers the loop counts in, no code generator).
+    /// or `None` when it has no compiled loop (Newton's method, no
+    /// parameters, a number of steps beyond the integers the loop counts
+    /// in, no code generator).
     pub(super) fn new(tape: &Tape, config: &Config, optimizer: &Optimizer) -> Option<NativeLoop> {
         let rule = config.method.rule();
         let n = tape.n_params();
-        if rule.direction != Direction::Gradient || i64::try_from(config.steps).is_err() {
+        let counts = n > 0 && i64::try_from(config.steps).is_ok();
+        if rule.direction != Direction::Gradient || !counts {
             return None;
         }
         let entry = 2 * n + 1;
@@ -269,8 +272,18 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
     /// (`all_fine`), the norm on `euclidean_norm`'s fast path, not below
     /// the threshold while watched, and room in the trace buffer.
     fn fine(&mut self, f: Value, x: &[Value], grad: &[Value], sum: Value, norm: Value) -> Value {
+        // `euclidean_norm`'s fast path, or a gradient of zeros (whose
+        // scaled norm is the same 0; squares that underflow are not
+        // zeros): a run resting on a minimum stays here.
         let smallest = self.e.f64(f64::MIN_POSITIVE);
-        let mut fine = self.ins().fcmp(FloatCC::GreaterThanOrEqual, sum, smallest);
+        let unscaled = self.ins().fcmp(FloatCC::GreaterThanOrEqual, sum, smallest);
+        let zero = self.e.f64(0.0);
+        let mut all_zero = self.ins().fcmp(FloatCC::Equal, sum, zero);
+        for g in grad {
+            let is_zero = self.ins().fcmp(FloatCC::Equal, *g, zero);
+            all_zero = self.ins().band(all_zero, is_zero);
+        }
+        let mut fine = self.ins().bor(unscaled, all_zero);
         // v - v is 0 for a finite v and nan for nan and the infinities, so
         // the sum of those is a number exactly when all are finite.
         let mut zeros = self.ins().fsub(sum, sum);
