@@ -5,13 +5,13 @@
 //! point and the optimizer's state in machine registers.
 //!
 //! The loop leaves to Rust every step where something rare happens: it
-//! stops *before* a step whose value, point or gradient is not fine (or
-//! whose gradient norm needs `euclidean_norm`'s scaled path, but for a zero
-//! gradient, whose norm is 0 either way), whose norm
-//! crosses the convergence threshold while that is watched, whose trace
-//! entry finds the buffer full, and at the step it was told to stop at (an
-//! interrupt poll, or the last step). `descend` then runs that step as it
-//! runs every step, and calls the loop again.
+//! stops *before* a step whose value, point or gradient is not fine, whose
+//! gradient norm needs `euclidean_norm`'s scaled path (but for a zero
+//! gradient, whose norm is 0 either way), whose norm crosses the
+//! convergence threshold while that is watched, or whose trace entry finds
+//! the buffer full, and at the step it was told to stop at (an interrupt
+//! poll, or the last step). `descend` then runs that step as it runs every
+//! step, and calls the loop again.
 //!
 //! Invariant: a step run here changes the point, the state, the ring, the
 //! trace and the count of updates exactly as `descend`'s Rust step would,
