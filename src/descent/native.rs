@@ -20,7 +20,7 @@
 //! when the code is generated), the same sum of squares for the norm.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{Block, InstBuilder, Value, types};
+use cranelift_codegen::ir::{Block, BlockArg, InstBuilder, Value, types};
 use cranelift_frontend::{FuncInstBuilder, Variable};
 
 use super::optimizer::{Optimizer, apply};
@@ -277,13 +277,20 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
         // zeros): a run resting on a minimum stays here.
         let smallest = self.e.f64(f64::MIN_POSITIVE);
         let unscaled = self.ins().fcmp(FloatCC::GreaterThanOrEqual, sum, smallest);
+        let (small, merge) = (self.block(), self.block());
+        let norm_fine = self.e.b.append_block_param(merge, types::I8);
+        self.ins()
+            .brif(unscaled, merge, &[BlockArg::Value(unscaled)], small, &[]);
+        self.e.b.switch_to_block(small);
         let zero = self.e.f64(0.0);
         let mut all_zero = self.ins().fcmp(FloatCC::Equal, sum, zero);
         for g in grad {
             let is_zero = self.ins().fcmp(FloatCC::Equal, *g, zero);
             all_zero = self.ins().band(all_zero, is_zero);
         }
-        let mut fine = self.ins().bor(unscaled, all_zero);
+        self.ins().jump(merge, &[BlockArg::Value(all_zero)]);
+        self.e.b.switch_to_block(merge);
+        let mut fine = norm_fine;
         // v - v is 0 for a finite v and nan for nan and the infinities, so
         // the sum of those is a number exactly when all are finite.
         let mut zeros = self.ins().fsub(sum, sum);
