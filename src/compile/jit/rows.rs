@@ -141,10 +141,9 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
     }
 
     /// The loop over chunks of `CHUNK` rows, adding each chunk's total to
-    /// `sums`: rows in fours, two vectors of two rows each (lanes 0 and 1,
-    /// lanes 2 and 3), then the last rows one by one.
+    /// `sums`.
     fn chunks(&mut self, pass: &Pass, n_rows: Value, gather: bool, sums: &[Variable]) {
-        let broadcasts: Vec<Value> = pass
+        let broadcasts = pass
             .broadcasts
             .iter()
             .map(|s| {
@@ -170,16 +169,27 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
         let left = self.e.b.ins().isub(n_rows, at);
         let chunk = self.e.int(CHUNK as i64);
         let m = self.e.b.ins().umin(left, chunk);
+        self.chunk(&rows, at, m, sums);
+        let next = self.e.b.ins().iadd(at, m);
+        self.e.b.def_var(start, next);
+        self.e.b.ins().jump(head, &[]);
+        self.e.b.switch_to_block(exit);
+    }
+
+    /// The `m` rows from `at`: in fours, two vectors of two rows each
+    /// (lanes 0 and 1, lanes 2 and 3), then the last rows one by one; each
+    /// reduction's total of the chunk added to its sum.
+    fn chunk(&mut self, rows: &Rows<'_>, at: Value, m: Value, sums: &[Variable]) {
         let whole = self.e.b.ins().band_imm_s(m, !(N_LANES as i64 - 1));
+        let end_whole = self.e.b.ins().iadd(at, whole);
         let pairs: Vec<[Variable; 2]> = sums
             .iter()
             .map(|_| [self.pair_var(), self.pair_var()])
             .collect();
-        let end_whole = self.e.b.ins().iadd(at, whole);
         self.row_loop(at, end_whole, N_LANES, |fused, r| {
             for half in 0..2 {
                 let first = fused.e.b.ins().iadd_imm_s(r, 2 * half as i64);
-                let values = fused.row_pair(&rows, first);
+                let values = fused.row_pair(rows, first);
                 for (pair, value) in pairs.iter().zip(values) {
                     fused.add_to(pair[half], value);
                 }
@@ -188,31 +198,27 @@ impl<'p, 'e, 'f> Fused<'p, 'e, 'f> {
         let tails: Vec<Variable> = sums.iter().map(|_| self.var(-0.0)).collect();
         let end = self.e.b.ins().iadd(at, m);
         self.row_loop(end_whole, end, 1, |fused, r| {
-            let values = fused.row(&rows, r);
+            let values = fused.row(rows, r);
             for (tail, value) in tails.iter().zip(values) {
                 fused.add_to(*tail, value);
             }
         });
         for ((sum, pair), tail) in sums.iter().zip(&pairs).zip(&tails) {
-            let [low, high] = pair.map(|v| self.e.b.use_var(v));
-            let lane = |f: &mut Self, v: Value, k: u8| f.e.b.ins().extractlane(v, k);
-            let (l0, l1, l2, l3) = (
-                lane(self, low, 0),
-                lane(self, low, 1),
-                lane(self, high, 0),
-                lane(self, high, 1),
-            );
-            let low = self.e.b.ins().fadd(l0, l1);
-            let high = self.e.b.ins().fadd(l2, l3);
-            let pairs = self.e.b.ins().fadd(low, high);
-            let tail = self.e.b.use_var(*tail);
-            let total = self.e.b.ins().fadd(pairs, tail);
-            self.add_to(*sum, total);
+            self.add_chunk_total(*sum, *pair, *tail);
         }
-        let next = self.e.b.ins().iadd(at, m);
-        self.e.b.def_var(start, next);
-        self.e.b.ins().jump(head, &[]);
-        self.e.b.switch_to_block(exit);
+    }
+
+    /// `sum += ((l0 + l1) + (l2 + l3)) + tail`, the lanes those of `pair`.
+    fn add_chunk_total(&mut self, sum: Variable, pair: [Variable; 2], tail: Variable) {
+        let [low, high] = pair.map(|v| self.e.b.use_var(v));
+        let mut lane = |v: Value, k: u8| self.e.b.ins().extractlane(v, k);
+        let (l0, l1, l2, l3) = (lane(low, 0), lane(low, 1), lane(high, 0), lane(high, 1));
+        let low = self.e.b.ins().fadd(l0, l1);
+        let high = self.e.b.ins().fadd(l2, l3);
+        let lanes = self.e.b.ins().fadd(low, high);
+        let tail = self.e.b.use_var(tail);
+        let total = self.e.b.ins().fadd(lanes, tail);
+        self.add_to(sum, total);
     }
 
     /// A loop over rows `from..to`, `step` rows per iteration, running
