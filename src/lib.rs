@@ -7,7 +7,7 @@
 //! L1  error
 //! L2  figure                                           (figures and renderers)
 //! L3  parse symbolic                                   (text to trees, expressions)
-//! L4  value compile                                    (values, programs)
+//! L4  value compile                                    (values, programs as tapes or machine code)
 //! L5  check defs descent                               (the engines)
 //! L6  lower load outcome                               (meaning, data, results)
 //! L7  plot                                             (figure data)
@@ -15,10 +15,10 @@
 //! ```
 //!
 //! source --parse--> syntax tree --lower--> symbolic expressions --compile-->
-//! `Program` --descent/check/plot--> runs --session--> outcomes --report-->
-//! human text or JSON Lines. README.md, section Architecture, has a line
-//! per module and the invariants each keeps; `tests/tidy.rs` holds the
-//! layers.
+//! `Program` (interpreted, or run as machine code) --descent/check/plot-->
+//! runs --session--> outcomes --report--> human text or JSON Lines.
+//! README.md, section Architecture, has a line per module, the two engines
+//! and the invariants each keeps; `tests/tidy.rs` holds the layers.
 
 pub mod builtins;
 pub mod check;

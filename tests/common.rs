@@ -46,6 +46,27 @@ pub fn gd_columns(args: &[&str], stdin: Option<&str>, columns: Option<usize>) ->
     }
 }
 
+/// As `gd`, with these environment variables set.
+pub fn gd_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
+    command.env_remove("COLUMNS");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let out = command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the gd binary runs");
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
 /// `path` relative to the crate root, with forward slashes, as the
 /// snapshots show it.
 pub fn relative(path: &Path) -> String {

@@ -124,13 +124,15 @@ fn ctrl_c_cancels_a_long_run_and_keeps_the_session() {
     let mut gd = start(&data.0);
     gd.send_line("f(x) = (x - 3)^2").unwrap();
     gd.expect(PROMPT).unwrap();
-    gd.send_line("minimize f from 0 steps 100000000").unwrap();
+    // Ten billion steps: long even for native code (a second per hundred
+    // million on this function), so Ctrl-C comes while it runs.
+    gd.send_line("minimize f from 0 steps 10000000000").unwrap();
     std::thread::sleep(Duration::from_millis(500));
     interrupt_within_a_second(&mut gd, "interrupted after");
     gd.expect(PROMPT).unwrap();
     enter(&mut gd, "f(1)", "\n4\r\n");
     // A comparison shows the runs so far.
-    gd.send_line("minimize f from 0 lr [0.1, 0.2] steps 100000000")
+    gd.send_line("minimize f from 0 lr [0.1, 0.2] steps 10000000000")
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
     interrupt_within_a_second(&mut gd, "(interrupted)");

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod corpus;
 mod data;
+mod engines;
 mod golden;
 mod oracle;
 mod plots;

@@ -3,9 +3,10 @@
 //!
 //! Invariant: `exec` is the only place that gives instructions their meaning;
 //! evaluation, constant folding and the row loops all go through it, so they
-//! cannot disagree on a value.
+//! cannot disagree on a value (native code, `jit`, emits the same operations
+//! and calls the same built-ins, `calls`).
 
-use crate::builtins;
+use super::calls;
 use crate::symbolic::expr::Func;
 
 /// The most operands an instruction has (`MulAdd` and its kin).
@@ -145,27 +146,27 @@ pub(super) fn exec(op: Op, at: impl Fn(u32) -> f64) -> f64 {
         Op::Neg(a) => -at(a),
         Op::Recip(a) => 1.0 / at(a),
         Op::Sqrt(a) => at(a).sqrt(),
-        Op::Powi(a, k) => at(a).powi(k),
-        Op::Powf(a, b) => at(a).powf(at(b)),
-        Op::Sin(a) => at(a).sin(),
-        Op::Cos(a) => at(a).cos(),
-        Op::Tan(a) => at(a).tan(),
-        Op::Asin(a) => at(a).asin(),
-        Op::Acos(a) => at(a).acos(),
-        Op::Atan(a) => at(a).atan(),
-        Op::Sinh(a) => at(a).sinh(),
-        Op::Cosh(a) => at(a).cosh(),
-        Op::Tanh(a) => at(a).tanh(),
-        Op::Exp(a) => at(a).exp(),
-        Op::Ln(a) => at(a).ln(),
-        Op::Log2(a) => at(a).log2(),
-        Op::Log10(a) => at(a).log10(),
+        Op::Powi(a, k) => calls::powi(at(a), k),
+        Op::Powf(a, b) => calls::powf(at(a), at(b)),
+        Op::Sin(a) => calls::sin(at(a)),
+        Op::Cos(a) => calls::cos(at(a)),
+        Op::Tan(a) => calls::tan(at(a)),
+        Op::Asin(a) => calls::asin(at(a)),
+        Op::Acos(a) => calls::acos(at(a)),
+        Op::Atan(a) => calls::atan(at(a)),
+        Op::Sinh(a) => calls::sinh(at(a)),
+        Op::Cosh(a) => calls::cosh(at(a)),
+        Op::Tanh(a) => calls::tanh(at(a)),
+        Op::Exp(a) => calls::exp(at(a)),
+        Op::Ln(a) => calls::ln(at(a)),
+        Op::Log2(a) => calls::log2(at(a)),
+        Op::Log10(a) => calls::log10(at(a)),
         Op::Abs(a) => at(a).abs(),
-        Op::Sign(a) => builtins::sign(at(a)),
-        Op::Step(a) => builtins::step(at(a)),
-        Op::Sigmoid(a) => builtins::sigmoid(at(a)),
-        Op::Min(a, b) => Func::Min.apply(&[at(a), at(b)]),
-        Op::Max(a, b) => Func::Max.apply(&[at(a), at(b)]),
+        Op::Sign(a) => calls::sign(at(a)),
+        Op::Step(a) => calls::step(at(a)),
+        Op::Sigmoid(a) => calls::sigmoid(at(a)),
+        Op::Min(a, b) => calls::min(at(a), at(b)),
+        Op::Max(a, b) => calls::max(at(a), at(b)),
         Op::MulAdd(a, b, c) => at(a) * at(b) + at(c),
         Op::MulSub(a, b, c) => at(a) * at(b) - at(c),
         Op::SubMul(a, b, c) => at(a) - at(b) * at(c),

@@ -1,12 +1,16 @@
 //! A compiled program: outputs over parameters, as a flat tape or, when
-//! any output uses data, as a program over the rows; with its workspace and
-//! the point it is evaluated at. Descent, plots and checks run programs and
-//! never ask which kind they hold.
+//! any output uses data, as a program over the rows; with its workspace,
+//! the point it is evaluated at, and its native code once a run has asked
+//! for it. Descent, plots and checks run programs and never ask which kind
+//! they hold, nor which engine runs it.
 //!
 //! Invariant: this is the only place that chooses between a tape and a
-//! program over rows; evaluating allocates nothing (but `values`, which
-//! returns what it computed).
+//! program over rows, and between the interpreter and native code (by the
+//! `Engine` and the work a run announces); native code is compiled at most
+//! once per program and freed with it; evaluating allocates nothing (but
+//! `values`, which returns what it computed).
 
+use super::jit::{Engine, NativeRows, NativeTape};
 use super::{DataProgram, DataWork, Evaluated, Tape, Workspace, compile, compile_rows};
 use crate::error::Result;
 use crate::symbolic::Expr;
@@ -15,17 +19,49 @@ use crate::symbolic::data::has_data;
 /// Outputs over parameters, ready to evaluate.
 pub struct Program {
     code: Code,
+    engine: Engine,
 }
 
 enum Code {
     /// The point lives in the workspace's parameter slots, where the tape
     /// reads it in place.
-    Tape(Tape, Workspace),
+    Tape {
+        tape: Tape,
+        work: Workspace,
+        native: Lazy<NativeTape>,
+    },
     Rows {
         program: DataProgram,
         work: DataWork,
         point: Vec<f64>,
+        native: Lazy<NativeRows>,
     },
+}
+
+/// Native code, compiled the first time a run wants it.
+enum Lazy<T> {
+    Untried,
+    Ready(T),
+    /// No code generator for this machine: the interpreter runs.
+    Unavailable,
+}
+
+impl<T> Lazy<T> {
+    /// The code, compiled by `make` if not tried yet.
+    fn get(&mut self, make: impl FnOnce() -> Option<T>) -> Option<&T> {
+        if let Lazy::Untried = self {
+            *self = make().map_or(Lazy::Unavailable, Lazy::Ready);
+        }
+        match self {
+            Lazy::Ready(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// `get` when `wanted`, else none.
+    fn get_if(&mut self, wanted: bool, make: impl FnOnce() -> Option<T>) -> Option<&T> {
+        if wanted { self.get(make) } else { None }
+    }
 }
 
 impl Program {
@@ -38,25 +74,39 @@ impl Program {
                 work: program.workspace(),
                 point: vec![0.0; params.len()],
                 program,
+                native: Lazy::Untried,
             }
         } else {
             let tape = compile(outputs, params)?;
             let work = tape.workspace();
-            Code::Tape(tape, work)
+            Code::Tape {
+                tape,
+                work,
+                native: Lazy::Untried,
+            }
         };
-        Ok(Program { code })
+        Ok(Program {
+            code,
+            engine: Engine::default(),
+        })
+    }
+
+    /// Runs on `engine` from now on (by default, the one `GD_JIT` asks
+    /// for).
+    pub fn set_engine(&mut self, engine: Engine) {
+        self.engine = engine;
     }
 
     pub fn n_params(&self) -> usize {
         match &self.code {
-            Code::Tape(tape, _) => tape.n_params(),
+            Code::Tape { tape, .. } => tape.n_params(),
             Code::Rows { program, .. } => program.n_params(),
         }
     }
 
     pub fn n_outputs(&self) -> usize {
         match &self.code {
-            Code::Tape(tape, _) => tape.n_outputs(),
+            Code::Tape { tape, .. } => tape.n_outputs(),
             Code::Rows { program, .. } => program.n_outputs(),
         }
     }
@@ -64,15 +114,15 @@ impl Program {
     /// The number of rows of its data: 0 without data, else the longest.
     pub fn rows(&self) -> usize {
         match &self.code {
-            Code::Tape(..) => 0,
-            Code::Rows { program, .. } => program.row_counts().into_iter().max().unwrap_or(0),
+            Code::Tape { .. } => 0,
+            Code::Rows { program, .. } => program.most_rows(),
         }
     }
 
     /// About how many instructions one evaluation runs (on all rows).
     pub fn cost(&self) -> usize {
         match &self.code {
-            Code::Tape(tape, _) => tape.ops().len(),
+            Code::Tape { tape, .. } => tape.ops().len(),
             Code::Rows { program, .. } => program.row_ops().max(1) * self.rows().max(1),
         }
     }
@@ -80,14 +130,14 @@ impl Program {
     /// The point the program is evaluated at.
     pub fn point(&self) -> &[f64] {
         match &self.code {
-            Code::Tape(tape, work) => tape.point(work),
+            Code::Tape { tape, work, .. } => tape.point(work),
             Code::Rows { point, .. } => point,
         }
     }
 
     pub fn point_mut(&mut self) -> &mut [f64] {
         match &mut self.code {
-            Code::Tape(tape, work) => tape.point_mut(work),
+            Code::Tape { tape, work, .. } => tape.point_mut(work),
             Code::Rows { point, .. } => point,
         }
     }
@@ -97,21 +147,42 @@ impl Program {
         self.run_with(Eval(out));
     }
 
-    /// Runs `user` with the evaluator of this program's kind: a hot loop
-    /// written once, generic over `Evaluator`, is compiled for each kind
-    /// and chooses nothing per step.
+    /// Runs `user` with the evaluator of this program's kind and engine: a
+    /// hot loop written once, generic over `Evaluator`, is compiled for
+    /// each and chooses nothing per step. Native code runs when the engine
+    /// says the work `user` announces is worth compiling for.
     pub fn run_with<U: WithEvaluator>(&mut self, user: U) -> U::Output {
+        let work = user.evaluations().saturating_mul(self.cost() as u64);
+        let wants_native = self.engine.chooses_native(work);
         match &mut self.code {
-            Code::Tape(tape, work) => user.run(&mut TapeAt { tape, work }),
+            Code::Tape { tape, work, native } => {
+                let code = native.get_if(wants_native, || NativeTape::new(tape));
+                match code {
+                    Some(code) => user.run(&mut NativeTapeAt { tape, code, work }),
+                    None => user.run(&mut TapeAt { tape, work }),
+                }
+            }
             Code::Rows {
                 program,
                 work,
                 point,
-            } => user.run(&mut RowsAt {
-                program,
-                work,
-                point,
-            }),
+                native,
+            } => {
+                let code = native.get_if(wants_native, || NativeRows::new(program));
+                match code {
+                    Some(code) => user.run(&mut NativeRowsAt {
+                        program,
+                        code,
+                        work,
+                        point,
+                    }),
+                    None => user.run(&mut RowsAt {
+                        program,
+                        work,
+                        point,
+                    }),
+                }
+            }
         }
     }
 
@@ -120,15 +191,12 @@ impl Program {
     /// reductions.
     pub fn values(&mut self, x: &[f64]) -> Vec<Evaluated> {
         self.point_mut().copy_from_slice(x);
-        match &mut self.code {
-            Code::Tape(tape, work) => {
-                let mut out = vec![0.0; tape.n_outputs()];
-                tape.eval_in_place(work);
-                tape.read_outputs(work, &mut out);
-                out.into_iter().map(Evaluated::Number).collect()
-            }
-            Code::Rows { program, point, .. } => program.eval_all(point),
+        if let Code::Rows { program, point, .. } = &self.code {
+            return program.eval_all(point);
         }
+        let mut out = vec![0.0; self.n_outputs()];
+        self.eval(&mut out);
+        out.into_iter().map(Evaluated::Number).collect()
     }
 }
 
@@ -139,12 +207,26 @@ pub trait Evaluator {
     fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]);
     fn point(&self) -> &[f64];
     fn point_mut(&mut self) -> &mut [f64];
+
+    /// The tape, when this evaluator runs it as native code: a caller may
+    /// then compile a whole loop around it (`jit::emit_tape`), which gives
+    /// the same numbers.
+    fn native_tape(&self) -> Option<&Tape> {
+        None
+    }
 }
 
 /// Code generic over the evaluator: `Program::run_with` runs it with the
 /// one that fits the program.
 pub trait WithEvaluator {
     type Output;
+
+    /// About how many evaluations `run` will make (on all rows), for the
+    /// choice of engine.
+    fn evaluations(&self) -> u64 {
+        1
+    }
+
     fn run<E: Evaluator>(self, evaluator: &mut E) -> Self::Output;
 }
 
@@ -177,6 +259,40 @@ impl Evaluator for TapeAt<'_> {
     }
 }
 
+/// A tape run as native code, with the tape's workspace.
+struct NativeTapeAt<'a> {
+    tape: &'a Tape,
+    code: &'a NativeTape,
+    work: &'a mut Workspace,
+}
+
+impl Evaluator for NativeTapeAt<'_> {
+    #[inline]
+    fn eval(&mut self, out: &mut [f64]) {
+        self.code.eval(self.tape.registers_mut(self.work));
+        self.tape.read_outputs(self.work, out);
+    }
+
+    #[inline]
+    fn eval_rows(&mut self, _rows: &[u32], out: &mut [f64]) {
+        self.eval(out);
+    }
+
+    #[inline]
+    fn point(&self) -> &[f64] {
+        self.tape.point(self.work)
+    }
+
+    #[inline]
+    fn point_mut(&mut self) -> &mut [f64] {
+        self.tape.point_mut(self.work)
+    }
+
+    fn native_tape(&self) -> Option<&Tape> {
+        Some(self.tape)
+    }
+}
+
 /// A program over rows, its workspace and its point.
 struct RowsAt<'a> {
     program: &'a DataProgram,
@@ -193,6 +309,45 @@ impl Evaluator for RowsAt<'_> {
     #[inline]
     fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]) {
         self.program.eval(self.point, Some(rows), self.work, out);
+    }
+
+    #[inline]
+    fn point(&self) -> &[f64] {
+        self.point
+    }
+
+    #[inline]
+    fn point_mut(&mut self) -> &mut [f64] {
+        self.point
+    }
+}
+
+/// A program over rows run as native code.
+struct NativeRowsAt<'a> {
+    program: &'a DataProgram,
+    code: &'a NativeRows,
+    work: &'a mut DataWork,
+    point: &'a mut Vec<f64>,
+}
+
+impl NativeRowsAt<'_> {
+    fn eval_on(&mut self, rows: Option<&[u32]>, out: &mut [f64]) {
+        let n = self.point.len();
+        self.work.scalars[..n].copy_from_slice(self.point);
+        self.code.eval(&mut self.work.scalars, rows);
+        self.program.read_outputs(self.work, out);
+    }
+}
+
+impl Evaluator for NativeRowsAt<'_> {
+    #[inline]
+    fn eval(&mut self, out: &mut [f64]) {
+        self.eval_on(None, out);
+    }
+
+    #[inline]
+    fn eval_rows(&mut self, rows: &[u32], out: &mut [f64]) {
+        self.eval_on(Some(rows), out);
     }
 
     #[inline]

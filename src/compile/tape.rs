@@ -166,6 +166,15 @@ impl Tape {
         &mut work.regs[..self.n_params]
     }
 
+    /// The whole register file of `work`, prepared for this tape (for
+    /// native code, which reads the point there and writes the outputs).
+    pub(in crate::compile) fn registers_mut<'w>(&self, work: &'w mut Workspace) -> &'w mut [f64] {
+        if work.tape_id != self.id {
+            self.prepare(work);
+        }
+        &mut work.regs
+    }
+
     /// The point `work` was last evaluated at (or set to by `point_mut`).
     ///
     /// # Panics

@@ -2,7 +2,9 @@
 //! update rules and Newton's) on a compiled objective whose outputs are
 //! `[f, df/dp1, ..., df/dpn]` (and Newton's Hessian), over data with
 //! minibatches when asked, records the trace, and judges the run (status,
-//! verdict, rate) exactly as LANGUAGE.md section 4 defines them.
+//! verdict, rate) exactly as LANGUAGE.md section 4 defines them. On a tape
+//! run as native code, the loop of the gradient methods is compiled whole
+//! (`native`) and this loop runs only its rare steps.
 //!
 //! Invariant: memory is bounded by the trace limit, whatever the number of
 //! steps. Everything is allocated before the first update: the loop itself
@@ -18,6 +20,7 @@
 //! the next minibatch (Newton's method its Hessian on the same rows).
 
 mod method;
+mod native;
 mod newton;
 mod objective;
 mod optimizer;
@@ -39,6 +42,7 @@ pub use trace::{Entry, TRACE_LIMIT, Trace, trace_every};
 pub use verdict::{OSCILLATION_REVERSALS, VERDICT_WINDOW, Verdict};
 
 use crate::compile::{Evaluator, Program, WithEvaluator};
+use native::{NativeLoop, Position};
 use objective::{Objective, Shape};
 use optimizer::Optimizer;
 use trace::ROOM_UP_FRONT;
@@ -225,35 +229,61 @@ struct Descent<'a> {
 impl WithEvaluator for Descent<'_> {
     type Output = Run;
 
+    /// A step evaluates on all rows, and on a minibatch too with batches.
+    fn evaluations(&self) -> u64 {
+        let per_step = if self.batches.is_some() { 2 } else { 1 };
+        self.config.steps.saturating_add(1).saturating_mul(per_step)
+    }
+
     fn run<E: Evaluator>(self, evaluator: &mut E) -> Run {
+        let optimizer = Optimizer::new(&self.config.method, self.config.sense, self.start.len());
+        // The whole loop compiles around a tape run as native code.
+        let native = match (evaluator.native_tape(), self.batches) {
+            (Some(tape), None) => NativeLoop::new(tape, self.config, &optimizer),
+            _ => None,
+        };
         let mut objective = Objective::new(evaluator, self.shape, self.start, self.batches);
         assert!(
             objective.has_hessian() || !self.config.method.needs_hessian(),
             "this method needs the Hessian"
         );
         let check_interrupt_mask = steps_per_check(objective.cost()) - 1;
-        let optimizer = Optimizer::new(&self.config.method, self.config.sense, self.start.len());
-        descend(
-            &mut objective,
+        let stepping = Stepping {
             optimizer,
-            self.config,
+            native,
             check_interrupt_mask,
-            self.interrupt,
-        )
+        };
+        descend(&mut objective, stepping, self.config, self.interrupt)
     }
+}
+
+/// How `descend` makes its updates.
+struct Stepping {
+    optimizer: Optimizer,
+    /// The loop compiled to machine code, which runs the steps where
+    /// nothing rare happens.
+    native: Option<NativeLoop>,
+    /// The interrupt flag is read at the steps k with `k & mask == 0`.
+    check_interrupt_mask: u64,
 }
 
 /// The descent loop from the objective's point: evaluate, trace, check for
 /// divergence and convergence, poll the interrupt flag (when `k &
 /// check_interrupt_mask` is 0), update; then the last trace entry and the
-/// verdict.
+/// verdict. With a compiled loop, that runs the steps up to the next poll
+/// or the last step, stopping early where something rare happens, and the
+/// loop here runs the step it stopped at.
 fn descend<E: Evaluator>(
     objective: &mut Objective<'_, E>,
-    mut optimizer: Optimizer,
+    stepping: Stepping,
     config: &Config,
-    check_interrupt_mask: u64,
     interrupt: &AtomicBool,
 ) -> Run {
+    let Stepping {
+        mut optimizer,
+        mut native,
+        check_interrupt_mask,
+    } = stepping;
     let n = objective.point().len();
     let every = trace_every(config.steps);
     let threshold = convergence_threshold(config.tol);
@@ -265,6 +295,17 @@ fn descend<E: Evaluator>(
     let mut reason = None;
     let mut k = 0u64;
     let status = loop {
+        if let Some(native) = &mut native {
+            let next_poll = (k + check_interrupt_mask) & !check_interrupt_mask;
+            let position = Position {
+                k,
+                next_traced: &mut next_traced,
+                watch: converged_at.is_none(),
+            };
+            let stop = next_poll.min(config.steps);
+            let x = objective.point_mut();
+            k = native.run(position, stop, x, &mut optimizer, &mut recent, &mut trace);
+        }
         objective.eval();
         let (f, grad, x) = (objective.f(), objective.grad(), objective.point());
         let norm = euclidean_norm(grad);

@@ -104,6 +104,11 @@ impl<'e, E: Evaluator> Objective<'e, E> {
         self.evaluator.point()
     }
 
+    #[inline]
+    pub(super) fn point_mut(&mut self) -> &mut [f64] {
+        self.evaluator.point_mut()
+    }
+
     /// Evaluates at the point, on all rows: then `f` and `grad` are there.
     #[inline]
     pub(super) fn eval(&mut self) {

@@ -27,6 +27,7 @@ use super::objective::Slopes;
 #[cfg(test)]
 use super::rules::MAX_LINES;
 use super::rules::{self, Direction, Formula, MAX_REGISTERS, Operand, Rule, Target};
+use crate::compile::powf;
 
 /// A method with its state, for one run.
 pub(super) struct Optimizer {
@@ -86,6 +87,29 @@ impl Optimizer {
         }
         (self.lines)(self, x, slopes.grad, lr);
         Ok(())
+    }
+}
+
+impl Optimizer {
+    /// The settings, in positional order.
+    pub(super) fn settings(&self) -> &[f64] {
+        &self.settings
+    }
+
+    /// -1 when maximizing, else 1.
+    pub(super) fn sign(&self) -> f64 {
+        self.sign
+    }
+
+    /// The state buffers (buffer k of coordinate i at `k * n + i`), for
+    /// compiled code that updates them in place.
+    pub(super) fn state_mut(&mut self) -> &mut [f64] {
+        &mut self.state
+    }
+
+    /// Records that `updates` updates have been made (by compiled code).
+    pub(super) fn set_updates(&mut self, updates: u64) {
+        self.t = updates;
     }
 }
 
@@ -211,7 +235,7 @@ fn run_lines<R: Specialised>(opt: &mut Optimizer, x: &mut [f64], grad: &[f64], l
 
 /// One operation of a formula on the operands `read` gives.
 #[inline(always)]
-fn apply(formula: Formula, read: impl Fn(Operand) -> f64, first_step: bool) -> f64 {
+pub(super) fn apply(formula: Formula, read: impl Fn(Operand) -> f64, first_step: bool) -> f64 {
     match formula {
         Formula::Neg(a) => -read(a),
         Formula::Sqrt(a) => read(a).sqrt(),
@@ -219,7 +243,7 @@ fn apply(formula: Formula, read: impl Fn(Operand) -> f64, first_step: bool) -> f
         Formula::Sub(a, b) => read(a) - read(b),
         Formula::Mul(a, b) => read(a) * read(b),
         Formula::Div(a, b) => read(a) / read(b),
-        Formula::Pow(a, b) => read(a).powf(read(b)),
+        Formula::Pow(a, b) => powf(read(a), read(b)),
         Formula::Lerp(a, b, w) => lerp(read(a), read(b), read(w)),
         Formula::FirstStep(a, b) => {
             if first_step {
@@ -242,7 +266,7 @@ fn constant(operand: Operand, settings: &[f64]) -> f64 {
 
 /// torch's `lerp(a, b, w)`: `a + w*(b - a)` for small weights, else
 /// `b - (b - a)*(1 - w)` (exact at both ends).
-fn lerp(a: f64, b: f64, w: f64) -> f64 {
+pub(super) fn lerp(a: f64, b: f64, w: f64) -> f64 {
     if w.abs() < 0.5 {
         a + w * (b - a)
     } else {

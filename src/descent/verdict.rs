@@ -62,7 +62,7 @@ fn got_worse(sense: Sense, start: f64, end: f64) -> bool {
 
 /// Points kept: the last `VERDICT_WINDOW` steps, and the step before them to
 /// tell whether the first of them reversed.
-const POINTS_KEPT: usize = VERDICT_WINDOW + 2;
+pub(super) const POINTS_KEPT: usize = VERDICT_WINDOW + 2;
 /// Gradient norms kept: the ends of the last `VERDICT_WINDOW` steps.
 const NORMS_KEPT: usize = VERDICT_WINDOW + 1;
 
@@ -99,6 +99,19 @@ impl Recent {
         self.norms[slot] = norm;
         self.pushed += 1;
         self.next_slot = if slot + 1 == POINTS_KEPT { 0 } else { slot + 1 };
+    }
+
+    /// The ring as compiled code fills it: the points (slot j at `j * n`),
+    /// the norms, and the slot of the next push.
+    pub(super) fn ring_mut(&mut self) -> (&mut [f64], &mut [f64], usize) {
+        (&mut self.points, &mut self.norms, self.next_slot)
+    }
+
+    /// Records that compiled code made `pushes` pushes into `ring_mut`'s
+    /// slots, the next one going to `next_slot`.
+    pub(super) fn pushed_natively(&mut self, pushes: usize, next_slot: usize) {
+        self.pushed += pushes;
+        self.next_slot = next_slot;
     }
 
     /// The point `back` entries before the latest (0 is the latest);

@@ -1,28 +1,35 @@
-//! The cost of the compiled tape, in one process, against hand-written Rust
-//! (issue 3): (a) gradient descent on Rosenbrock, 1,000,000 steps through
-//! `descent::run`, against a plain loop with closures that records the same
-//! thinned trace; (b) value and gradient of a 2-parameter mix of sin, exp,
-//! ln, cos and sqrt at 1,000,000 points through `Tape::eval`, against
-//! closures. Prints ns per step (per point) and the ratio gd / hand-written.
-//!
-//! (c) one full-batch gradient step of the mean squared error of a line
+//! The cost of compiled programs on both engines (the interpreter and
+//! native code), in one run, against hand-written Rust: (a) gradient
+//! descent on Rosenbrock, 1,000,000 steps through `descent::run`, against a
+//! plain loop with closures that records the same thinned trace; (b) the
+//! whole process: the `gd` binary parsing, differentiating, running
+//! 1,000,000 Rosenbrock steps and printing, against this benchmark's own
+//! binary running the hand-written loop and printing (`--hand-rosenbrock`);
+//! (c) value and gradient of a 2-parameter mix of sin, exp, ln, cos and
+//! sqrt at 1,000,000 points through `Program::run_with` (the way gd's hot
+//! loops evaluate), against closures;
+//! (d) one full-batch gradient step of the mean squared error of a line
 //! over 1,000,000 rows (`descent::run` on the program over rows that
-//! `Program::new` makes of the loss and its symbolic gradient) against the loop one
-//! writes by hand; (d) loading a 1,000,000-row CSV file (written to a temp
-//! folder) with `load::load_csv`, against reading it with `str::split` and
-//! `parse::<f64>` by hand.
+//! `Program::new` makes of the loss and its symbolic gradient) against the
+//! loop one writes by hand; (e) loading a 1,000,000-row CSV file (written
+//! to a temp folder) with `load::load_csv`, against reading it with
+//! `str::split` and `parse::<f64>` by hand (no engine runs there).
 //!
-//! Run with `cargo bench --bench descent`. Each measurement is repeated and
-//! the fastest repetition is kept (the least disturbed by other processes);
-//! both sides' results are checked against each other so that neither can
-//! be optimized away or be wrong.
+//! Run with `cargo bench --bench descent` (`-- rosenbrock mix` runs only
+//! those). Each measurement is repeated and the fastest repetition is kept
+//! (the least disturbed by other processes); the two engines' results are
+//! checked to be the same bit for bit, and against the hand-written ones,
+//! so that nothing can be optimized away or be wrong. The table gives each
+//! engine's time over the hand-written one, and the issue's goal for the
+//! native engine.
 
 use std::hint::black_box;
 use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use gd::compile::{Program, Tape, compile};
+use gd::compile::jit::{ENGINE_VARIABLE, Engine};
+use gd::compile::{Evaluator, Program, WithEvaluator};
 use gd::descent::Sense;
 use gd::descent::{self, Config, Method, trace_every};
 use gd::load::load_csv;
@@ -34,32 +41,59 @@ const STEPS: u64 = 1_000_000;
 const POINTS: usize = 1_000_000;
 const REPETITIONS: usize = 7;
 
-type Bench = fn() -> (&'static str, f64, f64);
+/// One row of the table: times per unit on each engine and by hand, and
+/// the goal for native code over hand-written (none where no engine runs).
+struct Row {
+    name: &'static str,
+    interpreter: f64,
+    native: f64,
+    hand: f64,
+    goal: Option<f64>,
+}
+
+type Bench = fn() -> Row;
+
+/// The argument that makes this binary run the hand-written whole process.
+const HAND_ROSENBROCK: &str = "--hand-rosenbrock";
 
 fn main() {
+    if std::env::args().any(|a| a == HAND_ROSENBROCK) {
+        return hand_rosenbrock_process();
+    }
     // `cargo bench --bench descent -- mse csv` runs only those.
     let wanted: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let benches: [(&str, Bench); 4] = [
+    let benches: [(&str, Bench); 5] = [
         ("rosenbrock", rosenbrock_ratio),
+        ("process", process_ratio),
         ("mix", mix_ratio),
         ("mse", regression_ratio),
         ("csv", csv_load_ratio),
     ];
-    let results: Vec<(&str, f64, f64)> = benches
+    let rows: Vec<Row> = benches
         .iter()
         .filter(|(key, _)| wanted.is_empty() || wanted.iter().any(|w| w == key))
         .map(|(_, bench)| bench())
         .collect();
     println!();
-    println!("| benchmark                            |      gd | hand-written      | ratio |");
-    println!("|--------------------------------------|---------|-------------------|-------|");
-    for (name, gd, hand) in results {
+    println!(
+        "| benchmark                        | interpreter |     JIT | hand-written | interpreter/hand | JIT/hand | goal  |"
+    );
+    println!(
+        "|----------------------------------|-------------|---------|--------------|------------------|----------|-------|"
+    );
+    for row in rows {
+        let goal = row.goal.map_or("-".to_string(), |g| format!("{g}x"));
         println!(
-            "| {name:<36} | {gd:>7.2} | {hand:>17.2} | {:>4.2}x |",
-            gd / hand
+            "| {:<32} | {:>11.2} | {:>7.2} | {:>12.2} | {:>15.2}x | {:>7.2}x | {goal:<5} |",
+            row.name,
+            row.interpreter,
+            row.native,
+            row.hand,
+            row.interpreter / row.hand,
+            row.native / row.hand,
         );
     }
 }
@@ -88,12 +122,23 @@ fn n(v: i64) -> Expr {
     Expr::int(v)
 }
 
-/// The tape of `[f, df/dx, df/dy]`, differentiated symbolically.
-fn value_and_gradient(body: Expr) -> Tape {
-    let params: Vec<Rc<str>> = vec![Rc::from("x"), Rc::from("y")];
+/// The program of `[f, df/dx, df/dy]`, differentiated symbolically, on
+/// `engine`.
+fn value_and_gradient(body: Expr, params: [&str; 2], engine: Engine) -> Program {
+    let names: Vec<Rc<str>> = params.iter().map(|p| Rc::from(*p)).collect();
     let mut outputs = vec![body];
-    outputs.extend(gradient(body, &params).expect("differentiable"));
-    compile(&outputs, &["x", "y"]).expect("compiles")
+    outputs.extend(gradient(body, &names).expect("differentiable"));
+    let mut program = Program::new(&outputs, &params).expect("compiles");
+    program.set_engine(engine);
+    program
+}
+
+/// Equal bit for bit (nan as a class).
+fn same(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
 }
 
 // ---------------------------------------------------------------- (a)
@@ -142,17 +187,25 @@ fn hand_descent(
     trace
 }
 
-fn rosenbrock_ratio() -> (&'static str, f64, f64) {
+fn rosenbrock_f(x: f64, y: f64) -> f64 {
+    (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
+}
+
+fn rosenbrock_grad(x: f64, y: f64) -> [f64; 2] {
+    let r = y - x * x;
+    [-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r]
+}
+
+fn rosenbrock() -> Expr {
     let (x, y) = (var("x"), var("y"));
     // (1-x)^2 + 100(y-x^2)^2
-    let body = add([
+    add([
         pow(add([n(1), neg(x)]), n(2)),
         mul([n(100), pow(add([y, neg(pow(x, n(2)))]), n(2))]),
-    ]);
-    let params: Vec<Rc<str>> = vec![Rc::from("x"), Rc::from("y")];
-    let mut outputs = vec![body];
-    outputs.extend(gradient(body, &params).expect("differentiable"));
-    let mut program = Program::new(&outputs, &["x", "y"]).expect("compiles");
+    ])
+}
+
+fn rosenbrock_ratio() -> Row {
     let config = Config {
         sense: Sense::Minimize,
         lr: 0.001,
@@ -162,15 +215,23 @@ fn rosenbrock_ratio() -> (&'static str, f64, f64) {
     };
     let start = [-1.2, 1.0];
     let stop = AtomicBool::new(false);
-    let (gd_time, run) =
-        fastest(|| descent::run(&mut program, black_box(&start), &config, None, &stop));
-    let f = |x: f64, y: f64| (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x);
-    let grad = |x: f64, y: f64| {
-        let r = y - x * x;
-        [-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r]
+    let time = |engine| {
+        let mut program = value_and_gradient(rosenbrock(), ["x", "y"], engine);
+        fastest(|| descent::run(&mut program, black_box(&start), &config, None, &stop))
     };
-    let (hand_time, hand) = fastest(|| hand_descent(f, grad, black_box(start), 0.001, STEPS));
-    assert_eq!(run.trace.len(), hand.steps.len());
+    let (interpreter_time, interpreted) = time(Engine::Interpreter);
+    let (native_time, run) = time(Engine::Native);
+    assert_eq!(run.trace.steps(), interpreted.trace.steps());
+    assert!(same(&run.x, &interpreted.x) && same(run.trace.values(), interpreted.trace.values()));
+    let (hand_time, hand) = fastest(|| {
+        hand_descent(
+            rosenbrock_f,
+            rosenbrock_grad,
+            black_box(start),
+            0.001,
+            STEPS,
+        )
+    });
     assert_eq!(run.trace.steps(), &hand.steps[..]);
     let (got, want) = (run.x, &hand.xs[hand.xs.len() - 2..]);
     assert!(
@@ -179,19 +240,81 @@ fn rosenbrock_ratio() -> (&'static str, f64, f64) {
     );
     let per_step = |t: Duration| t.as_nanos() as f64 / STEPS as f64;
     println!(
-        "rosenbrock gd, {STEPS} steps: descent::run {:?}, by hand {:?} (x = {got:?})",
-        gd_time, hand_time
+        "rosenbrock gd, {STEPS} steps: interpreter {interpreter_time:?}, JIT {native_time:?}, by hand {hand_time:?} (x = {got:?})"
     );
-    (
-        "rosenbrock gd loop (ns/step)",
-        per_step(gd_time),
-        per_step(hand_time),
-    )
+    Row {
+        name: "rosenbrock gd loop (ns/step)",
+        interpreter: per_step(interpreter_time),
+        native: per_step(native_time),
+        hand: per_step(hand_time),
+        goal: Some(1.5),
+    }
 }
 
 // ---------------------------------------------------------------- (b)
 
-fn mix_ratio() -> (&'static str, f64, f64) {
+/// The script the whole-process benchmark runs.
+const PROCESS_SCRIPT: &str = "f(x, y) = (1 - x)^2 + 100(y - x^2)^2; minimize f from (-1, 1) lr 0.0001 steps 1000000 using gd";
+const PROCESS_LR: f64 = 0.0001;
+
+/// What `--hand-rosenbrock` does: the same descent by hand, then prints.
+fn hand_rosenbrock_process() {
+    let trace = hand_descent(
+        rosenbrock_f,
+        rosenbrock_grad,
+        [-1.0, 1.0],
+        PROCESS_LR,
+        STEPS,
+    );
+    let x = &trace.xs[trace.xs.len() - 2..];
+    let f = trace.fs[trace.fs.len() - 1];
+    println!("x = {}, y = {}, f = {f}", x[0], x[1]);
+}
+
+/// The fastest of `REPETITIONS` runs of `program` with `args` and `env`,
+/// and what it printed.
+fn time_process(program: &str, args: &[&str], env: Option<(&str, &str)>) -> (Duration, String) {
+    fastest(|| {
+        let mut command = std::process::Command::new(program);
+        command.args(args);
+        if let Some((name, value)) = env {
+            command.env(name, value);
+        }
+        let out = command.output().expect("runs");
+        assert!(out.status.success(), "{program} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    })
+}
+
+fn process_ratio() -> Row {
+    let gd = env!("CARGO_BIN_EXE_gd");
+    let args = ["-e", PROCESS_SCRIPT];
+    let (interpreter_time, interpreted) = time_process(gd, &args, Some((ENGINE_VARIABLE, "0")));
+    let (native_time, native) = time_process(gd, &args, None);
+    assert_eq!(interpreted, native, "both engines print the same");
+    let me = std::env::current_exe().expect("this benchmark's path");
+    let me = me.to_string_lossy();
+    let (hand_time, hand) = time_process(&me, &[HAND_ROSENBROCK], None);
+    let hand_x: f64 = hand[4..hand.find(',').expect("x = ...")]
+        .parse()
+        .expect("x");
+    assert!(native.contains(&format!("x = {hand_x}")) || (hand_x - 1.0).abs() < 1e-9);
+    let ms = |t: Duration| t.as_secs_f64() * 1e3;
+    println!(
+        "whole process, {STEPS} Rosenbrock steps: gd (interpreter) {interpreter_time:?}, gd {native_time:?}, by hand {hand_time:?}"
+    );
+    Row {
+        name: "whole process, 1e6 steps (ms)",
+        interpreter: ms(interpreter_time),
+        native: ms(native_time),
+        hand: ms(hand_time),
+        goal: Some(2.0),
+    }
+}
+
+// ---------------------------------------------------------------- (c)
+
+fn mix_ratio() -> Row {
     let (x, y) = (var("x"), var("y"));
     // sin(x)*exp(-y^2) + ln(1+x^2)*cos(x*y) + sqrt(x^2+y^2)
     let body = add([
@@ -205,7 +328,6 @@ fn mix_ratio() -> (&'static str, f64, f64) {
         ]),
         sqrt(add([pow(x, n(2)), pow(y, n(2))])),
     ]);
-    let tape = value_and_gradient(body);
     // Points on a spiral, away from the origin where sqrt is not smooth.
     let points: Vec<[f64; 2]> = (0..POINTS)
         .map(|i| {
@@ -213,16 +335,13 @@ fn mix_ratio() -> (&'static str, f64, f64) {
             [t.cos() * (0.2 + t), t.sin() * (0.1 + 0.5 * t)]
         })
         .collect();
-    let (gd_time, gd_sum) = fastest(|| {
-        let mut work = tape.workspace();
-        let mut out = [0.0; 3];
-        let mut sum = [0.0; 3];
-        for p in black_box(&points) {
-            tape.eval(p, &mut work, &mut out);
-            sum.iter_mut().zip(out).for_each(|(s, o)| *s += o);
-        }
-        sum
-    });
+    let time = |engine| {
+        let mut program = value_and_gradient(body, ["x", "y"], engine);
+        fastest(|| program.run_with(SumOver(black_box(&points))))
+    };
+    let (interpreter_time, interpreted) = time(Engine::Interpreter);
+    let (native_time, native) = time(Engine::Native);
+    assert!(same(&interpreted, &native), "{interpreted:?} vs {native:?}");
     let (hand_time, hand_sum) = fastest(|| {
         let mut sum = [0.0; 3];
         for p in black_box(&points) {
@@ -231,22 +350,46 @@ fn mix_ratio() -> (&'static str, f64, f64) {
         }
         sum
     });
-    for (a, b) in gd_sum.iter().zip(hand_sum) {
+    for (a, b) in native.iter().zip(hand_sum) {
         assert!(
             (a - b).abs() <= 1e-9 * b.abs().max(1.0),
-            "{gd_sum:?} vs {hand_sum:?}"
+            "{native:?} vs {hand_sum:?}"
         );
     }
     let per_point = |t: Duration| t.as_nanos() as f64 / POINTS as f64;
     println!(
-        "mix value+gradient, {POINTS} points: Tape::eval {:?}, by hand {:?}",
-        gd_time, hand_time
+        "mix value+gradient, {POINTS} points: interpreter {interpreter_time:?}, JIT {native_time:?}, by hand {hand_time:?}"
     );
-    (
-        "mix value+gradient (ns/point)",
-        per_point(gd_time),
-        per_point(hand_time),
-    )
+    Row {
+        name: "mix value+gradient (ns/point)",
+        interpreter: per_point(interpreter_time),
+        native: per_point(native_time),
+        hand: per_point(hand_time),
+        goal: Some(1.3),
+    }
+}
+
+/// The sums of the outputs over the points: a hot loop as gd writes them,
+/// generic over the evaluator, run through `Program::run_with`.
+struct SumOver<'p>(&'p [[f64; 2]]);
+
+impl WithEvaluator for SumOver<'_> {
+    type Output = [f64; 3];
+
+    fn evaluations(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn run<E: Evaluator>(self, evaluator: &mut E) -> [f64; 3] {
+        let mut out = [0.0; 3];
+        let mut sum = [0.0; 3];
+        for p in self.0 {
+            evaluator.point_mut().copy_from_slice(p);
+            evaluator.eval(&mut out);
+            sum.iter_mut().zip(out).for_each(|(s, o)| *s += o);
+        }
+        sum
+    }
 }
 
 /// The value and gradient as one would write them, sharing what repeats.
@@ -262,10 +405,10 @@ fn mix_by_hand(x: f64, y: f64) -> [f64; 3] {
     [value, dx, dy]
 }
 
-// ---------------------------------------------------------------- (c)
+// ---------------------------------------------------------------- (d)
 
 const ROWS: usize = 1_000_000;
-/// Steps per run in (c): each evaluates the loss and gradient on all rows.
+/// Steps per run in (d): each evaluates the loss and gradient on all rows.
 const DATA_STEPS: u64 = 10;
 
 /// 1,000,000 points near y = 3x - 1.
@@ -304,17 +447,13 @@ fn hand_regression(xs: &[f64], ys: &[f64], lr: f64, steps: u64) -> ([f64; 2], f6
     ([w, b], loss)
 }
 
-fn regression_ratio() -> (&'static str, f64, f64) {
+fn regression_ratio() -> Row {
     let (xs, ys) = regression_data();
     let x = Expr::data(DataRef::new("X", xs.clone()));
     let y = Expr::data(DataRef::new("Y", ys.clone()));
     let (w, b) = (var("w"), var("b"));
     let residual = add([mul([w, x]), b, neg(y)]);
     let body = call(Func::Mean, vec![pow(residual, n(2))]);
-    let params: Vec<Rc<str>> = vec![Rc::from("w"), Rc::from("b")];
-    let mut outputs = vec![body];
-    outputs.extend(gradient(body, &params).expect("differentiable"));
-    let mut program = Program::new(&outputs, &["w", "b"]).expect("compiles");
     let config = Config {
         sense: Sense::Minimize,
         lr: 0.1,
@@ -323,8 +462,13 @@ fn regression_ratio() -> (&'static str, f64, f64) {
         method: Method::Gd,
     };
     let stop = AtomicBool::new(false);
-    let (gd_time, run) =
-        fastest(|| descent::run(&mut program, black_box(&[0.0, 0.0]), &config, None, &stop));
+    let time = |engine| {
+        let mut program = value_and_gradient(body, ["w", "b"], engine);
+        fastest(|| descent::run(&mut program, black_box(&[0.0, 0.0]), &config, None, &stop))
+    };
+    let (interpreter_time, interpreted) = time(Engine::Interpreter);
+    let (native_time, run) = time(Engine::Native);
+    assert!(same(&run.x, &interpreted.x) && same(run.trace.values(), interpreted.trace.values()));
     let (hand_time, (hand_x, hand_f)) =
         fastest(|| hand_regression(black_box(&xs), black_box(&ys), 0.1, DATA_STEPS));
     assert!(
@@ -336,19 +480,18 @@ fn regression_ratio() -> (&'static str, f64, f64) {
     // Each run evaluates the loss and gradient DATA_STEPS + 1 times.
     let per_step = |t: Duration| t.as_micros() as f64 / (DATA_STEPS + 1) as f64;
     println!(
-        "MSE of a line over {ROWS} rows, {DATA_STEPS} gd steps: descent::run {:?}, by hand {:?} ({} instructions a step)",
-        gd_time,
-        hand_time,
-        program.cost()
+        "MSE of a line over {ROWS} rows, {DATA_STEPS} gd steps: interpreter {interpreter_time:?}, JIT {native_time:?}, by hand {hand_time:?}"
     );
-    (
-        "MSE gd step, 1M rows (us/step)",
-        per_step(gd_time),
-        per_step(hand_time),
-    )
+    Row {
+        name: "MSE gd step, 1M rows (us/step)",
+        interpreter: per_step(interpreter_time),
+        native: per_step(native_time),
+        hand: per_step(hand_time),
+        goal: Some(1.05),
+    }
 }
 
-// ---------------------------------------------------------------- (d)
+// ---------------------------------------------------------------- (e)
 
 /// Parses the two columns by hand: lines, commas, `parse::<f64>`.
 fn hand_csv(text: &str) -> Vec<Vec<f64>> {
@@ -361,7 +504,7 @@ fn hand_csv(text: &str) -> Vec<Vec<f64>> {
     columns
 }
 
-fn csv_load_ratio() -> (&'static str, f64, f64) {
+fn csv_load_ratio() -> Row {
     let (xs, ys) = regression_data();
     let mut text = String::from("x,y\n");
     for (x, y) in xs.iter().zip(&ys) {
@@ -386,9 +529,12 @@ fn csv_load_ratio() -> (&'static str, f64, f64) {
         gd_time,
         hand_time
     );
-    (
-        "load a 1M-row CSV (ns/row)",
-        gd_time.as_nanos() as f64 / ROWS as f64,
-        hand_time.as_nanos() as f64 / ROWS as f64,
-    )
+    let per_row = |t: Duration| t.as_nanos() as f64 / ROWS as f64;
+    Row {
+        name: "load a 1M-row CSV (ns/row)",
+        interpreter: per_row(gd_time),
+        native: per_row(gd_time),
+        hand: per_row(hand_time),
+        goal: None,
+    }
 }

@@ -44,11 +44,11 @@ pub const CHUNK: usize = 256;
 /// Compiled expressions over parameters and data (see the module doc).
 #[derive(Clone, Debug)]
 pub struct DataProgram {
-    n_params: usize,
-    n_scalars: usize,
-    constants: Vec<f64>,
-    columns: Vec<Rc<[f64]>>,
-    stages: Vec<Stage>,
+    pub(in crate::compile) n_params: usize,
+    pub(in crate::compile) n_scalars: usize,
+    pub(in crate::compile) constants: Vec<f64>,
+    pub(in crate::compile) columns: Vec<Rc<[f64]>>,
+    pub(in crate::compile) stages: Vec<Stage>,
     outputs: Vec<Output>,
     n_row_slots: usize,
 }
@@ -63,27 +63,27 @@ enum Output {
 }
 
 #[derive(Clone, Debug, Default)]
-struct Stage {
+pub(in crate::compile) struct Stage {
     /// `(destination, instruction)`, operands scalar registers.
-    scalar_ops: Vec<(u32, Op)>,
-    passes: Vec<Pass>,
+    pub(in crate::compile) scalar_ops: Vec<(u32, Op)>,
+    pub(in crate::compile) passes: Vec<Pass>,
 }
 
 /// One pass over the rows: row registers are the loaded columns, then the
 /// broadcast numbers, then one per instruction.
 #[derive(Clone, Debug, Default)]
-struct Pass {
+pub(in crate::compile) struct Pass {
     /// Rows of the data this pass reads.
-    n_rows: usize,
+    pub(in crate::compile) n_rows: usize,
     /// Column loaded into row register i.
-    loads: Vec<u32>,
+    pub(in crate::compile) loads: Vec<u32>,
     /// Scalar register copied across row register `loads.len() + j`.
-    broadcasts: Vec<u32>,
+    pub(in crate::compile) broadcasts: Vec<u32>,
     /// Instruction k writes row register `loads.len() + broadcasts.len() + k`
     /// (see `Target`).
-    ops: Vec<(Op, Target)>,
+    pub(in crate::compile) ops: Vec<(Op, Target)>,
     /// `(scalar destination, sum or mean, row register)`.
-    reductions: Vec<(u32, Func, u32)>,
+    pub(in crate::compile) reductions: Vec<(u32, Func, u32)>,
     /// Whether reduction j is summed by the instruction that computes its
     /// operand (`Target::Sum`) rather than by reading the register.
     fused: Vec<bool>,
@@ -93,7 +93,7 @@ struct Pass {
 
 /// What an instruction does with its values.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Target {
+pub(in crate::compile) enum Target {
     /// Stores them in its register.
     Store,
     /// Only adds them to reduction j's sum: nothing else reads them, so
@@ -106,7 +106,7 @@ impl Pass {
         self.loads.len() + self.broadcasts.len()
     }
 
-    fn n_slots(&self) -> usize {
+    pub(in crate::compile) fn n_slots(&self) -> usize {
         self.first_op_slot() + self.ops.len()
     }
 }
@@ -121,7 +121,7 @@ pub enum Evaluated {
 /// The registers of one evaluation, reused across evaluations.
 #[derive(Clone, Debug, Default)]
 pub struct DataWork {
-    scalars: Vec<f64>,
+    pub(in crate::compile) scalars: Vec<f64>,
     rows: Vec<f64>,
     sums: Vec<f64>,
 }
@@ -145,6 +145,13 @@ impl DataProgram {
             }
         }
         counts
+    }
+
+    /// The most rows a pass reads (0 when no output uses data), without
+    /// allocating.
+    pub fn most_rows(&self) -> usize {
+        let passes = self.stages.iter().flat_map(|s| &s.passes);
+        passes.map(|p| p.n_rows).max().unwrap_or(0)
     }
 
     /// Row instructions per row and reductions (a program's cost per row).

@@ -55,6 +55,12 @@ impl DataProgram {
     pub fn eval(&self, x: &[f64], subset: Option<&[u32]>, work: &mut DataWork, out: &mut [f64]) {
         assert_eq!(out.len(), self.outputs.len(), "one place per output");
         self.run(x, subset, work, &mut |_, _, _| {});
+        self.read_outputs(work, out);
+    }
+
+    /// The outputs that are numbers, from the scalar registers of the last
+    /// evaluation in `work`; outputs with rows are nan.
+    pub(in crate::compile) fn read_outputs(&self, work: &DataWork, out: &mut [f64]) {
         for (o, output) in out.iter_mut().zip(&self.outputs) {
             *o = match output {
                 Output::Number(slot) => work.scalars[*slot as usize],
