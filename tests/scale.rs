@@ -6,8 +6,10 @@
 use gd::compile::Program;
 use gd::symbolic::expr::{add, mul};
 use gd::symbolic::print::to_text;
+use gd::symbolic::rewrite::substitute;
 use gd::symbolic::simplify::{cost, simplify};
 use gd::symbolic::{Expr, gradient};
+use std::collections::HashMap;
 
 const FACTORS: i64 = 20;
 
@@ -47,4 +49,30 @@ fn the_printed_derivative_is_the_short_expanded_polynomial() {
     assert!(text.starts_with("20x^19 + 3990x^18 + "), "{text}");
     assert!(text.ends_with(" + 8752948036761600000"), "{text}");
     assert!(cost(shown) <= 56, "{} operations", cost(shown));
+}
+
+/// The printed (expanded) form, and the same form with x renamed as a call
+/// of a function renames it, still evaluate accurately at every root:
+/// programs evaluate it through the form it was simplified from.
+#[test]
+fn the_printed_derivative_evaluates_accurately_through_a_program() {
+    let derivative = gradient(product(), &["x".into()]).expect("differentiates")[0];
+    let shown = simplify(derivative).expect("simplifies");
+    let y = Expr::var("y");
+    let renamed = substitute(shown, &HashMap::from([("x".into(), y)])).expect("substitutes");
+    for (e, var) in [(shown, "x"), (renamed, "y")] {
+        let mut program = Program::new(&[e], &[var]).expect("compiles");
+        for i in 1..=FACTORS {
+            program.point_mut()[0] = -(i as f64);
+            let mut out = [0.0];
+            program.eval(&mut out);
+            let exact = exact_slope_at_root(i) as f64;
+            let relative = ((out[0] - exact) / exact).abs();
+            assert!(
+                relative <= 1e-12,
+                "{var} = -{i}: {} against {exact}",
+                out[0]
+            );
+        }
+    }
 }

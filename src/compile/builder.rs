@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use super::isa::{MAX_OPERANDS, Op, exec};
 use super::tape::Tape;
 use crate::error::{Error, ErrorKind, Result};
+use crate::symbolic::accurate::accurate_form;
 use crate::symbolic::data::{DataRef, Mismatch, join};
 use crate::symbolic::expr::{Constant, Expr, Func, Node};
 use crate::symbolic::num::Num;
@@ -145,6 +146,11 @@ impl<'a> Builder<'a> {
     pub(super) fn lower(&mut self, e: Expr) -> Result<Id> {
         if let Some(id) = self.by_expr.get(&e) {
             return Ok(*id);
+        }
+        if let Some(accurate) = accurate_form(e) {
+            let id = self.lower(accurate)?;
+            self.by_expr.insert(e, id);
+            return Ok(id);
         }
         let node = e.node();
         let id = match &*node {

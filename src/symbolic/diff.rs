@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::accurate::accurate_form;
 use super::data::{data_len, has_data};
 use super::expr::{Expr, Func, Node, add, call, div, mul, neg, pow, sub};
 use super::num::Num;
@@ -39,6 +40,12 @@ impl Differentiator<'_> {
             return Ok(done);
         }
         check_budget()?;
+        if let Some(accurate) = accurate_form(e) {
+            // The derivative of the form that evaluates well evaluates well.
+            let out = self.d(accurate)?;
+            self.memo.insert(e, out);
+            return Ok(out);
+        }
         let node = e.node();
         let out = match &*node {
             // d c = 0; data are constants

@@ -10,6 +10,7 @@
 //! `interrupt`), and inside it `dataref` and `num` import nothing of
 //! `expr`, so the files form no cycle.
 
+pub mod accurate;
 pub mod data;
 pub mod dataref;
 pub mod diff;

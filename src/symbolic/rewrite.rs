@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 
+use super::accurate::{accurate_form, keep};
 use super::expr::{Expr, Node, children, rebuild, store_size};
 use crate::error::{Error, Result};
 
@@ -113,12 +114,19 @@ pub fn substitute(e: Expr, map: &HashMap<Rc<str>, Expr>) -> Result<Expr> {
     if map.is_empty() {
         return Ok(e);
     }
-    map_bottom_up(e, &mut |node| {
+    let mut replace = |node: Expr| {
         Ok(match &*node.node() {
             Node::Var(name) => map.get(name).copied().unwrap_or(node),
             _ => node,
         })
-    })
+    };
+    let out = map_bottom_up(e, &mut replace)?;
+    // A function body with an accurate form to evaluate (a derivative
+    // printed expanded) keeps one when it is called.
+    if let Some(accurate) = accurate_form(e) {
+        keep(out, map_bottom_up(accurate, &mut replace)?);
+    }
+    Ok(out)
 }
 
 /// The variables `e` depends on, sorted by name.

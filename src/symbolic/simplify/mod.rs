@@ -14,6 +14,7 @@
 //! `2ln(x)` and `sqrt(x^2)` is not `x`). Cancelling a common factor
 //! (`x^2/x`) may extend a domain, as SymPy's `cancel` does.
 
+mod accurate;
 mod cost;
 mod rational;
 mod rules;
@@ -46,7 +47,9 @@ const EXPANSION_SLACK: u64 = 4;
 
 /// The cheapest equal form we can find.
 pub fn simplify(e: Expr) -> Result<Expr> {
-    Simplifier::default().simplify(e)
+    let shown = Simplifier::default().simplify(e)?;
+    accurate::offer(shown, e)?;
+    Ok(shown)
 }
 
 /// Products of sums multiplied out and positive integer powers of sums
