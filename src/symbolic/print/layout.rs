@@ -28,7 +28,7 @@ use std::rc::Rc;
 
 use crate::symbolic::expr::{Constant, Expr, Func, Node, order, split_power};
 use crate::symbolic::num::{Num, digits};
-use crate::symbolic::rewrite::free_vars;
+use crate::symbolic::rewrite::{any_node, free_vars};
 
 /// The display tree of `e`.
 pub(super) fn layout(e: Expr) -> Rc<D> {
@@ -88,12 +88,13 @@ enum Group {
     Variable,
     /// Data vectors and their powers, alphabetically: `w*X`.
     Data,
-    /// Calls and their powers.
-    Call,
     /// Other powers: `(x + 1)^2`, `sqrt(2x)`.
     Power,
     /// Bare sums: `(x + 1)`.
     Sum,
+    /// Calls and their powers, last, as a teacher (and SymPy) writes
+    /// `(1 - x) exp(-x)` and `x^2 sqrt(x) sin(x)`.
+    Call,
 }
 
 struct FactorKey {
@@ -258,6 +259,14 @@ impl Layout {
     }
 
     fn cmp_factors(&mut self, a: &FactorKey, b: &FactorKey) -> Ordering {
+        // A call comes first beside a factor made of it, as in
+        // `sigmoid(x)(1 - sigmoid(x))`; otherwise calls come last.
+        if a.group == Group::Call && a.group != b.group && contains(b.base, a.base) {
+            return Ordering::Less;
+        }
+        if b.group == Group::Call && a.group != b.group && contains(a.base, b.base) {
+            return Ordering::Greater;
+        }
         let by_group = a.group.cmp(&b.group);
         if by_group != Ordering::Equal {
             return by_group;
@@ -343,6 +352,14 @@ impl Layout {
         self.monos.insert(e, m.clone());
         m
     }
+}
+
+/// Whether `part` occurs in `e`.
+fn contains(e: Expr, part: Expr) -> bool {
+    any_node(e, |node| match node {
+        Node::Call(..) => node == &*part.node(),
+        _ => false,
+    })
 }
 
 fn factor_key(base: Expr, exponent_is_one: bool, factor: Expr) -> FactorKey {

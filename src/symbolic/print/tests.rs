@@ -388,8 +388,8 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         ),
         (
             mul([f(Func::Exp, x()), x_plus_1()]),
-            "exp(x)(x + 1)",
-            "e^{x} \\left(x + 1\\right)",
+            "(x + 1) exp(x)",
+            "\\left(x + 1\\right) e^{x}",
             "(* (+ 1 x) (exp x))",
         ),
         (
