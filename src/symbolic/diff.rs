@@ -201,13 +201,8 @@ fn one_minus_square(u: Expr) -> Expr {
 mod tests {
     use super::*;
     use crate::symbolic::expr::sqrt;
+    use crate::symbolic::testing::{n, x};
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
     fn d(e: Expr) -> Expr {
         differentiate(e, "x").expect("small derivative")
     }

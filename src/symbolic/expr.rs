@@ -649,16 +649,7 @@ pub fn children(node: &Node) -> Vec<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn y() -> Expr {
-        Expr::var("y")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
+    use crate::symbolic::testing::{n, x, y};
 
     #[test]
     fn equal_expressions_are_equal_handles() {

@@ -20,6 +20,8 @@ pub mod poly;
 pub mod print;
 pub mod rewrite;
 pub mod simplify;
+#[cfg(test)]
+mod testing;
 
 pub use expr::{Constant, Expr, Func, Node};
 pub use num::Num;

@@ -610,16 +610,7 @@ mod tests {
     use super::*;
     use crate::symbolic::Func;
     use crate::symbolic::expr::{call, sub};
-
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn y() -> Expr {
-        Expr::var("y")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
+    use crate::symbolic::testing::{n, x, y};
 
     fn round_trip(e: Expr) -> Expr {
         let mut gens = Gens::default();

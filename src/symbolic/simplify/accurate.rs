@@ -12,8 +12,9 @@ use rustc_hash::FxHashSet;
 
 use crate::error::Result;
 use crate::symbolic::accurate::{accurate_form, keep};
-use crate::symbolic::expr::{Expr, Node, children, split_coefficient};
+use crate::symbolic::expr::{Expr, Node, split_coefficient};
 use crate::symbolic::poly::{Gens, from_expr_capped};
+use crate::symbolic::rewrite::any_node;
 
 /// How much larger than the numbers of the accurate form the printed
 /// form's coefficients must be for the pair to be kept.
@@ -45,22 +46,15 @@ fn cancels(shown: Expr, source: Expr) -> bool {
     largest > GROWTH * largest_number(source)
 }
 
-/// The largest magnitude of a number in `e`, at least 1. (A walk of its
-/// own: `rewrite` imports this module.)
+/// The largest magnitude of a number in `e`, at least 1.
 fn largest_number(e: Expr) -> f64 {
     let mut largest = 1.0f64;
-    let mut seen = FxHashSet::default();
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        if !seen.insert(e) {
-            continue;
-        }
-        let node = e.node();
-        if let Node::Num(n) = &*node {
+    any_node(e, |node| {
+        if let Node::Num(n) = node {
             largest = largest.max(n.to_f64().abs());
         }
-        stack.extend(children(&node));
-    }
+        false
+    });
     largest
 }
 
@@ -100,10 +94,7 @@ mod tests {
     use crate::symbolic::diff::differentiate;
     use crate::symbolic::expr::{add, call, mul, pow, sub};
     use crate::symbolic::simplify::simplify;
-
-    fn x() -> Expr {
-        Expr::var("x")
-    }
+    use crate::symbolic::testing::x;
 
     fn product(n: i64) -> Expr {
         mul((1..=n).map(|i| add([x(), Expr::int(i)])))

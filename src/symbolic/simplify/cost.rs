@@ -135,13 +135,8 @@ mod tests {
     use super::*;
     use crate::symbolic::Func;
     use crate::symbolic::expr::{add, call, div, mul, neg, pow, sqrt, sub};
+    use crate::symbolic::testing::{n, x};
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
     fn cost(e: Expr) -> u64 {
         Cost::default().of(e)
     }

@@ -292,17 +292,12 @@ mod tests {
     use crate::symbolic::diff::differentiate;
     use crate::symbolic::expr::{add, call, div, mul, pow, sub};
     use crate::symbolic::num::Num;
+    use crate::symbolic::testing::{n, x};
 
     fn sin(x: Expr) -> Expr {
         call(Func::Sin, vec![x])
     }
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
     fn s(e: Expr) -> Expr {
         simplify(e).expect("small")
     }

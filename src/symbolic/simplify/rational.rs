@@ -131,16 +131,8 @@ pub fn one_denominator(factors: &[Expr]) -> Result<Option<Expr>> {
 mod tests {
     use super::*;
     use crate::symbolic::expr::{div, sub};
+    use crate::symbolic::testing::{n, x, y};
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn y() -> Expr {
-        Expr::var("y")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
     fn terms(e: Expr) -> Vec<Expr> {
         super::super::rules::terms_of(e)
     }

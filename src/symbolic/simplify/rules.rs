@@ -76,27 +76,11 @@ pub fn pythagoras(terms: &[Expr]) -> Option<Expr> {
         (Func::Sin, Func::Cos, Num::ONE),
         (Func::Cosh, Func::Sinh, Num::MINUS_ONE),
     ];
-    for (first, second, partner_sign) in pairs {
-        for (i, t) in terms.iter().enumerate() {
-            let Some((c, u)) = square_of(*t, first) else {
-                continue;
-            };
-            let partner = terms
-                .iter()
-                .position(|s| square_of(*s, second) == Some((c * partner_sign, u)));
-            if let Some(j) = partner {
-                let mut rest: Vec<Expr> = terms
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| *k != i && *k != j)
-                    .map(|(_, t)| *t)
-                    .collect();
-                rest.push(Expr::num(c));
-                return Some(add(rest));
-            }
-        }
-    }
-    None
+    pairs.into_iter().find_map(|(first, second, partner_sign)| {
+        let (mut rest, c, _) = replace_square_pair(terms, first, second, partner_sign)?;
+        rest.push(Expr::num(c));
+        Some(add(rest))
+    })
 }
 
 /// `c cos(u)^2 - c sin(u)^2 = c cos(2u)` and `c cosh(u)^2 + c sinh(u)^2 =
@@ -107,30 +91,39 @@ pub fn double_angle(terms: &[Expr]) -> Option<Expr> {
         (Func::Cos, Func::Sin, Num::MINUS_ONE, Func::Cos),
         (Func::Cosh, Func::Sinh, Num::ONE, Func::Cosh),
     ];
-    for (first, second, partner_sign, double) in pairs {
-        for (i, t) in terms.iter().enumerate() {
-            let Some((c, u)) = square_of(*t, first) else {
-                continue;
-            };
-            let partner = terms
-                .iter()
-                .position(|s| square_of(*s, second) == Some((c * partner_sign, u)));
-            if let Some(j) = partner {
-                let mut rest: Vec<Expr> = terms
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| *k != i && *k != j)
-                    .map(|(_, t)| *t)
-                    .collect();
-                rest.push(mul([
-                    Expr::num(c),
-                    call(double, vec![mul([Expr::int(2), u])]),
-                ]));
-                return Some(add(rest));
-            }
-        }
-    }
-    None
+    pairs
+        .into_iter()
+        .find_map(|(first, second, partner_sign, double)| {
+            let (mut rest, c, u) = replace_square_pair(terms, first, second, partner_sign)?;
+            rest.push(mul([
+                Expr::num(c),
+                call(double, vec![mul([Expr::int(2), u])]),
+            ]));
+            Some(add(rest))
+        })
+}
+
+/// A term `c first(u)^2` and a term `(c partner_sign) second(u)^2`: the
+/// other terms, `c` and `u`.
+fn replace_square_pair(
+    terms: &[Expr],
+    first: Func,
+    second: Func,
+    partner_sign: Num,
+) -> Option<(Vec<Expr>, Num, Expr)> {
+    terms.iter().enumerate().find_map(|(i, t)| {
+        let (c, u) = square_of(*t, first)?;
+        let j = terms
+            .iter()
+            .position(|s| square_of(*s, second) == Some((c * partner_sign, u)))?;
+        let rest = terms
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != i && *k != j)
+            .map(|(_, t)| *t)
+            .collect();
+        Some((rest, c, u))
+    })
 }
 
 /// `sin(u)^k / cos(u)^k = tan(u)^k` and `sinh(u)^k / cosh(u)^k =
@@ -408,13 +401,8 @@ pub fn terms_of(e: Expr) -> Vec<Expr> {
 pub(super) mod tests {
     use super::*;
     use crate::symbolic::expr::{div, neg, sub};
+    use crate::symbolic::testing::{n, x};
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
     fn f(func: Func, u: Expr) -> Expr {
         call(func, vec![u])
     }

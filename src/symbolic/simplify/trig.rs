@@ -105,15 +105,10 @@ fn size(e: Expr) -> u64 {
 mod tests {
     use super::*;
     use crate::symbolic::expr::sub;
+    use crate::symbolic::testing::{n, x};
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
     fn f(func: Func) -> Expr {
         call(func, vec![x()])
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
     }
 
     #[test]
