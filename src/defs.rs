@@ -31,7 +31,16 @@ pub const ANS: &str = "ans";
 pub struct UserFunction {
     pub params: Vec<Rc<str>>,
     pub body: Expr,
+    /// The parts of the body as written that may be undefined somewhere
+    /// (`lower::Written`): `check` calls a use of the function undefined
+    /// where one of them is, though the body may have cancelled them.
+    pub guards: Vec<Expr>,
 }
+
+/// How many calls `call_guards` follows before it stops looking: guards
+/// are a refinement, and a wide web of calls must not cost more than the
+/// check itself.
+const MAX_GUARDED_CALLS: usize = 10_000;
 
 /// What a name is defined as.
 #[derive(Clone, Debug)]
@@ -145,6 +154,41 @@ impl Defs {
         Resolver::new(self, params, None).resolve(e, 0)
     }
 
+    /// The guards of the user-function calls `calls` (`Apply` nodes, as
+    /// `lower::Written` keeps them): each function's own, with its
+    /// arguments in place, and those of the functions its body and guards
+    /// call, at any depth; resolved against the current definitions.
+    pub fn call_guards(&self, calls: &[Expr], params: &[Rc<str>]) -> Result<Vec<Expr>> {
+        let mut seen: HashSet<Expr> = HashSet::new();
+        let mut pending: Vec<Expr> = calls.to_vec();
+        let mut guards: Vec<Expr> = Vec::new();
+        while let Some(e) = pending.pop() {
+            for call in applied_calls(e) {
+                if seen.len() >= MAX_GUARDED_CALLS || !seen.insert(call) {
+                    continue;
+                }
+                let Node::Apply(name, args) = &*call.node() else {
+                    continue;
+                };
+                let Some(f) = self.functions.get(&**name) else {
+                    continue;
+                };
+                let map: HashMap<Rc<str>, Expr> =
+                    f.params.iter().cloned().zip(args.iter().copied()).collect();
+                pending.push(substitute(f.body, &map)?);
+                for guard in &f.guards {
+                    let guard = substitute(*guard, &map)?;
+                    pending.push(guard);
+                    guards.push(guard);
+                }
+            }
+        }
+        guards
+            .into_iter()
+            .map(|g| self.resolve(g, params))
+            .collect()
+    }
+
     /// `body` with the names of data vectors as data (for display: they
     /// print in their own place, `w*X`).
     pub fn with_data_shown(&self, body: Expr) -> Result<Expr> {
@@ -217,6 +261,24 @@ impl Defs {
 
 /// One resolution: the parameters that stay variables, the function whose
 /// body it is (for messages), and a memo of what is done.
+/// The `Apply` nodes in `e`, each once.
+fn applied_calls(e: Expr) -> Vec<Expr> {
+    let mut calls = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        let node = e.node();
+        if matches!(&*node, Node::Apply(..)) {
+            calls.push(e);
+        }
+        stack.extend(children(&node));
+    }
+    calls
+}
+
 struct Resolver<'a> {
     defs: &'a Defs,
     params: &'a [Rc<str>],

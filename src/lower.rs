@@ -46,6 +46,56 @@ pub struct Lowerer<'a> {
     pub params: Vec<Rc<str>>,
     /// The function being defined, for error messages.
     pub defining: Option<&'a str>,
+    /// What was written, kept when asked (by `check` and by function
+    /// definitions): canonical forms forget it (`x^2/x` is `x`).
+    pub written: Option<Written>,
+}
+
+/// What an expression was, as written, beyond its canonical value: the
+/// written parts that may be undefined somewhere (each division's
+/// reciprocal among them), the user functions it called (`Apply` nodes,
+/// whose own written parts `Defs::call_guards` adds), and, for a
+/// derivative, what was differentiated. `check` calls a side undefined
+/// wherever one of its guards is.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    pub guards: Vec<Expr>,
+    pub calls: Vec<Expr>,
+    pub derivative: Option<Derivative>,
+}
+
+/// `diff(of, var)`, `f'` or `grad(f)`: the expression differentiated and
+/// the variables, one per component.
+#[derive(Clone, Debug)]
+pub struct Derivative {
+    pub of: Expr,
+    pub vars: Vec<Rc<str>>,
+}
+
+impl Written {
+    fn guard(&mut self, e: Expr) {
+        if may_be_undefined(e) && !self.guards.contains(&e) {
+            self.guards.push(e);
+        }
+    }
+}
+
+/// Whether `e` has a part that is undefined somewhere: a division or
+/// negative power, a fractional or symbolic power, a logarithm, an
+/// inverse sine or cosine, a tangent, or an infinite number.
+pub fn may_be_undefined(e: Expr) -> bool {
+    crate::symbolic::rewrite::any_node(e, |node| match node {
+        crate::symbolic::Node::Num(n) => !n.is_finite(),
+        crate::symbolic::Node::Pow(_, exponent) => match exponent.as_num() {
+            Some(k) => !k.is_integer() || k.is_negative(),
+            None => true,
+        },
+        crate::symbolic::Node::Call(f, _) => matches!(
+            f,
+            Func::Ln | Func::Log2 | Func::Log10 | Func::Asin | Func::Acos | Func::Tan
+        ),
+        _ => false,
+    })
 }
 
 impl<'a> Lowerer<'a> {
@@ -55,11 +105,28 @@ impl<'a> Lowerer<'a> {
             mode,
             params,
             defining: None,
+            written: None,
+        }
+    }
+
+    /// A lowerer that keeps what is written (see `Written`).
+    pub fn keeping_written(defs: &'a Defs, mode: Mode, params: Vec<Rc<str>>) -> Lowerer<'a> {
+        Lowerer {
+            written: Some(Written::default()),
+            ..Lowerer::new(defs, mode, params)
         }
     }
 
     pub fn value(&mut self, e: &syntax::Expr) -> Result<Value> {
         check_budget()?;
+        let value = self.value_of(e)?;
+        if let (Some(written), Value::Scalar(x)) = (&mut self.written, &value) {
+            written.guard(*x);
+        }
+        Ok(value)
+    }
+
+    fn value_of(&mut self, e: &syntax::Expr) -> Result<Value> {
         match &e.kind {
             ExprKind::Number(text) => Num::parse(text)
                 .map(|n| Value::Scalar(Expr::num(n)))
@@ -198,6 +265,10 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Value> {
         let a = self.value(left)?;
         let b = self.value(right)?;
+        if let (Some(written), BinOp::Div, Value::Scalar(d)) = (&mut self.written, op, &b) {
+            // `a/b` is undefined where b = 0, even when b cancels.
+            written.guard(expr::pow(*d, Expr::int(-1)));
+        }
         combine(op, a, b, span)
     }
 
@@ -379,8 +450,35 @@ impl<'a> Lowerer<'a> {
         if self.mode == Mode::Body {
             return Ok(Value::Scalar(expr::apply(name, values)));
         }
+        self.called(name, &values);
         let f = self.defs.function_value(name, f, span)?;
         apply_function(&f, &values)
+    }
+
+    /// Keeps a call of the user function `name` (for its guards).
+    fn called(&mut self, name: &str, args: &[Expr]) {
+        if let Some(written) = &mut self.written {
+            written.calls.push(expr::apply(name, args.to_vec()));
+        }
+    }
+
+    /// Keeps what a derivative differentiated.
+    fn differentiated(&mut self, of: Expr, vars: &[Rc<str>]) {
+        if let Some(written) = &mut self.written {
+            written.derivative = Some(Derivative {
+                of,
+                vars: vars.to_vec(),
+            });
+        }
+    }
+
+    /// Keeps the calls of `f` a function-valued form (`f'`, `grad(f)`)
+    /// makes, with its parameters as they are.
+    fn called_with_params(&mut self, f: &FunctionValue) {
+        if self.defs.function(&f.name).is_some() {
+            let params: Vec<Expr> = f.params.iter().map(|p| Expr::var(p)).collect();
+            self.called(&f.name, &params);
+        }
     }
 
     fn scalar_args(
@@ -451,6 +549,7 @@ impl<'a> Lowerer<'a> {
             None => 1,
         };
         let target = self.diff_target(&args[0], var)?;
+        self.differentiated(target, &[var.as_str().into()]);
         let derivative = differentiate_n(target, var, order).map_err(|e| e.at(span))?;
         Ok(Value::Scalar(simplify(derivative)?))
     }
@@ -463,6 +562,7 @@ impl<'a> Lowerer<'a> {
             && let Some(f) = self.defs.function(name)
         {
             let f = self.defs.function_value(name, f, e.span)?;
+            self.called_with_params(&f);
             if !f.params.iter().any(|p| &**p == var) {
                 let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
                 return Err(Error::name(
@@ -530,6 +630,8 @@ impl<'a> Lowerer<'a> {
     fn grad(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let f = self.function_arg("grad", args, span)?;
         let body = scalar_body(&f, args[0].span)?;
+        self.called_with_params(&f);
+        self.differentiated(body, &f.params);
         let partials = gradient_shown(body, &f.params)?;
         Ok(Value::Function(FunctionValue {
             name: format!("grad({})", f.name),
@@ -585,6 +687,8 @@ impl<'a> Lowerer<'a> {
             .with_hint(hint));
         }
         let body = scalar_body(&f, span)?;
+        self.called_with_params(&f);
+        self.differentiated(body, &f.params);
         let derivative = differentiate_n(body, &f.params[0], order).map_err(|e| e.at(span))?;
         Ok(Value::Function(FunctionValue {
             name: format!("{}{}", f.name, "'".repeat(order as usize)),

@@ -265,7 +265,16 @@ fn lower_check(pair: Pair<Rule>) -> Result<StmtKind> {
     let left = lower_expr(next(&mut inner, span)?)?.expr;
     let _equals = next(&mut inner, span)?;
     let right = lower_expr(next(&mut inner, span)?)?.expr;
-    Ok(StmtKind::Check { left, right })
+    let tol = match inner.next() {
+        Some(clause) => {
+            let clause_span = span_of(&clause);
+            let mut parts = clause.into_inner();
+            let _tol = next(&mut parts, clause_span)?;
+            Some(lower_expr(next(&mut parts, clause_span)?)?.expr)
+        }
+        None => None,
+    };
+    Ok(StmtKind::Check { left, right, tol })
 }
 
 fn lower_ident(pair: Pair<Rule>) -> Ident {

@@ -53,7 +53,12 @@ pub enum StmtKind {
     /// A bare expression, printed.
     Expr(Expr),
     /// `check left == right`
-    Check { left: Expr, right: Expr },
+    Check {
+        left: Expr,
+        right: Expr,
+        /// `tol T`: how far sampled values may differ, relative.
+        tol: Option<Expr>,
+    },
     /// `minimize ...` / `maximize ...`
     Descent(Box<Descent>),
     /// `plot EXPR, ... [from A to B] [to "file"]`

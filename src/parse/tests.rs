@@ -34,7 +34,7 @@ fn dump_stmt(stmt: &Stmt) -> String {
                 dump_expr(body)
             )
         }
-        StmtKind::Check { left, right } => {
+        StmtKind::Check { left, right, .. } => {
             format!("(check {} {})", dump_expr(left), dump_expr(right))
         }
         StmtKind::Descent(descent) => dump_descent(descent),

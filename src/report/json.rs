@@ -8,7 +8,6 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::descent::divergence_reason;
-use crate::check::CheckOutcome;
 use crate::descent::Sense;
 use crate::outcome::{DescentOutcome, Shown};
 use crate::symbolic::Expr;
@@ -46,23 +45,6 @@ pub(super) fn shown_json(value: &Shown) -> Json {
         Shown::Vector(v) | Shown::Tuple(v) => Json::Array(numbers(v)),
         Shown::List(items) => Json::Array(items.iter().map(shown_json).collect()),
     }
-}
-
-pub(super) fn check_json(c: &CheckOutcome) -> Json {
-    let mut object = Map::new();
-    object.insert("kind".into(), json!("check"));
-    object.insert("ok".into(), json!(c.ok));
-    object.insert("method".into(), json!(c.method.name()));
-    if !c.ok {
-        let mut at: Map<String, Json> = c.at.iter().map(|(v, x)| (v.clone(), number(*x))).collect();
-        if let Some(row) = c.row {
-            at.insert("row".into(), json!(row));
-        }
-        object.insert("at".into(), Json::Object(at));
-        object.insert("left".into(), number(c.left));
-        object.insert("right".into(), number(c.right));
-    }
-    Json::Object(object)
 }
 
 pub(super) fn descent_json(d: &DescentOutcome) -> Json {

@@ -17,6 +17,7 @@ use crate::outcome::{Outcome, PlotOutcome};
 use crate::symbolic::print::{to_latex, to_text};
 use crate::text::{format_number, wrap_items};
 
+mod check;
 mod descent;
 mod fit;
 mod json;
@@ -25,9 +26,10 @@ mod values;
 pub use json::number;
 pub use values::long_vector_text;
 
+use check::{check_json, check_text};
 use descent::{compare_text, descent_text};
-use json::{check_json, descent_json, numbers, shown_json, texts};
-use values::{check_text, confirm, exprs_text, fitted_vector, matrix_text, shown_text};
+use json::{descent_json, numbers, shown_json, texts};
+use values::{confirm, exprs_text, fitted_vector, matrix_text, shown_text};
 
 /// Trace rows shown by default (see `Style::max_rows`).
 const DEFAULT_MAX_ROWS: usize = 24;

@@ -1,5 +1,5 @@
 //! Values as human text: numbers, vectors (long ones elided), tuples,
-//! expressions, definitions, matrices and the results of `check`.
+//! expressions, definitions and matrices.
 //!
 //! Invariant: every number goes through `crate::text`'s formatters, so a
 //! value reads the same wherever it is shown.
@@ -7,7 +7,6 @@
 use colored::Colorize;
 
 use super::Style;
-use crate::check::CheckOutcome;
 use crate::outcome::Shown;
 use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
@@ -89,30 +88,6 @@ pub(super) fn matrix_text(rows: Vec<Vec<String>>) -> String {
         out.push_str(&format!("[{}]\n", cells.join("  ")));
     }
     out
-}
-
-pub(super) fn check_text(c: &CheckOutcome) -> String {
-    if c.ok {
-        return format!("{} equal ({})\n", "✓".green().bold(), c.method.name());
-    }
-    let mut at: Vec<String> =
-        c.at.iter()
-            .map(|(v, x)| format!("{v} = {}", format_number(*x)))
-            .collect();
-    at.extend(c.row.map(|r| format!("row {r}")));
-    let at = if at.is_empty() {
-        String::new()
-    } else {
-        format!(" at {}", at.join(", "))
-    };
-    format!(
-        "{} not equal{at}: left = {}, right = {}\n  left:  {}\n  right: {}\n",
-        "✗".red().bold(),
-        format_number(c.left),
-        format_number(c.right),
-        to_text(c.left_expr),
-        to_text(c.right_expr),
-    )
 }
 
 /// A point: its one coordinate alone, or a tuple of them, each written by

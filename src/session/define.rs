@@ -37,15 +37,17 @@ impl Session {
                 ));
             }
         }
-        let mut lowerer = Lowerer::new(&self.defs, Mode::Body, param_names.clone());
+        let mut lowerer = Lowerer::keeping_written(&self.defs, Mode::Body, param_names.clone());
         lowerer.defining = Some(&name.name);
         let lowered = lowerer.scalar(body)?;
+        let guards = lowerer.written.map(|w| w.guards).unwrap_or_default();
         self.defs.check_no_cycle(&name.name, lowered, body.span)?;
         self.defs
             .check_data_lengths(lowered, &param_names, body.span)?;
         let function = UserFunction {
             params: param_names,
             body: lowered,
+            guards,
         };
         self.defs.define(&name.name, Definition::Function(function));
         Ok(Outcome::Function {
@@ -89,9 +91,12 @@ impl Session {
                 name.span,
             ));
         };
+        // A function value (`g = f'`) is a derivative: it keeps no written
+        // parts of its own.
         let function = UserFunction {
             params: f.params.clone(),
             body,
+            guards: Vec::new(),
         };
         self.defs.define(&name.name, Definition::Function(function));
         Ok(Outcome::Function {

@@ -7,6 +7,7 @@
 //! Invariant: a statement that fails leaves the definitions as they were.
 //! Nothing here prints: each statement yields an `Outcome` for `report`.
 
+mod check;
 mod define;
 mod descent;
 mod files;
@@ -98,7 +99,7 @@ impl Session {
                 self.keep_as_ans(&outcome);
                 Ok(outcome)
             }
-            StmtKind::Check { left, right } => self.check(left, right),
+            StmtKind::Check { left, right, tol } => self.check(left, right, tol.as_ref()),
             StmtKind::Descent(d) => self.descent(d, stmt.span),
             StmtKind::Plot(p) => self.plot(p),
         }

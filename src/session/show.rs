@@ -1,6 +1,5 @@
-//! Bare expressions and checks: `EXPR` prints its value (simplified, or
-//! a number, a vector, a matrix, a function) and keeps it as `ans`;
-//! `check A == B` compares two expressions.
+//! Bare expressions: `EXPR` prints its value (simplified, or a number, a
+//! vector, a matrix, a function) and keeps it as `ans`.
 //!
 //! Invariant: showing a value never changes a definition (only `ans`).
 
@@ -8,14 +7,12 @@ use std::rc::Rc;
 
 use super::Session;
 use super::define::shown;
-use crate::check::check;
 use crate::compile::{Evaluated, constant_value, evaluate};
 use crate::defs::{ANS, Definition, UserFunction};
 use crate::error::Result;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{Outcome, Shown};
-use crate::symbolic::data::{DataRef, data_len, mismatch_error};
-use crate::symbolic::expr::sub;
+use crate::symbolic::data::DataRef;
 use crate::symbolic::simplify::simplify;
 use crate::symbolic::{Expr, Num};
 use crate::syntax;
@@ -39,8 +36,11 @@ impl Session {
             Outcome::Function { params, body, .. } => {
                 let params = params.iter().map(|p| Rc::from(p.as_str())).collect();
                 let body = *body;
-                self.defs
-                    .set_ans(Definition::Function(UserFunction { params, body }));
+                self.defs.set_ans(Definition::Function(UserFunction {
+                    params,
+                    body,
+                    guards: Vec::new(),
+                }));
                 return;
             }
             _ => return,
@@ -74,19 +74,6 @@ impl Session {
             }) => matrix_outcome(rows),
             Value::Function(f) => Ok(function_outcome(f)),
         }
-    }
-
-    pub(super) fn check(&mut self, left: &syntax::Expr, right: &syntax::Expr) -> Result<Outcome> {
-        let mut lowerer = Lowerer::new(&self.defs, Mode::Now, Vec::new());
-        let a = lowerer.scalar(left)?;
-        let b = lowerer.scalar(right)?;
-        // The two sides meet row by row: the same length rule as `a - b`.
-        let both = sub(a, b);
-        if let Err(m) = data_len(both) {
-            let error = mismatch_error(&[both], m);
-            return Err(error.at(left.span.to(right.span)));
-        }
-        Ok(Outcome::Check(check(a, b)?))
     }
 }
 

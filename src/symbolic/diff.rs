@@ -24,6 +24,19 @@ pub fn differentiate(e: Expr, var: &str) -> Result<Expr> {
     .d(e)
 }
 
+/// d e / d var, with the derivatives of some nodes given rather than
+/// derived: the rest of the rules apply as usual around them. `check`
+/// derives a student's likely mistakes this way (one rule misapplied at one
+/// node), through the same rules as `differentiate`.
+pub fn differentiate_with(e: Expr, var: &str, given: &[(Expr, Expr)]) -> Result<Expr> {
+    let mut memo: HashMap<Expr, Expr> = given.iter().copied().collect();
+    Differentiator {
+        var,
+        memo: &mut memo,
+    }
+    .d(e)
+}
+
 /// The n-th derivative; `n = 0` gives `e` itself.
 pub fn differentiate_n(e: Expr, var: &str, n: u32) -> Result<Expr> {
     (0..n).try_fold(e, |acc, _| differentiate(acc, var))

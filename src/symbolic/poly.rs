@@ -223,6 +223,17 @@ impl Poly {
     }
 
     /// The generator `g` to the power `k`.
+    /// The constant `n`.
+    pub fn number(n: Num) -> Poly {
+        Poly::constant(Coef::from_num(n))
+    }
+
+    /// Whether every coefficient is exact (none is a double): only then is
+    /// a comparison of two polynomials a proof.
+    pub fn is_exact(&self) -> bool {
+        self.terms.values().all(|c| !c.is_float())
+    }
+
     pub fn generator(g: u32, k: i64) -> Poly {
         let mut p = Poly::zero();
         p.add_term(vec![(g, k)], Coef::one());
@@ -570,7 +581,7 @@ impl Poly {
             .unwrap_or((Vec::new(), Coef::Small(0)))
     }
 
-    fn negated(&self) -> Poly {
+    pub fn negated(&self) -> Poly {
         let minus_one = Coef::Small(-1);
         Poly {
             terms: self
