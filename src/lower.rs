@@ -21,7 +21,7 @@ use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::to_latex;
 use crate::symbolic::rewrite::check_budget;
 use crate::symbolic::simplify::{expand, simplify};
-use crate::symbolic::{Expr, Num, gradient_shown, hessian};
+use crate::symbolic::{Expr, Node, Num, gradient_shown, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
 
@@ -56,11 +56,17 @@ pub struct Lowerer<'a> {
 /// reciprocal among them), the user functions it called (`Apply` nodes,
 /// whose own written parts `Defs::call_guards` adds), and, for a
 /// derivative, what was differentiated. `check` calls a side undefined
-/// wherever one of its guards is.
+/// wherever one of its guards is. A derivative's domain is its own
+/// formula's (d/dx ln(x) is 1/x, as every textbook writes, not 1/x only
+/// where x > 0), so what is differentiated adds no guards and no calls,
+/// only the variables it names.
 #[derive(Clone, Debug, Default)]
 pub struct Written {
     pub guards: Vec<Expr>,
     pub calls: Vec<Expr>,
+    /// The variables named as arguments or parameters of the functions
+    /// used, in the order their functions list them (`loss(w, b)`: w, b).
+    pub named: Vec<Rc<str>>,
     pub derivative: Option<Derivative>,
 }
 
@@ -455,11 +461,39 @@ impl<'a> Lowerer<'a> {
         apply_function(&f, &values)
     }
 
-    /// Keeps a call of the user function `name` (for its guards).
+    /// Keeps a call of the user function `name` (for its guards), and
+    /// the variables it is called with.
     fn called(&mut self, name: &str, args: &[Expr]) {
         if let Some(written) = &mut self.written {
             written.calls.push(expr::apply(name, args.to_vec()));
+            let vars = args.iter().filter_map(|a| match &*a.node() {
+                Node::Var(v) => Some(v.clone()),
+                _ => None,
+            });
+            written.named.extend(vars);
         }
+    }
+
+    /// Keeps the parameters of a function a form names (`grad(f)`).
+    fn named(&mut self, params: &[Rc<str>]) {
+        if let Some(written) = &mut self.written {
+            written.named.extend(params.iter().cloned());
+        }
+    }
+
+    /// Runs `lower` keeping none of the guards and calls it records: what
+    /// a derivative differentiates (see `Written`).
+    fn unguarded<T>(&mut self, lower: impl FnOnce(&mut Self) -> T) -> T {
+        let mark = self
+            .written
+            .as_ref()
+            .map(|w| (w.guards.len(), w.calls.len()));
+        let out = lower(self);
+        if let (Some(written), Some((guards, calls))) = (&mut self.written, mark) {
+            written.guards.truncate(guards);
+            written.calls.truncate(calls);
+        }
+        out
     }
 
     /// Keeps what a derivative differentiated.
@@ -469,15 +503,6 @@ impl<'a> Lowerer<'a> {
                 of,
                 vars: vars.to_vec(),
             });
-        }
-    }
-
-    /// Keeps the calls of `f` a function-valued form (`f'`, `grad(f)`)
-    /// makes, with its parameters as they are.
-    fn called_with_params(&mut self, f: &FunctionValue) {
-        if self.defs.function(&f.name).is_some() {
-            let params: Vec<Expr> = f.params.iter().map(|p| Expr::var(p)).collect();
-            self.called(&f.name, &params);
         }
     }
 
@@ -548,7 +573,7 @@ impl<'a> Lowerer<'a> {
             Some(n) => self.order(n)?,
             None => 1,
         };
-        let target = self.diff_target(&args[0], var)?;
+        let target = self.unguarded(|l| l.diff_target(&args[0], var))?;
         self.differentiated(target, &[var.as_str().into()]);
         let derivative = differentiate_n(target, var, order).map_err(|e| e.at(span))?;
         Ok(Value::Scalar(simplify(derivative)?))
@@ -562,7 +587,7 @@ impl<'a> Lowerer<'a> {
             && let Some(f) = self.defs.function(name)
         {
             let f = self.defs.function_value(name, f, e.span)?;
-            self.called_with_params(&f);
+            self.named(&f.params);
             if !f.params.iter().any(|p| &**p == var) {
                 let params: Vec<&str> = f.params.iter().map(|p| &**p).collect();
                 return Err(Error::name(
@@ -630,7 +655,7 @@ impl<'a> Lowerer<'a> {
     fn grad(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let f = self.function_arg("grad", args, span)?;
         let body = scalar_body(&f, args[0].span)?;
-        self.called_with_params(&f);
+        self.named(&f.params);
         self.differentiated(body, &f.params);
         let partials = gradient_shown(body, &f.params)?;
         Ok(Value::Function(FunctionValue {
@@ -687,7 +712,7 @@ impl<'a> Lowerer<'a> {
             .with_hint(hint));
         }
         let body = scalar_body(&f, span)?;
-        self.called_with_params(&f);
+        self.named(&f.params);
         self.differentiated(body, &f.params);
         let derivative = differentiate_n(body, &f.params[0], order).map_err(|e| e.at(span))?;
         Ok(Value::Function(FunctionValue {

@@ -576,7 +576,13 @@ mod tests {
             of,
             vars: vec![var.clone()],
         };
-        diagnose(reference, answer, Some((&d, &var)), std::slice::from_ref(&var)).expect("small")
+        diagnose(
+            reference,
+            answer,
+            Some((&d, &var)),
+            std::slice::from_ref(&var),
+        )
+        .expect("small")
     }
 
     #[test]

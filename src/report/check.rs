@@ -115,7 +115,10 @@ fn diagnosis_text(c: &CheckOutcome, d: &Diagnosis) -> String {
         } => quotient_text(*denominator, *mistake),
         Diagnosis::PowerRule { node, mistake } => power_text(*node, *mistake),
         Diagnosis::Sign => format!("the sign is wrong: {answer} is minus {reference}"),
-        Diagnosis::Factor(c) => format!("off by a factor of {}", number_text(*c)),
+        Diagnosis::Factor(c) => {
+            let c = number_text(*c);
+            format!("off by a factor of {c}: {answer} is {c} times {reference}")
+        }
         Diagnosis::Constant(c) => {
             let (sign, magnitude) = if c.is_negative() {
                 ("minus", c.abs())

@@ -15,9 +15,9 @@ use crate::compile::constant_value;
 use crate::error::{Error, Result};
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::Outcome;
+use crate::symbolic::Expr;
 use crate::symbolic::data::{data_len, mismatch_error};
-use crate::symbolic::expr::sub;
-use crate::symbolic::{Expr, Node};
+use crate::symbolic::expr::{self, sub};
 use crate::syntax;
 use crate::value::{Body, Value, as_data};
 
@@ -60,7 +60,16 @@ impl Session {
     fn operand(&self, e: &syntax::Expr) -> Result<(Operand, Vec<Rc<str>>)> {
         let mut lowerer = Lowerer::keeping_written(&self.defs, Mode::Now, Vec::new());
         let value = as_data(lowerer.value(e)?);
-        let written = lowerer.written.unwrap_or_default();
+        let mut written = lowerer.written.unwrap_or_default();
+        if let Value::Function(f) = &value {
+            // A function as a whole (`check h == x`) keeps its written
+            // domain; a derivative of one (`h'`) has its formula's.
+            if !is_derivative(e) && self.defs.function(&f.name).is_some() {
+                let params = f.params.iter().map(|p| Expr::var(p)).collect();
+                written.calls.push(expr::apply(&f.name, params));
+                written.named.extend(f.params.iter().cloned());
+            }
+        }
         let (values, params) = match value {
             Value::Scalar(x) => (vec![x], Vec::new()),
             Value::Tuple(items) => (items, Vec::new()),
@@ -94,7 +103,7 @@ impl Session {
                 of: d.of,
                 vars: d.vars,
             });
-        let order = variable_order(params, derivative.as_ref(), &written.calls);
+        let order = variable_order(params, derivative.as_ref(), written.named);
         let operand = Operand {
             values,
             guards,
@@ -130,23 +139,15 @@ fn is_derivative(e: &syntax::Expr) -> bool {
 }
 
 /// The variables of a side in the order its functions name them: a
-/// function value's parameters, the arguments of the user functions it
-/// calls that are plain variables (`loss(w, b)`: w, then b), then a
-/// derivative's variables.
+/// function value's parameters, the variables of the user functions it
+/// names (`loss(w, b)`: w, then b), then a derivative's variables.
 fn variable_order(
     params: Vec<Rc<str>>,
     derivative: Option<&Derivative>,
-    calls: &[Expr],
+    named: Vec<Rc<str>>,
 ) -> Vec<Rc<str>> {
     let mut out = params;
-    for call in calls {
-        if let Node::Apply(_, args) = &*call.node() {
-            out.extend(args.iter().filter_map(|a| match &*a.node() {
-                Node::Var(name) => Some(name.clone()),
-                _ => None,
-            }));
-        }
-    }
+    out.extend(named);
     if let Some(d) = derivative {
         out.extend(d.vars.iter().cloned());
     }
