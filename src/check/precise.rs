@@ -25,6 +25,10 @@ use crate::symbolic::{Constant, Expr, Func, Node, Num};
 /// cancellations of 60 decimal digits.
 const PRECISION: usize = 256;
 const ROUNDING: RoundingMode = RoundingMode::ToEven;
+/// Powers and elementary functions are not rounded correctly: correct
+/// rounding of an exact result (1.5^2, 2.25^0.5) never ends in
+/// astro-float, and an ulp at 256 bits is far below any tolerance here.
+const APPROXIMATE: RoundingMode = RoundingMode::None;
 
 /// A value at a point, or undefined there.
 #[derive(Clone, Debug)]
@@ -37,6 +41,19 @@ impl Precise {
     pub fn is_defined(&self) -> bool {
         matches!(self, Precise::Value(_))
     }
+}
+
+/// Results whose natural logarithm reaches 2^LOG_LIMIT cannot be told:
+/// they are near or past astro-float's range (32-bit binary exponents),
+/// where its powers and exponentials overflow. Doubles reach only e^±745.
+const LOG_LIMIT: i32 = 29;
+
+/// Whether b^k is beyond what this evaluator tells: its natural
+/// logarithm k ln|b|, found at 64 bits, reaches 2^LOG_LIMIT.
+fn too_large_power(b: &BigFloat, k: &BigFloat, consts: &mut Consts) -> bool {
+    let ln = b.abs().ln(64, APPROXIMATE, consts);
+    let log = ln.mul(k, 64, APPROXIMATE);
+    log.is_inf() || log.is_nan() || log.exponent().is_some_and(|e| e > LOG_LIMIT)
 }
 
 /// Rows a reduction is evaluated over at most; a longer one is taken as
@@ -127,8 +144,12 @@ impl Evaluator<'_> {
         if let Some(done) = self.memo.get(&e) {
             return done.clone();
         }
+        // Every undefined point of the real domain is caught where it
+        // arises (a zero divisor, ln of a non-positive number, ...), so an
+        // infinity here is an overflow past even 256-bit floats' range
+        // (1.5^(10^12)): a value too large to tell, not an undefined one.
         let value = match self.eval_node(e) {
-            Some(Ok(n)) if n.v.is_nan() || n.v.is_inf() => Some(Err(())),
+            Some(Ok(n)) if n.v.is_nan() || n.v.is_inf() => None,
             other => other,
         };
         self.memo.insert(e, value.clone());
@@ -139,6 +160,8 @@ impl Evaluator<'_> {
         let node = e.node();
         let exact = |v: BigFloat| Some(Ok(Number::of(v, true)));
         match &*node {
+            // A literal infinity (1e999, 1/0 folded) is undefined.
+            Node::Num(n) if !n.is_finite() => Some(Err(())),
             Node::Num(n) => exact(number(*n, self.consts)),
             Node::Const(Constant::Pi) => {
                 Some(Ok(Number::of(self.consts.pi(PRECISION, ROUNDING), false)))
@@ -212,23 +235,29 @@ impl Evaluator<'_> {
             Ok(k) => k,
             Err(()) => return Some(Err(())),
         };
-        let inexact = |v: BigFloat| Some(Ok(Number::of(v, false)));
-        if k.v.is_int() && b.v.is_negative() {
-            // x^y at a whole y is defined for negative x, as powf has it.
-            let magnitude = b.v.abs().pow(&k.v, PRECISION, ROUNDING, self.consts);
+        let whole = k.v.is_int();
+        match (b.sign()?, k.v.is_positive()) {
+            (-1, _) if !whole => return Some(Err(())),
+            (0, false) => return Some(Err(())),
+            (0, true) => return Some(Ok(b)),
+            _ => {}
+        }
+        if too_large_power(&b.v, &k.v, self.consts) {
+            return None;
+        }
+        let magnitude = b.v.abs().pow(&k.v, PRECISION, APPROXIMATE, self.consts);
+        // x^y at a whole y is defined for negative x, as powf has it.
+        let odd = || {
             let half =
                 k.v.mul(&BigFloat::from_f64(0.5, PRECISION), PRECISION, ROUNDING);
-            return inexact(if half.is_int() {
-                magnitude
-            } else {
-                magnitude.neg()
-            });
-        }
-        match (b.sign()?, k.v.is_positive()) {
-            (-1, _) | (0, false) => Some(Err(())),
-            (0, true) => Some(Ok(b)),
-            _ => inexact(b.v.pow(&k.v, PRECISION, ROUNDING, self.consts)),
-        }
+            !half.is_int()
+        };
+        let v = if b.v.is_negative() && odd() {
+            magnitude.neg()
+        } else {
+            magnitude
+        };
+        Some(Ok(Number::of(v, false)))
     }
 
     /// `sum(arg)` or `mean(arg)`: over the rows of the data in `arg`, each
@@ -264,7 +293,7 @@ impl Evaluator<'_> {
     fn call(&mut self, func: Func, args: &[Number]) -> Part {
         let x = args.first()?;
         let cc = &mut *self.consts;
-        let (p, rm) = (PRECISION, ROUNDING);
+        let (p, rm) = (PRECISION, APPROXIMATE);
         let one = BigFloat::from_i64(1, p);
         let value = match func {
             Func::Sin => x.v.sin(p, rm, cc),
@@ -282,6 +311,9 @@ impl Evaluator<'_> {
                 }
             }
             Func::Atan => x.v.atan(p, rm, cc),
+            Func::Exp | Func::Sinh | Func::Cosh if x.v.exponent()? > LOG_LIMIT => {
+                return None;
+            }
             Func::Sinh => x.v.sinh(p, rm, cc),
             Func::Cosh => x.v.cosh(p, rm, cc),
             Func::Tanh => x.v.tanh(p, rm, cc),
@@ -397,5 +429,49 @@ mod tests {
         let b = BigFloat::from_i64(3, PRECISION);
         assert!(differ(&a, &b, 1e-10));
         assert!(!differ(&a, &b, 1e-6));
+    }
+
+    #[test]
+    fn extreme_magnitudes_cannot_be_told_and_return_quickly() {
+        let x = Expr::var("x");
+        let three_halves = Expr::num(Num::ratio(3, 2));
+        let tiny = 1e-300;
+        // (3/2)^(1/x^2) at a tiny x: 2^(10^600), past any range.
+        let huge = pow(three_halves, pow(x, Expr::int(-2)));
+        assert!(evaluate(huge, &[("x".into(), tiny)], None).is_none());
+        let e = call(Func::Exp, vec![pow(x, Expr::int(-1))]);
+        assert!(evaluate(e, &[("x".into(), tiny)], None).is_none());
+        // Large but tellable: exp(700) and 10^300 are values.
+        assert!(at(call(Func::Exp, vec![x]), 700.0).is_defined());
+        assert!(at(pow(Expr::int(10), x), 300.0).is_defined());
+        // Undefined stays undefined whatever the size.
+        assert!(!at(pow(x, Expr::num(Num::HALF)), -1e300).is_defined());
+    }
+
+    #[test]
+    fn exact_powers_and_huge_arguments_return() {
+        let x = Expr::var("x");
+        // Correct rounding of an exact result would loop forever here.
+        let square = pow(x, add([Expr::num(Num::ratio(3, 2)), Expr::num(Num::HALF)]));
+        assert_eq!(
+            value(at(square, 1.5)).to_string(),
+            value(at(mul([x, x]), 1.5)).to_string()
+        );
+        let root = pow(x, Expr::num(Num::HALF));
+        assert!(!differ(
+            &value(at(root, 2.25)),
+            &BigFloat::from_f64(1.5, PRECISION),
+            1e-30
+        ));
+        for f in [
+            Func::Sin,
+            Func::Cos,
+            Func::Tan,
+            Func::Atan,
+            Func::Tanh,
+            Func::Sigmoid,
+        ] {
+            assert!(evaluate(call(f, vec![x]), &[("x".into(), 1e300)], None).is_some());
+        }
     }
 }
