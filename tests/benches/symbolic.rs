@@ -5,13 +5,19 @@
 //!   at a time in big integers, then the derivative's);
 //! - the expansion of 40 linear factors (by hand: the same multiplication);
 //! - the gradient of a 1,000-term polynomial in x and y, parsed and
-//!   printed (by hand: the terms differentiated and formatted).
+//!   printed (by hand: the terms differentiated and formatted);
+//! - `check` of a degree-30 identity in two variables, (x + 2y)^30 against
+//!   its expansion typed out (by hand: the binomial coefficients multiplied
+//!   out in big integers and compared with the typed ones);
+//! - `check` of a textbook derivative, right and wrong (by hand: both
+//!   sides written in Rust and compared at 50 points).
 //!
 //! gd's side runs a whole statement through a session (parse, lower,
 //! differentiate, simplify, print), as a user does. Run with `cargo bench
 //! --bench symbolic`; the fastest of several repetitions is kept. Goals
 //! (issue 13): n = 20 under 5 ms, n = 40 under 50 ms, the expansion under
-//! 20 ms.
+//! 20 ms; (issue 11) the degree-30 check under 100 ms, a textbook check
+//! under 10 ms.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -26,11 +32,14 @@ const REPETITIONS: usize = 5;
 type Bench = fn() -> (String, Duration, Duration);
 
 fn main() {
-    let benches: [Bench; 4] = [
+    let benches: [Bench; 7] = [
         || derivative_of_product(20),
         || derivative_of_product(40),
         expansion_of_product,
         gradient_of_polynomial,
+        check_of_binomial,
+        || check_of_textbook_derivative(true),
+        || check_of_textbook_derivative(false),
     ];
     println!("| workload                                   | gd (ms) | by hand (ms) | ratio |");
     println!("|--------------------------------------------|---------|--------------|-------|");
@@ -74,6 +83,20 @@ fn run(source: &str) -> Vec<String> {
         })
         .expect("runs");
     printed
+}
+
+/// Whether the one `check` in `source` said equal.
+fn run_check(source: &str) -> Option<bool> {
+    let mut session = Session::default();
+    let mut ok = None;
+    session
+        .run_source(source, &mut |o| {
+            if let Outcome::Check(c) = o {
+                ok = c.ok;
+            }
+        })
+        .expect("runs");
+    ok
 }
 
 fn product_source(n: i64) -> String {
@@ -178,4 +201,56 @@ fn gradient_of_polynomial() -> (String, Duration, Duration) {
         gd_time,
         hand_time,
     )
+}
+
+/// The coefficients of (x + 2y)^30, by x's power from 30 down.
+fn binomial_coefficients() -> Vec<BigInt> {
+    let mut c = vec![BigInt::from(1)];
+    for _ in 0..30 {
+        let mut next = vec![BigInt::from(0); c.len() + 1];
+        for (k, v) in c.iter().enumerate() {
+            next[k] += v;
+            next[k + 1] += v * 2;
+        }
+        c = next;
+    }
+    c
+}
+
+fn check_of_binomial() -> (String, Duration, Duration) {
+    let typed: Vec<String> = binomial_coefficients()
+        .iter()
+        .enumerate()
+        .map(|(k, c)| format!("{c}x^{}*y^{k}", 30 - k))
+        .collect();
+    let source = format!("check (x + 2y)^30 == {}", typed.join(" + "));
+    let (gd_time, ok) = fastest(|| run_check(&source));
+    assert_eq!(ok, Some(true), "an identity");
+    let (hand_time, same) = fastest(|| {
+        let parsed: Vec<BigInt> = typed
+            .iter()
+            .map(|t| t.split('x').next().and_then(|c| c.parse().ok()).expect("a coefficient"))
+            .collect();
+        parsed == binomial_coefficients()
+    });
+    assert!(same);
+    ("check (x + 2y)^30 == its expansion".into(), gd_time, hand_time)
+}
+
+fn check_of_textbook_derivative(right: bool) -> (String, Duration, Duration) {
+    let answer = if right { "3x^2 sin(x) + x^3 cos(x)" } else { "3x^2 cos(x)" };
+    let source = format!("check diff(x^3 sin(x), x) == {answer}");
+    let (gd_time, ok) = fastest(|| run_check(&source));
+    assert_eq!(ok, Some(right));
+    let (hand_time, same) = fastest(|| {
+        (0..50).all(|i| {
+            let x = f64::from(i) * 0.4 - 10.0;
+            let reference = 3.0 * x * x * x.sin() + x * x * x * x.cos();
+            let given = if right { reference } else { 3.0 * x * x * x.cos() };
+            (reference - given).abs() <= 1e-10 * reference.abs().max(1.0)
+        })
+    });
+    assert_eq!(same, right);
+    let verdict = if right { "right" } else { "wrong" };
+    (format!("check a textbook derivative ({verdict})"), gd_time, hand_time)
 }
