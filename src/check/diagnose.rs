@@ -324,7 +324,6 @@ fn product_mistakes(
     var: &str,
     out: &mut Vec<(u8, Expr, Diagnosis)>,
 ) -> Result<()> {
-    let d = |x: Expr| differentiate(x, var);
     let (mut numerator, mut denominator) = (Vec::new(), Vec::new());
     for f in factors {
         match negative_power(*f) {
@@ -333,25 +332,7 @@ fn product_mistakes(
         }
     }
     if !denominator.is_empty() {
-        let (u, v) = (mul(numerator), mul(denominator));
-        let (du, dv) = (d(u)?, d(v)?);
-        let right_way = sub(mul([du, v]), mul([u, dv]));
-        let square = pow(v, Expr::int(2));
-        let quotient = |mistake| Diagnosis::QuotientRule {
-            node: e,
-            denominator: v,
-            mistake,
-        };
-        if depends_on(u, var) {
-            let swapped = div(sub(mul([u, dv]), mul([du, v])), square);
-            out.push((QUOTIENT, swapped, quotient(QuotientMistake::Swapped)));
-        }
-        out.push((
-            QUOTIENT,
-            div(right_way, v),
-            quotient(QuotientMistake::NotSquared),
-        ));
-        return Ok(());
+        return quotient_mistakes(e, mul(numerator), mul(denominator), var, out);
     }
     let (varying, constant): (Vec<Expr>, Vec<Expr>) =
         factors.iter().partition(|f| depends_on(**f, var));
@@ -359,37 +340,69 @@ fn product_mistakes(
         return Ok(());
     }
     let c = mul(constant);
-    for i in 0..varying.len() {
+    // With two factors, u v and v u give the same mistakes.
+    let splits = if varying.len() == 2 { 1 } else { varying.len() };
+    for i in 0..splits {
         let u = varying[i];
         let v = mul(varying
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != i)
             .map(|(_, f)| *f));
-        let (du, dv) = (d(u)?, d(v)?);
-        let first = mul([c, du, v]);
-        let second = mul([c, u, dv]);
-        let product = |mistake| Diagnosis::ProductRule { node: e, mistake };
-        out.push((
-            PRODUCT,
-            first,
-            product(ProductMistake::Missing(simplify(second)?)),
-        ));
-        out.push((
-            PRODUCT,
-            second,
-            product(ProductMistake::Missing(simplify(first)?)),
-        ));
-        let both = mul([c, du, dv]);
-        out.push((
-            PRODUCT,
-            both,
-            product(ProductMistake::DerivativesMultiplied),
-        ));
-        if varying.len() == 2 {
-            break;
-        }
+        split_mistakes(e, c, u, v, var, out)?;
     }
+    Ok(())
+}
+
+/// The product rule misapplied to c u v: one term missing, or u'v'.
+fn split_mistakes(
+    e: Expr,
+    c: Expr,
+    u: Expr,
+    v: Expr,
+    var: &str,
+    out: &mut Vec<(u8, Expr, Diagnosis)>,
+) -> Result<()> {
+    let (du, dv) = (differentiate(u, var)?, differentiate(v, var)?);
+    let first = mul([c, du, v]);
+    let second = mul([c, u, dv]);
+    let product = |mistake| Diagnosis::ProductRule { node: e, mistake };
+    let missing_second = product(ProductMistake::Missing(simplify(second)?));
+    out.push((PRODUCT, first, missing_second));
+    let missing_first = product(ProductMistake::Missing(simplify(first)?));
+    out.push((PRODUCT, second, missing_first));
+    let both = mul([c, du, dv]);
+    out.push((
+        PRODUCT,
+        both,
+        product(ProductMistake::DerivativesMultiplied),
+    ));
+    Ok(())
+}
+
+/// The quotient rule misapplied to u/v: the numerator the wrong way round,
+/// or the denominator not squared.
+fn quotient_mistakes(
+    e: Expr,
+    u: Expr,
+    v: Expr,
+    var: &str,
+    out: &mut Vec<(u8, Expr, Diagnosis)>,
+) -> Result<()> {
+    let (du, dv) = (differentiate(u, var)?, differentiate(v, var)?);
+    let right_way = sub(mul([du, v]), mul([u, dv]));
+    let square = pow(v, Expr::int(2));
+    let quotient = |mistake| Diagnosis::QuotientRule {
+        node: e,
+        denominator: v,
+        mistake,
+    };
+    if depends_on(u, var) {
+        let swapped = div(sub(mul([u, dv]), mul([du, v])), square);
+        out.push((QUOTIENT, swapped, quotient(QuotientMistake::Swapped)));
+    }
+    let not_squared = div(right_way, v);
+    out.push((QUOTIENT, not_squared, quotient(QuotientMistake::NotSquared)));
     Ok(())
 }
 
@@ -555,13 +568,8 @@ fn number(v: &Evaluated) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::symbolic::expr::add;
+    use crate::symbolic::testing::{n, x};
 
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
     fn sin(e: Expr) -> Expr {
         call(Func::Sin, vec![e])
     }

@@ -178,16 +178,7 @@ mod tests {
     use crate::symbolic::Func;
     use crate::symbolic::expr::{add, call, div, mul, pow, sub};
     use crate::symbolic::simplify::expand;
-
-    fn x() -> Expr {
-        Expr::var("x")
-    }
-    fn y() -> Expr {
-        Expr::var("y")
-    }
-    fn n(v: i64) -> Expr {
-        Expr::int(v)
-    }
+    use crate::symbolic::testing::{n, x, y};
 
     #[test]
     fn a_power_and_its_expansion_are_equal() {

@@ -178,6 +178,21 @@ struct Witness {
     right: f64,
 }
 
+/// What sampling found: the first confirmed difference and domain
+/// mismatch, and counts of the points seen.
+#[derive(Default)]
+struct Findings {
+    difference: Option<Witness>,
+    domain: Option<Witness>,
+    /// Points (rows) seen, and those where at least one side is defined.
+    seen: usize,
+    defined: usize,
+    /// Points where exactly one side is defined.
+    mismatches: usize,
+    difference_tries: usize,
+    domain_tries: usize,
+}
+
 /// One component of a check, with its program: the two values, then the
 /// left side's guards, then the right's.
 struct Component<'a> {
@@ -229,77 +244,77 @@ impl<'a> Component<'a> {
     }
 
     fn decide(mut self) -> Result<CheckOutcome> {
+        let found = self.sample()?;
+        self.outcome(found)
+    }
+
+    /// Samples until a confirmed difference, searching further out when
+    /// the sides are undefined at most points.
+    fn sample(&mut self) -> Result<Findings> {
         let n = self.vars.len();
-        let (mut difference, mut domain, mut defined, mut seen) = (None, None, 0usize, 0usize);
-        let mut mismatches = 0usize;
-        let (mut difference_tries, mut domain_tries) = (0usize, 0usize);
+        let mut found = Findings::default();
         let mut points = sample::points(n);
         let mut searched = false;
         let mut i = 0;
-        while i < points.len() {
+        while i < points.len() && found.difference.is_none() {
             check_budget()?;
             let point = points[i].clone();
             i += 1;
-            for (row, a, b, seen_here) in self.look(&point) {
-                seen += 1;
-                match seen_here {
-                    Seen::BothUndefined => continue,
-                    Seen::Agree => defined += 1,
-                    Seen::Differ => {
-                        defined += 1;
-                        if difference.is_none() && difference_tries < MAX_CONFIRMATIONS {
-                            difference_tries += 1;
-                        } else {
-                            continue;
-                        }
-                        if self.confirm_difference(&point, row) {
-                            difference = Some(Witness {
-                                point: point.clone(),
-                                row,
-                                left: a,
-                                right: b,
-                            });
-                        }
-                    }
-                    Seen::OneUndefined => {
-                        defined += 1;
-                        mismatches += 1;
-                        if domain.is_none() && domain_tries < MAX_CONFIRMATIONS {
-                            domain_tries += 1;
-                            match self.confirm_domain(&point, row) {
-                                Some(true) => {
-                                    domain = Some(Witness {
-                                        point: point.clone(),
-                                        row,
-                                        left: a,
-                                        right: b,
-                                    })
-                                }
-                                Some(false) => {}
-                                None if difference.is_none() => {
-                                    // Both defined at high precision (a
-                                    // double overflowed) and different.
-                                    difference = Some(Witness {
-                                        point: point.clone(),
-                                        row,
-                                        left: a,
-                                        right: b,
-                                    })
-                                }
-                                None => {}
-                            }
-                        }
-                    }
-                }
+            for (row, a, b, seen) in self.look(&point) {
+                let w = Witness {
+                    point: point.clone(),
+                    row,
+                    left: a,
+                    right: b,
+                };
+                self.consider(&mut found, w, seen);
             }
-            if difference.is_some() {
-                break;
-            }
-            if i == points.len() && !searched && (defined as f64) < DEFINED_SHARE * seen as f64 {
+            let mostly_undefined = (found.defined as f64) < DEFINED_SHARE * found.seen as f64;
+            if i == points.len() && !searched && mostly_undefined {
                 searched = true;
                 points.extend(sample::search_points(n));
             }
         }
+        Ok(found)
+    }
+
+    /// Records what one point says, confirming a difference or a domain
+    /// mismatch at 256 bits (at most `MAX_CONFIRMATIONS` of each).
+    fn consider(&self, found: &mut Findings, w: Witness, seen: Seen) {
+        found.seen += 1;
+        match seen {
+            Seen::BothUndefined => {}
+            Seen::Agree => found.defined += 1,
+            Seen::Differ => {
+                found.defined += 1;
+                if found.difference.is_some() || found.difference_tries >= MAX_CONFIRMATIONS {
+                    return;
+                }
+                found.difference_tries += 1;
+                if self.confirm_difference(&w.point, w.row) {
+                    found.difference = Some(w);
+                }
+            }
+            Seen::OneUndefined => {
+                found.defined += 1;
+                found.mismatches += 1;
+                if found.domain.is_some() || found.domain_tries >= MAX_CONFIRMATIONS {
+                    return;
+                }
+                found.domain_tries += 1;
+                match self.confirm_domain(&w.point, w.row) {
+                    Some(true) => found.domain = Some(w),
+                    Some(false) => {}
+                    // Both defined at high precision (a double overflowed)
+                    // and different.
+                    None if found.difference.is_none() => found.difference = Some(w),
+                    None => {}
+                }
+            }
+        }
+    }
+
+    fn outcome(&self, found: Findings) -> Result<CheckOutcome> {
         let (ls, rs) = (simplify(self.left)?, simplify(self.right)?);
         let mut outcome = CheckOutcome {
             ok: Some(true),
@@ -318,27 +333,25 @@ impl<'a> Component<'a> {
             reference: self.reference(),
             derivative: self.reference_operand().derivative.is_some(),
         };
-        if let Some(w) = difference {
+        if let Some(w) = found.difference {
             if self.known == Known::Different {
                 outcome.method = CheckMethod::Exact;
             }
             outcome.diagnosis = Some(self.diagnose()?);
             self.fail(&mut outcome, w);
-        } else if let Some(w) = domain {
+        } else if let Some(w) = found.domain {
             let undefined = if w.left.is_nan() {
                 Which::Left
             } else {
                 Which::Right
             };
-            let at = self.named(&w.point);
-            let isolated = mismatches == 1;
             outcome.diagnosis = Some(Diagnosis::Domain {
-                at,
+                at: self.named(&w.point),
                 undefined,
-                isolated,
+                isolated: found.mismatches == 1,
             });
             self.fail(&mut outcome, w);
-        } else if defined == 0 {
+        } else if found.defined == 0 {
             outcome.ok = None;
             outcome.method = CheckMethod::Numeric;
         }

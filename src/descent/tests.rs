@@ -4,16 +4,7 @@
 use super::*;
 use crate::compile::Program;
 use crate::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sqrt};
-
-fn x() -> Expr {
-    Expr::var("x")
-}
-fn y() -> Expr {
-    Expr::var("y")
-}
-fn n(v: i64) -> Expr {
-    Expr::int(v)
-}
+use crate::symbolic::testing::{n, x, y};
 
 fn tape(f: Expr, grad: &[Expr], params: &[&str]) -> Program {
     let mut outputs = vec![f];

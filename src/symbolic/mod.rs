@@ -21,7 +21,7 @@ pub mod print;
 pub mod rewrite;
 pub mod simplify;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use expr::{Constant, Expr, Func, Node};
 pub use num::Num;

@@ -229,16 +229,29 @@ fn check_of_binomial() -> (String, Duration, Duration) {
     let (hand_time, same) = fastest(|| {
         let parsed: Vec<BigInt> = typed
             .iter()
-            .map(|t| t.split('x').next().and_then(|c| c.parse().ok()).expect("a coefficient"))
+            .map(|t| {
+                t.split('x')
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .expect("a coefficient")
+            })
             .collect();
         parsed == binomial_coefficients()
     });
     assert!(same);
-    ("check (x + 2y)^30 == its expansion".into(), gd_time, hand_time)
+    (
+        "check (x + 2y)^30 == its expansion".into(),
+        gd_time,
+        hand_time,
+    )
 }
 
 fn check_of_textbook_derivative(right: bool) -> (String, Duration, Duration) {
-    let answer = if right { "3x^2 sin(x) + x^3 cos(x)" } else { "3x^2 cos(x)" };
+    let answer = if right {
+        "3x^2 sin(x) + x^3 cos(x)"
+    } else {
+        "3x^2 cos(x)"
+    };
     let source = format!("check diff(x^3 sin(x), x) == {answer}");
     let (gd_time, ok) = fastest(|| run_check(&source));
     assert_eq!(ok, Some(right));
@@ -246,11 +259,19 @@ fn check_of_textbook_derivative(right: bool) -> (String, Duration, Duration) {
         (0..50).all(|i| {
             let x = f64::from(i) * 0.4 - 10.0;
             let reference = 3.0 * x * x * x.sin() + x * x * x * x.cos();
-            let given = if right { reference } else { 3.0 * x * x * x.cos() };
+            let given = if right {
+                reference
+            } else {
+                3.0 * x * x * x.cos()
+            };
             (reference - given).abs() <= 1e-10 * reference.abs().max(1.0)
         })
     });
     assert_eq!(same, right);
     let verdict = if right { "right" } else { "wrong" };
-    (format!("check a textbook derivative ({verdict})"), gd_time, hand_time)
+    (
+        format!("check a textbook derivative ({verdict})"),
+        gd_time,
+        hand_time,
+    )
 }
