@@ -85,6 +85,8 @@ pub struct DescentOutcome {
     pub start: Vec<f64>,
     /// The most updates allowed (`steps N`).
     pub max_steps: u64,
+    /// `tol T` (0 when off).
+    pub tol: f64,
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
     pub run: Run,

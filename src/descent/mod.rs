@@ -164,6 +164,9 @@ pub struct Run {
     pub grad: Vec<f64>,
     pub grad_norm: f64,
     pub verdict: Verdict,
+    /// Whether the last steps alternate along the coordinate that moves
+    /// most (a converging run "zigzags").
+    pub zigzag: bool,
     /// See `rate`; `None` for a run of no steps.
     pub rate: Option<f64>,
     /// The first step whose gradient norm is below the convergence
@@ -342,6 +345,7 @@ fn descend<E: Evaluator>(
     if trace.steps().last() != Some(&k) {
         trace.push(k, &x, f, &grad);
     }
+    let rate = rate(&trace, &recent, k);
     let mut run = Run {
         trace,
         trace_every: every,
@@ -352,11 +356,12 @@ fn descend<E: Evaluator>(
         f,
         grad_norm: euclidean_norm(&grad),
         grad,
-        verdict: Verdict::Converging,
-        rate: rate(&recent),
+        verdict: Verdict::NotConverging,
+        zigzag: false,
+        rate,
         converged_at,
     };
-    run.verdict = judge(&run, config, &recent);
+    (run.verdict, run.zigzag) = judge(&run, config, &recent);
     run
 }
 

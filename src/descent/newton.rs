@@ -33,6 +33,12 @@ impl Newton {
         batch: Option<usize>,
     ) -> Result<(), (Culprit, f64)> {
         let n = grad.len();
+        // At a critical point there is nothing to solve: a singular H there
+        // (x^4 at 0) does not stop a run that has arrived.
+        if grad.iter().all(|g| *g == 0.0) {
+            self.direction.fill(0.0);
+            return Ok(());
+        }
         if let Some(k) = hessian.iter().position(|h| !h.is_finite()) {
             return Err((Culprit::Hessian(k / n, k % n), hessian[k]));
         }

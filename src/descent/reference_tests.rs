@@ -16,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 use super::*;
 use crate::compile::Program;
 use crate::symbolic::Num;
-use crate::symbolic::expr::{Expr, Func, add, call, mul, neg, pow};
+use crate::symbolic::expr::{Expr, Func, add, call, mul, neg, pow, sub};
 use crate::symbolic::gradient;
 
 type State = (Vec<f64>, f64, Vec<f64>);
@@ -667,8 +667,18 @@ fn newton_run(body: Expr, params: &[&str], start: &[f64], lr: f64) -> Run {
 
 #[test]
 fn a_singular_hessian_stops_newton_where_it_is() {
-    // x^3 at 0: H = 6x = 0.
-    let run = newton_run(pow(var("x"), n(3)), &["x"], &[0.0], 1.0);
+    // x^4 and x^3 at 0: H = 0, but the gradient is 0 too: the run starts
+    // where it should end, and has converged (LANGUAGE.md section 4).
+    for k in [3, 4] {
+        let run = newton_run(pow(var("x"), n(k)), &["x"], &[0.0], 1.0);
+        assert_eq!(
+            (run.status, run.verdict, run.x.clone()),
+            (Status::MaxSteps, Verdict::Converged, vec![0.0])
+        );
+        assert_eq!(run.converged_at, Some(0));
+    }
+    // x^3 + x at 0: H = 6x = 0 where the gradient is 1.
+    let run = newton_run(add([pow(var("x"), n(3)), var("x")]), &["x"], &[0.0], 1.0);
     assert_eq!(
         (run.status, run.verdict),
         (Status::Diverged, Verdict::Diverged)
@@ -694,9 +704,9 @@ fn a_singular_hessian_stops_newton_where_it_is() {
 
 #[test]
 fn a_hessian_that_is_not_finite_stops_newton() {
-    // x^(3/2) at 0: the value and the gradient 1.5 sqrt(x) are 0, the
-    // Hessian 0.75 / sqrt(x) is inf.
-    let body = pow(var("x"), Expr::num(Num::Rat(3, 2)));
+    // x^(3/2) - x at 0: the gradient 1.5 sqrt(x) - 1 is -1, the Hessian
+    // 0.75 / sqrt(x) is inf.
+    let body = sub(pow(var("x"), Expr::num(Num::Rat(3, 2))), var("x"));
     let run = newton_run(body, &["x"], &[0.0], 1.0);
     assert_eq!(run.status, Status::Diverged);
     let reason = run.reason.expect("a reason");

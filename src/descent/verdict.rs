@@ -1,10 +1,12 @@
 //! The judgement of a run (LANGUAGE.md section 4): its verdict and its
-//! rate, read from a fixed ring of its last few points and gradient norms.
+//! rate, read from its trace and a fixed ring of its last few points and
+//! gradient norms.
 //!
-//! Invariant: judging reads only the ring and the run's summary, so its
-//! cost and memory do not grow with the number of steps.
+//! Invariant: judging reads at most the last `MAX_RATE_WINDOW` steps of the
+//! trace and the ring, so its cost does not grow with the number of steps.
 
-use super::{Config, Run, Sense, Status, convergence_threshold};
+use super::trace::Trace;
+use super::{Config, Run, Sense, Status, convergence_threshold, euclidean_norm};
 
 /// The verdict and the rate look at the last this many steps.
 pub const VERDICT_WINDOW: usize = 10;
@@ -12,43 +14,87 @@ pub const VERDICT_WINDOW: usize = 10;
 /// oscillating.
 pub const OSCILLATION_REVERSALS: usize = 6;
 
+/// The rate is fitted over the last half of a run, but at least its last
+/// `VERDICT_WINDOW` steps and at most its last `MAX_RATE_WINDOW`.
+pub const MAX_RATE_WINDOW: u64 = 1000;
+/// Gradient norms below this share of the run's largest are at the
+/// rounding floor, and left out of the rate.
+const FLOOR: f64 = 1e-12;
+/// A run improved on its start by more than this times 1 + |f(start)|
+/// (and at each of its last steps) is unbounded.
+const UNBOUNDED_GAIN: f64 = 1e6;
+/// Rates at least this high may be oscillating.
+const OSCILLATING_RATE: f64 = 0.999;
+
 /// The judgement of a run, LANGUAGE.md section 4.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     Converged,
     Diverged,
+    Unbounded,
     Oscillating,
     Converging,
+    NotConverging,
 }
 
 impl Verdict {
+    /// The JSON name.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Converged => "converged",
             Verdict::Diverged => "diverged",
+            Verdict::Unbounded => "unbounded",
             Verdict::Oscillating => "oscillating",
             Verdict::Converging => "converging",
+            Verdict::NotConverging => "not_converging",
         }
     }
 }
 
 /// The verdict, LANGUAGE.md section 4, in its order: a diverged status comes
 /// first (a run that stopped on a non-finite number is never converged),
-/// then converged, diverged by rate, oscillating, converging.
-pub(super) fn judge(run: &Run, config: &Config, recent: &Recent) -> Verdict {
+/// then converged, diverged by rate, unbounded, oscillating, converging,
+/// not converging. Also whether the steps zigzag (alternate along the
+/// coordinate that moves most).
+pub(super) fn judge(run: &Run, config: &Config, recent: &Recent) -> (Verdict, bool) {
     let f_start = run.trace.values().first().copied().unwrap_or(run.f);
-    let growing = run.rate.is_some_and(|r| r > 1.0);
-    if run.status == Status::Diverged {
+    let zigzag = oscillating(recent);
+    let verdict = if run.status == Status::Diverged {
         Verdict::Diverged
     } else if run.grad_norm < convergence_threshold(config.tol) {
         Verdict::Converged
-    } else if growing && got_worse(config.sense, f_start, run.f) {
+    } else if run.rate.is_some_and(|r| r > 1.0) && got_worse(config.sense, f_start, run.f) {
         Verdict::Diverged
-    } else if oscillating(recent) {
+    } else if unbounded(&run.trace, config.sense) {
+        Verdict::Unbounded
+    } else if zigzag && run.rate.is_some_and(|r| r >= OSCILLATING_RATE) {
         Verdict::Oscillating
-    } else {
+    } else if run.rate.is_some_and(|r| r < 1.0) {
         Verdict::Converging
+    } else {
+        Verdict::NotConverging
+    };
+    (verdict, zigzag)
+}
+
+/// Whether the value improved at each of the last `VERDICT_WINDOW` traced
+/// steps and on the start by more than `UNBOUNDED_GAIN` (1 + |f(start)|).
+fn unbounded(trace: &Trace, sense: Sense) -> bool {
+    let values = trace.values();
+    let (Some(start), Some(end)) = (values.first(), values.last()) else {
+        return false;
+    };
+    if values.len() <= VERDICT_WINDOW {
+        return false;
     }
+    let better = |a: f64, b: f64| match sense {
+        Sense::Minimize => b < a,
+        Sense::Maximize => b > a,
+    };
+    let last = &values[values.len() - VERDICT_WINDOW - 1..];
+    let improving = last.windows(2).all(|w| better(w[0], w[1]));
+    let gain = (end - start).abs();
+    improving && better(*start, *end) && gain > UNBOUNDED_GAIN * (1.0 + start.abs())
 }
 
 /// Whether the value ended worse than it started: above when minimizing,
@@ -136,18 +182,60 @@ impl Recent {
     }
 }
 
-/// The geometric mean of |grad_{k+1}| / |grad_k| over the last (up to)
-/// `VERDICT_WINDOW` steps, which telescopes to (|grad_last| /
-/// |grad_first|)^(1/m) over the m steps. `None` with no step; 0 when the last
-/// gradient is exactly 0 (solved exactly, whatever came before); inf when it
-/// grew from exactly 0; nan when the norms are not finite.
-pub(super) fn rate(recent: &Recent) -> Option<f64> {
-    let steps = recent.norms_kept().checked_sub(1).filter(|m| *m > 0)?;
-    let (last, first) = (recent.norm(0), recent.norm(steps));
-    if last == 0.0 {
+/// The per-step factor by which the gradient norm shrinks: exp of the
+/// slope of the least-squares line through ln |grad_k| over the last half
+/// of the run (at least its last `VERDICT_WINDOW` steps, at most its last
+/// `MAX_RATE_WINDOW`), from the trace's entries there and the ring's last
+/// norms, leaving out norms at the rounding floor (below `FLOOR` times the
+/// run's largest). `None` with fewer than 2 such steps; 0 when the last
+/// gradient is exactly 0 (solved exactly, whatever came before).
+pub(super) fn rate(trace: &Trace, recent: &Recent, steps: u64) -> Option<f64> {
+    if steps == 0 || recent.norms_kept() == 0 {
+        return None;
+    }
+    if recent.norm(0) == 0.0 {
         return Some(0.0);
     }
-    Some((last / first).powf(1.0 / steps as f64))
+    let window = steps
+        .div_ceil(2)
+        .clamp((VERDICT_WINDOW as u64).min(steps), MAX_RATE_WINDOW);
+    let from = steps - window;
+    let mut points: Vec<(u64, f64)> = trace
+        .iter()
+        .filter(|e| e.step >= from)
+        .map(|e| (e.step, euclidean_norm(e.grad)))
+        .collect();
+    for back in 0..recent.norms_kept() {
+        let step = steps - back as u64;
+        if step >= from && !points.iter().any(|(s, _)| *s == step) {
+            points.push((step, recent.norm(back)));
+        }
+    }
+    let largest = trace
+        .iter()
+        .map(|e| euclidean_norm(e.grad))
+        .chain(points.iter().map(|(_, n)| *n))
+        .filter(|n| n.is_finite())
+        .fold(0.0f64, f64::max);
+    points.retain(|(_, n)| n.is_finite() && *n > 0.0 && *n >= FLOOR * largest);
+    if points.len() < 2 {
+        return None;
+    }
+    Some(slope(&points).exp())
+}
+
+/// The slope of the least-squares line through (step, ln norm).
+fn slope(points: &[(u64, f64)]) -> f64 {
+    let m = points.len() as f64;
+    let mean_s = points.iter().map(|(s, _)| *s as f64).sum::<f64>() / m;
+    let mean_l = points.iter().map(|(_, n)| n.ln()).sum::<f64>() / m;
+    let (mut num, mut den) = (0.0, 0.0);
+    for (s, n) in points {
+        let ds = *s as f64 - mean_s;
+        num += ds * (n.ln() - mean_l);
+        den += ds * ds;
+    }
+    num / den
 }
 
 /// Whether the step along the coordinate that moved most (largest sum of

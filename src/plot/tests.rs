@@ -63,6 +63,7 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
         batches: None,
         start: vec![0.0],
         max_steps: steps,
+        tol: 0.0,
         every: None,
         run,
     }

@@ -15,6 +15,7 @@ use crate::symbolic::print::to_text;
 use crate::text::{
     format_number, pad_left, pad_right, table_number, truncate, wrap, wrap_items, wrap_words,
 };
+use crate::theory::Quadratic;
 
 pub(super) fn descent_text(d: &DescentOutcome, style: &Style) -> String {
     let mut out = descent_header(d, style.fit_width());
@@ -71,13 +72,23 @@ fn descent_header(d: &DescentOutcome, width: usize) -> String {
         .map(|(k, v)| setting_text(d, k, v))
         .collect();
     let from = format!(
-        "  from {} with {}, {}, {} steps at most\n",
+        "  from {} with {}, {}, {}\n",
         point_text(&d.start, format_number),
         d.method.name(),
         settings.join(", "),
-        d.max_steps,
+        limits_text(d),
     );
     header(d, &from, width)
+}
+
+/// `100 steps at most`, and `tol 1e-6` when it is on.
+fn limits_text(d: &DescentOutcome) -> String {
+    let steps = format!("{} at most", plural(d.max_steps, "step"));
+    if d.tol > 0.0 {
+        format!("{steps}, tol {}", format_number(d.tol))
+    } else {
+        steps
+    }
 }
 
 /// `lr 0.1`, or `batch 8 (all 5 rows)`.
@@ -179,6 +190,14 @@ fn result_line(d: &DescentOutcome, width: usize) -> String {
     out
 }
 
+/// The verdict as a word for people (JSON has `Verdict::as_str`).
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::NotConverging => "not converging",
+        other => other.as_str(),
+    }
+}
+
 fn verdict_text(run: &Run) -> String {
     let rate = match run.rate {
         Some(r) => format!(" (rate {})", table_number(r)),
@@ -189,9 +208,14 @@ fn verdict_text(run: &Run) -> String {
             Some(k) if k < run.steps => format!("{} at step {k}{rate}", "converged".green().bold()),
             _ => format!("{}{rate}", "converged".green().bold()),
         },
+        Verdict::Converging if run.zigzag => {
+            format!("{}{rate}, zigzagging", "converging".cyan())
+        }
         Verdict::Converging => format!("{}{rate}", "converging".cyan()),
         Verdict::Oscillating => format!("{}{rate}", "oscillating".yellow()),
         Verdict::Diverged => format!("{}{rate}", "diverged".red().bold()),
+        Verdict::Unbounded => format!("{}{rate}", "unbounded".red()),
+        Verdict::NotConverging => format!("{}{rate}", "not converging".yellow()),
     }
 }
 
@@ -239,15 +263,59 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
         None => out.push_str(&stacked(&headers, &rows, style.fit_width())),
     }
     if let Some(q) = c.theory {
-        let text = format!(
-            "  theory: the Hessian is constant, its largest eigenvalue is L = {}:\n          plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}\n",
-            table_number(q.largest_eigenvalue),
-            table_number(q.stable_below()),
-            table_number(q.fastest()),
-        );
+        let text = format!("  theory: {}\n", theory_text(q));
         out.push_str(&wrap_words(&text, style.fit_width(), THEORY_INDENT));
     }
     out
+}
+
+/// What theory says of a quadratic's learning rates (LANGUAGE.md section
+/// 4), in words.
+fn theory_text(q: Quadratic) -> String {
+    let n = table_number;
+    let (l, mu) = (q.largest, q.smallest);
+    match (q.stable_below(), q.fastest(), q.factor(), q.one_step()) {
+        (Some(stable), Some(fastest), _, _) if q.n == 1 || l == mu => format!(
+            "the Hessian is constant, L = {}: plain gd is stable for 0 < lr < 2/L = {} and fastest at lr = 1/L = {}, which solves it in one step",
+            n(l),
+            n(stable),
+            n(fastest),
+        ),
+        (Some(stable), Some(fastest), Some(factor), Some(one)) => format!(
+            "the Hessian is constant, with eigenvalues from μ = {} to L = {}: plain gd is stable for 0 < lr < 2/L = {}; its fastest constant rate is at lr = 2/(L + μ) = {}, where the error shrinks by (L - μ)/(L + μ) = {} a step; lr = 1/L = {} solves the steepest direction in one step",
+            n(mu),
+            n(l),
+            n(stable),
+            n(fastest),
+            n(factor),
+            n(one),
+        ),
+        _ if mu < 0.0 => {
+            let kind = if l > 0.0 { "a saddle" } else { "a maximum" };
+            format!(
+                "the Hessian is constant, with an eigenvalue μ = {} < 0: the quadratic has no minimum ({kind})",
+                n(mu)
+            )
+        }
+        (Some(stable), ..) => {
+            let set = match q.flat {
+                1 => "a line",
+                2 => "a plane",
+                _ => "a flat set",
+            };
+            let minima = if q.bounded {
+                format!("its minima form {set}")
+            } else {
+                "it is unbounded below".to_string()
+            };
+            format!(
+                "the Hessian is constant and singular (μ = 0, L = {}): {minima}; plain gd is stable for lr < 2/L = {}, with no fastest constant rate",
+                n(l),
+                n(stable)
+            )
+        }
+        _ => "the Hessian is constant and 0: the function is linear, with no minimum".to_string(),
+    }
 }
 
 /// A table too wide for any layout in columns, as one block per row: the
@@ -285,7 +353,7 @@ fn descent_header_for_compare(d: &DescentOutcome, over: Over, width: usize) -> S
         fixed.push(setting_text(d, "batch", b.size as f64));
         fixed.push(setting_text(d, "seed", b.seed as f64));
     }
-    fixed.push(format!("{} steps at most", d.max_steps));
+    fixed.push(limits_text(d));
     let fixed = format!("  {}\n", fixed.join(", ").replacen(", with", " with", 1));
     header(d, &fixed, width)
 }
@@ -314,7 +382,8 @@ fn compare_row(d: &DescentOutcome, over: Over) -> Vec<String> {
         (Verdict::Converged, Some(k)) if k < run.steps || run.status == Status::Converged => {
             format!("converged in {}", plural(k, "step"))
         }
-        (v, _) => v.as_str().to_string(),
+        (Verdict::Converging, _) if run.zigzag => "converging, zigzagging".to_string(),
+        (v, _) => verdict_word(v).to_string(),
     };
     let verdict = match run.status {
         Status::Diverged => format!(

@@ -90,3 +90,15 @@ pub(super) fn descent_json(d: &DescentOutcome) -> Json {
     object.insert("rate".into(), run.rate.map_or(Json::Null, number));
     Json::Object(object)
 }
+
+/// The step-size theory of a comparison on a quadratic (LANGUAGE.md
+/// section 5): `fastest` and `factor` null when μ ≤ 0.
+pub(super) fn theory_json(q: crate::theory::Quadratic) -> Json {
+    json!({
+        "L": number(q.largest),
+        "mu": number(q.smallest),
+        "stable_below": q.stable_below().map(number),
+        "fastest": q.fastest().map(number),
+        "factor": q.factor().map(number),
+    })
+}

@@ -28,7 +28,7 @@ pub use values::long_vector_text;
 
 use check::{check_json, check_text};
 use descent::{compare_text, descent_text};
-use json::{descent_json, numbers, shown_json, texts};
+use json::{descent_json, numbers, shown_json, texts, theory_json};
 use values::{confirm, exprs_text, fitted_vector, matrix_text, shown_text};
 
 /// Trace rows shown by default (see `Style::max_rows`).
@@ -172,6 +172,7 @@ pub fn json(outcome: &Outcome) -> Json {
             "kind": "compare",
             "over": c.over.as_str(),
             "runs": c.runs.iter().map(descent_json).collect::<Vec<_>>(),
+            "theory": c.theory.map(theory_json),
         }),
         Outcome::Plot(p) => match &p.file {
             Some((path, _)) => json!({"kind": "plot", "file": path}),

@@ -7,6 +7,7 @@
 //! costs no time; a Ctrl-C stops the comparison after the interrupted run,
 //! which is reported.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::plot::check_descent_clause;
@@ -18,6 +19,7 @@ use crate::interrupt::INTERRUPT;
 use crate::lower::{Lowerer, Mode};
 use crate::outcome::{BatchSettings, CompareOutcome, DescentOutcome, Outcome, Over};
 use crate::symbolic::data::has_data;
+use crate::symbolic::rewrite::substitute;
 use crate::symbolic::{self, Expr, gradient, gradient_shown};
 use crate::syntax::{self, Descent, Span};
 use crate::theory;
@@ -249,7 +251,8 @@ impl Session {
     /// The learning rates, and whether they were written as a list.
     fn rates(&self, lr: Option<&syntax::Expr>) -> Result<(Vec<f64>, bool)> {
         let Some(lr) = lr else {
-            return Ok((vec![DEFAULT_LR], false));
+            // Each method takes its own default (see `combinations`).
+            return Ok((Vec::new(), false));
         };
         let value = data_as_list(Lowerer::new(&self.defs, Mode::Now, Vec::new()).value(lr)?);
         let (items, listed) = match value {
@@ -302,8 +305,18 @@ impl Plan {
         if self.options.over.is_none() || self.batches.is_some() {
             return Ok(None);
         }
-        let hessian = constant_hessian(&self.gradient, &self.params)?;
-        Ok(hessian.and_then(|h| theory::quadratic(&h)))
+        let Some(mut hessian) = constant_hessian(&self.gradient, &self.params)? else {
+            return Ok(None);
+        };
+        let Some(mut g0) = gradient_at_origin(&self.gradient, &self.params)? else {
+            return Ok(None);
+        };
+        // For maximize, the theory of -f.
+        if self.sense == Sense::Maximize {
+            hessian.iter_mut().flatten().for_each(|v| *v = -*v);
+            g0.iter_mut().for_each(|v| *v = -*v);
+        }
+        Ok(theory::quadratic(&hessian, &g0))
     }
 
     /// Every run, in order; an interrupted run is the last.
@@ -331,6 +344,7 @@ impl Plan {
                 batches: self.shown_batches,
                 start,
                 max_steps: self.options.steps,
+                tol: self.options.tol,
                 every: self.options.every,
                 run,
             });
@@ -342,8 +356,19 @@ impl Plan {
     }
 }
 
+/// The learning rate when none is given: 1 for Newton's method (its
+/// natural step), `DEFAULT_LR` for the others.
+fn default_lr(method: &Method) -> f64 {
+    if *method == Method::Newton {
+        1.0
+    } else {
+        DEFAULT_LR
+    }
+}
+
 struct DescentOptions {
     starts: Vec<Vec<f64>>,
+    /// Empty when `lr` was not given: each method's default.
     rates: Vec<f64>,
     methods: Vec<Method>,
     /// The one setting written as a list, if any.
@@ -398,8 +423,14 @@ impl DescentOptions {
     fn combinations(&self) -> Vec<(Vec<f64>, f64, Method)> {
         let mut out = Vec::new();
         for start in &self.starts {
-            for lr in &self.rates {
-                for method in &self.methods {
+            for method in &self.methods {
+                let defaults = [default_lr(method)];
+                let rates = if self.rates.is_empty() {
+                    &defaults[..]
+                } else {
+                    &self.rates
+                };
+                for lr in rates {
                     out.push((start.clone(), *lr, method.clone()));
                 }
             }
@@ -429,6 +460,20 @@ fn constant_hessian(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<
         }
     }
     Ok(Some(rows))
+}
+
+/// The gradient at the origin (of a quadratic: its constant part), or
+/// `None` when it is not a number there.
+fn gradient_at_origin(gradient: &[Expr], params: &[Rc<str>]) -> Result<Option<Vec<f64>>> {
+    let zero: HashMap<Rc<str>, Expr> = params.iter().map(|p| (p.clone(), Expr::zero())).collect();
+    let mut g0 = Vec::with_capacity(gradient.len());
+    for g in gradient {
+        match constant_value(substitute(*g, &zero)?) {
+            Some(v) if v.is_finite() => g0.push(v),
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(g0))
 }
 
 /// The Hessian, row by row, as the gradient of each partial derivative
