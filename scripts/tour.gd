@@ -30,6 +30,7 @@ grad(g)                     # partial derivatives in parameter order
 grad(g)(0, 0)
 hessian(g)
 latex(diff(sqrt(x), x))
+explain diff(x^2 sin(x), x) # how it is derived: one rule per line
 
 # --- 4. Checking your hand work -----------------------------------------------
 # check compares symbolically first, then at many points.

@@ -7,6 +7,7 @@
 use crate::check::CheckOutcome;
 use crate::descent::Sense;
 use crate::descent::{Method, Run};
+use crate::symbolic::explain::Derivation;
 use crate::symbolic::{Expr, Num};
 
 /// A number, vector or list of them: a defined value, for reports.
@@ -50,6 +51,7 @@ pub enum Outcome {
     ExprsMatrix(Vec<Vec<Expr>>),
     Str(String),
     Check(CheckOutcome),
+    Explain(Box<ExplainOutcome>),
     Descent(Box<DescentOutcome>),
     Compare(Box<CompareOutcome>),
     /// What one statement defined several of (`load` defines a vector per
@@ -57,6 +59,16 @@ pub enum Outcome {
     Several(Vec<Outcome>),
     /// `plot ...`, or the pictures of `minimize ... plot`.
     Plot(Box<PlotOutcome>),
+}
+
+/// `explain ...`: the derivations shown, one for `diff` and `f'`, one per
+/// parameter for `grad(f)`.
+#[derive(Clone, Debug)]
+pub struct ExplainOutcome {
+    pub derivations: Vec<Derivation>,
+    /// `grad(f)`: the function's name; the result is the tuple of the
+    /// derivations' results.
+    pub gradient_of: Option<String>,
 }
 
 /// A figure, for the terminal or for a file.

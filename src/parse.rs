@@ -31,7 +31,7 @@ use crate::syntax::{
 /// The words that can never be names.
 pub const KEYWORDS: &[&str] = &[
     "minimize", "maximize", "from", "lr", "steps", "tol", "using", "every", "batch", "seed",
-    "plot", "to", "check",
+    "plot", "to", "check", "explain",
 ];
 
 /// Deepest expression tree accepted (a leaf has depth 1). Later passes
@@ -173,6 +173,7 @@ fn lower_statement(pair: Pair<Rule>) -> Result<Stmt> {
     let kind = match pair.as_rule() {
         Rule::simple_stmt => lower_simple(pair),
         Rule::check_stmt => lower_check(pair),
+        Rule::explain_stmt => lower_explain(pair),
         Rule::descent_stmt => lower_descent(pair).map(|d| StmtKind::Descent(Box::new(d))),
         Rule::plot_stmt => lower_plot(pair).map(|p| StmtKind::Plot(Box::new(p))),
         _ => Err(internal(&pair)),
@@ -266,6 +267,14 @@ fn lower_check(pair: Pair<Rule>) -> Result<StmtKind> {
     let _equals = next(&mut inner, span)?;
     let right = lower_expr(next(&mut inner, span)?)?.expr;
     Ok(StmtKind::Check { left, right })
+}
+
+/// `explain EXPR`
+fn lower_explain(pair: Pair<Rule>) -> Result<StmtKind> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let _explain = next(&mut inner, span)?;
+    Ok(StmtKind::Explain(lower_expr(next(&mut inner, span)?)?.expr))
 }
 
 fn lower_ident(pair: Pair<Rule>) -> Ident {

@@ -54,6 +54,9 @@ pub enum StmtKind {
     Expr(Expr),
     /// `check left == right`
     Check { left: Expr, right: Expr },
+    /// `explain diff(EXPR, x)`, `explain f'`, `explain grad(f)`: the
+    /// derivative to explain, as written.
+    Explain(Expr),
     /// `minimize ...` / `maximize ...`
     Descent(Box<Descent>),
     /// `plot EXPR, ... [from A to B] [to "file"]`

@@ -300,6 +300,8 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
              or a list like [gd, adam]",
         ),
         "check" => expected("an expression").with_hint("for example: check diff(x^2, x) == 2x"),
+        "explain" => expected("a derivative")
+            .with_hint("for example: explain diff(x^2 sin(x), x), explain f' or explain grad(f)"),
         _ => Error::syntax(format!("'{keyword}' needs a value"), cx.after_span(prev))
             .with_hint(format!("for example: {keyword} {}", example_value(keyword))),
     }

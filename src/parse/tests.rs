@@ -37,6 +37,7 @@ fn dump_stmt(stmt: &Stmt) -> String {
         StmtKind::Check { left, right } => {
             format!("(check {} {})", dump_expr(left), dump_expr(right))
         }
+        StmtKind::Explain(e) => format!("(explain {})", dump_expr(e)),
         StmtKind::Descent(descent) => dump_descent(descent),
         StmtKind::Plot(plot) => dump_plot(plot),
     }
@@ -256,6 +257,12 @@ fn parses_the_table() {
             "(check (call diff f x) (+ (*i 2 x) 3))",
         ),
         ("check f'(x) == 2x", "(check (call (' f) x) (*i 2 x))"),
+        // Explain.
+        ("explain f''", "(explain ('' f))"),
+        (
+            "explain diff(x^2, x, 2)",
+            "(explain (call diff (^ x 2) x 2))",
+        ),
         // Descent, clauses in any order.
         ("minimize f from 0", "(minimize f (from 0))"),
         (

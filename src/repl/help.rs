@@ -15,6 +15,7 @@ run gradient descent. One statement per line (or separated by ';').
   diff(x^3 sin(x), x)                  derivatives; also f', grad(f), hessian(f)
   simplify((x + 1)^2 - x^2)            also expand(...), latex(...)
   check diff(x^2, x) == 2x             is my hand derivation right?
+  explain diff(x^2 sin(x), x)          the derivation, one rule per step
   minimize f from (0, 0) lr 0.1 steps 30 using adam
   minimize f from 0 lr [0.01, 0.1, 0.5]   a list compares runs side by side
   plot f from -5 to 5                  a curve; a contour map for two parameters
@@ -125,6 +126,18 @@ Derivatives
   grad(f)   grad(f)(1, 2)         partial derivatives, in parameter order
   hessian(f)   hessian(f)(0, 0)   second partials
 Results are exact and simplified as a teacher would write them.
+",
+    },
+    Topic {
+        names: &["explain", "derivation", "steps", "rules"],
+        text: "\
+explain DERIVATIVE: the derivation as a teacher writes it, one rule a line
+  explain diff(x^2 sin(x), x)    product, power, sin, ...
+  explain f'   explain f''       from the definition of f
+  explain diff(f, x, 2)          each order in turn
+  explain grad(f)                one derivation per parameter
+Parts not yet differentiated are written diff(u, x), so every line reads
+back in gd; the last line is exactly what diff prints.
 ",
     },
     Topic {
@@ -368,7 +381,7 @@ mod tests {
     fn every_statement_and_optimizer_has_help() {
         let wanted = [
             "minimize", "maximize", "check", "plot", "diff", "grad", "hessian", "simplify",
-            "expand", "latex", "define", "data", "load", "ans", "keys",
+            "expand", "latex", "define", "data", "load", "ans", "keys", "explain",
         ];
         for topic in wanted.iter().chain(gd::descent::METHOD_NAMES.iter()) {
             assert!(lookup(topic).is_ok(), "no help on {topic}");

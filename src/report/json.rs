@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json, json};
 use super::descent::divergence_reason;
 use crate::check::CheckOutcome;
 use crate::descent::Sense;
-use crate::outcome::{DescentOutcome, Shown};
+use crate::outcome::{DescentOutcome, ExplainOutcome, Shown};
 use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
 
@@ -63,6 +63,40 @@ pub(super) fn check_json(c: &CheckOutcome) -> Json {
         object.insert("right".into(), number(c.right));
     }
     Json::Object(object)
+}
+
+/// `{"kind": "explain", "start": ..., "steps": [{"rule", "text"}], "result":
+/// ...}`; for `grad(f)` the start and result are lists, one per parameter,
+/// and each step says which parameter's derivation it belongs to (`var`).
+pub(super) fn explain_json(o: &ExplainOutcome) -> Json {
+    let gradient = o.gradient_of.is_some();
+    let mut steps = Vec::new();
+    for d in &o.derivations {
+        for step in &d.steps {
+            let mut object = Map::new();
+            if gradient {
+                object.insert("var".into(), json!(d.var));
+            }
+            object.insert("rule".into(), json!(step.rule.name()));
+            object.insert("text".into(), json!(to_text(step.expr)));
+            steps.push(Json::Object(object));
+        }
+    }
+    let starts: Vec<String> = o.derivations.iter().map(|d| to_text(d.start)).collect();
+    let results: Vec<String> = o.derivations.iter().map(|d| to_text(d.result)).collect();
+    let one_or_list = |mut texts: Vec<String>| match (gradient, texts.pop()) {
+        (false, Some(text)) if texts.is_empty() => json!(text),
+        (_, last) => {
+            texts.extend(last);
+            json!(texts)
+        }
+    };
+    json!({
+        "kind": "explain",
+        "start": one_or_list(starts),
+        "steps": steps,
+        "result": one_or_list(results),
+    })
 }
 
 pub(super) fn descent_json(d: &DescentOutcome) -> Json {

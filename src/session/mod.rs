@@ -1,14 +1,16 @@
 //! A session: the user's definitions, and the statements that read and
 //! change them, run in order. The REPL and the script runner both call
 //! `Session::run_source`. Each kind of statement has its own file:
-//! definitions (`define`), bare expressions and checks (`show`), descents
-//! (`descent`), plots (`plot`), CSV files and plot files (`files`).
+//! definitions (`define`), bare expressions and checks (`show`),
+//! derivations (`explain`), descents (`descent`), plots (`plot`), CSV files
+//! and plot files (`files`).
 //!
 //! Invariant: a statement that fails leaves the definitions as they were.
 //! Nothing here prints: each statement yields an `Outcome` for `report`.
 
 mod define;
 mod descent;
+mod explain;
 mod files;
 mod plot;
 mod show;
@@ -99,6 +101,7 @@ impl Session {
                 Ok(outcome)
             }
             StmtKind::Check { left, right } => self.check(left, right),
+            StmtKind::Explain(e) => self.explain(e),
             StmtKind::Descent(d) => self.descent(d, stmt.span),
             StmtKind::Plot(p) => self.plot(p),
         }
