@@ -31,6 +31,7 @@ grad(g)(0, 0)
 hessian(g)
 latex(diff(sqrt(x), x))
 explain diff(x^2 sin(x), x) # how it is derived: one rule per line
+critical g                  # where grad g = 0: a minimum at (3, 2)
 
 # --- 4. Checking your hand work -----------------------------------------------
 # check compares symbolically first, then at many points.

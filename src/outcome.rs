@@ -5,6 +5,7 @@
 //! Invariant: these are plain data; nothing here evaluates or prints.
 
 use crate::check::CheckOutcome;
+use crate::critical::Critical;
 use crate::descent::Sense;
 use crate::descent::{Method, Run};
 use crate::symbolic::explain::Derivation;
@@ -52,6 +53,7 @@ pub enum Outcome {
     Str(String),
     Check(CheckOutcome),
     Explain(Box<ExplainOutcome>),
+    Critical(Box<CriticalOutcome>),
     Descent(Box<DescentOutcome>),
     Compare(Box<CompareOutcome>),
     /// What one statement defined several of (`load` defines a vector per
@@ -69,6 +71,20 @@ pub struct ExplainOutcome {
     /// `grad(f)`: the function's name; the result is the tuple of the
     /// derivations' results.
     pub gradient_of: Option<String>,
+}
+
+/// `critical NAME [from A to B]`: the function, the box searched and what
+/// was found there.
+#[derive(Clone, Debug)]
+pub struct CriticalOutcome {
+    pub function: String,
+    pub params: Vec<String>,
+    pub body: Expr,
+    /// The gradient as shown (simplified), for the report's header.
+    pub gradient: Vec<Expr>,
+    /// `(low, high)` per parameter.
+    pub ranges: Vec<(f64, f64)>,
+    pub found: Critical,
 }
 
 /// A figure, for the terminal or for a file.

@@ -31,7 +31,7 @@ use crate::syntax::{
 /// The words that can never be names.
 pub const KEYWORDS: &[&str] = &[
     "minimize", "maximize", "from", "lr", "steps", "tol", "using", "every", "batch", "seed",
-    "plot", "to", "check", "explain",
+    "plot", "to", "check", "explain", "critical",
 ];
 
 /// Deepest expression tree accepted (a leaf has depth 1). Later passes
@@ -174,6 +174,7 @@ fn lower_statement(pair: Pair<Rule>) -> Result<Stmt> {
         Rule::simple_stmt => lower_simple(pair),
         Rule::check_stmt => lower_check(pair),
         Rule::explain_stmt => lower_explain(pair),
+        Rule::critical_stmt => lower_critical(pair),
         Rule::descent_stmt => lower_descent(pair).map(|d| StmtKind::Descent(Box::new(d))),
         Rule::plot_stmt => lower_plot(pair).map(|p| StmtKind::Plot(Box::new(p))),
         _ => Err(internal(&pair)),
@@ -275,6 +276,27 @@ fn lower_explain(pair: Pair<Rule>) -> Result<StmtKind> {
     let mut inner = pair.into_inner();
     let _explain = next(&mut inner, span)?;
     Ok(StmtKind::Explain(lower_expr(next(&mut inner, span)?)?.expr))
+}
+
+/// `critical NAME [from A to B]`
+fn lower_critical(pair: Pair<Rule>) -> Result<StmtKind> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let _critical = next(&mut inner, span)?;
+    let function = lower_ident(next(&mut inner, span)?);
+    let range = match inner.next() {
+        Some(range) => {
+            let range_span = span_of(&range);
+            let mut parts = range.into_inner();
+            let _from = next(&mut parts, range_span)?;
+            let start = lower_expr(next(&mut parts, range_span)?)?.expr;
+            let _to = next(&mut parts, range_span)?;
+            let end = lower_expr(next(&mut parts, range_span)?)?.expr;
+            Some((start, end))
+        }
+        None => None,
+    };
+    Ok(StmtKind::Critical { function, range })
 }
 
 fn lower_ident(pair: Pair<Rule>) -> Ident {

@@ -57,6 +57,11 @@ pub enum StmtKind {
     /// `explain diff(EXPR, x)`, `explain f'`, `explain grad(f)`: the
     /// derivative to explain, as written.
     Explain(Expr),
+    /// `critical NAME [from A to B]`
+    Critical {
+        function: Ident,
+        range: Option<(Expr, Expr)>,
+    },
     /// `minimize ...` / `maximize ...`
     Descent(Box<Descent>),
     /// `plot EXPR, ... [from A to B] [to "file"]`

@@ -287,6 +287,11 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
         "plot" => cx
             .unexpected()
             .with_hint("write 'plot' alone, or 'plot to \"file.svg\"'"),
+        "from" if cx.statement_word() == "critical" => expected("the start of the range")
+            .with_hint("for example: critical f from -5 to 5, or from (-5, -5) to (5, 5)"),
+        "to" if cx.statement_word() == "critical" => {
+            expected("the end of the range").with_hint("for example: critical f from -5 to 5")
+        }
         "from" if cx.in_plot() => expected("the start of the range")
             .with_hint("for example: plot f from -5 to 5, or from (-5, -5) to (5, 5)"),
         "from" => expected("a starting point")
@@ -300,6 +305,8 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
              or a list like [gd, adam]",
         ),
         "check" => expected("an expression").with_hint("for example: check diff(x^2, x) == 2x"),
+        "critical" => expected("a function name")
+            .with_hint("for example: critical f, or critical f from -5 to 5"),
         "explain" => expected("a derivative")
             .with_hint("for example: explain diff(x^2 sin(x), x), explain f' or explain grad(f)"),
         _ => Error::syntax(format!("'{keyword}' needs a value"), cx.after_span(prev))
@@ -347,6 +354,8 @@ fn after_operand(cx: &Context, prev: &Token) -> Error {
         in_clauses(cx, prev)
     } else if cx.statement_word() == "check" {
         in_check(cx, prev)
+    } else if cx.statement_word() == "critical" {
+        Some(in_critical(cx, prev))
     } else {
         None
     };
@@ -456,6 +465,20 @@ pub(super) fn unknown_clause(word: &str, span: Span, in_plot: bool) -> Error {
     Error::syntax(message, span).with_hint(format!(
         "the clauses are {CLAUSES}; for a product, write '*'"
     ))
+}
+
+/// Failures after an operand in a `critical` statement: its name, then
+/// only `from A to B`.
+fn in_critical(cx: &Context, prev: &Token) -> Error {
+    if cx.last_keyword(0) == Some("from") {
+        return Error::syntax(
+            "expected 'to' after the start of the range",
+            cx.after_span(prev),
+        )
+        .with_hint("for example: critical f from -5 to 5");
+    }
+    cx.unexpected()
+        .with_hint("write critical f, or critical f from -5 to 5")
 }
 
 /// Failures after an operand in a `check` statement.

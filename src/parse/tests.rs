@@ -38,6 +38,15 @@ fn dump_stmt(stmt: &Stmt) -> String {
             format!("(check {} {})", dump_expr(left), dump_expr(right))
         }
         StmtKind::Explain(e) => format!("(explain {})", dump_expr(e)),
+        StmtKind::Critical { function, range } => match range {
+            Some((a, b)) => format!(
+                "(critical {} (from {}) (to {}))",
+                function.name,
+                dump_expr(a),
+                dump_expr(b)
+            ),
+            None => format!("(critical {})", function.name),
+        },
         StmtKind::Descent(descent) => dump_descent(descent),
         StmtKind::Plot(plot) => dump_plot(plot),
     }
@@ -257,6 +266,12 @@ fn parses_the_table() {
             "(check (call diff f x) (+ (*i 2 x) 3))",
         ),
         ("check f'(x) == 2x", "(check (call (' f) x) (*i 2 x))"),
+        // Critical points.
+        ("critical f", "(critical f)"),
+        (
+            "critical f from (-5, -5) to (5, 5)",
+            "(critical f (from (tuple (neg 5) (neg 5))) (to (tuple 5 5)))",
+        ),
         // Explain.
         ("explain f''", "(explain ('' f))"),
         (

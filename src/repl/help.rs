@@ -16,6 +16,7 @@ run gradient descent. One statement per line (or separated by ';').
   simplify((x + 1)^2 - x^2)            also expand(...), latex(...)
   check diff(x^2, x) == 2x             is my hand derivation right?
   explain diff(x^2 sin(x), x)          the derivation, one rule per step
+  critical f                           critical points, classified
   minimize f from (0, 0) lr 0.1 steps 30 using adam
   minimize f from 0 lr [0.01, 0.1, 0.5]   a list compares runs side by side
   plot f from -5 to 5                  a curve; a contour map for two parameters
@@ -138,6 +139,17 @@ explain DERIVATIVE: the derivation as a teacher writes it, one rule a line
   explain grad(f)                one derivation per parameter
 Parts not yet differentiated are written diff(u, x), so every line reads
 back in gd; the last line is exactly what diff prints.
+",
+    },
+    Topic {
+        names: &["critical", "minima", "saddle", "saddles"],
+        text: "\
+critical NAME [from A to B]: where the gradient is 0, in a box (-10..10)
+  critical f                     every real root of f', exactly, when f' is
+                                 a polynomial; else Newton's method
+  critical g from (-5, -5) to (5, 5)   two parameters: a box of two corners
+Each point is a minimum, maximum, saddle, inflection (x^3 at 0) or
+degenerate (a Hessian eigenvalue is 0); the lowest minimum is named.
 ",
     },
     Topic {
@@ -381,7 +393,7 @@ mod tests {
     fn every_statement_and_optimizer_has_help() {
         let wanted = [
             "minimize", "maximize", "check", "plot", "diff", "grad", "hessian", "simplify",
-            "expand", "latex", "define", "data", "load", "ans", "keys", "explain",
+            "expand", "latex", "define", "data", "load", "ans", "keys", "explain", "critical",
         ];
         for topic in wanted.iter().chain(gd::descent::METHOD_NAMES.iter()) {
             assert!(lookup(topic).is_ok(), "no help on {topic}");

@@ -9,8 +9,9 @@ use serde_json::{Map, Value as Json, json};
 
 use super::descent::divergence_reason;
 use crate::check::CheckOutcome;
+use crate::critical::Search;
 use crate::descent::Sense;
-use crate::outcome::{DescentOutcome, ExplainOutcome, Shown};
+use crate::outcome::{CriticalOutcome, DescentOutcome, ExplainOutcome, Shown};
 use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
 
@@ -96,6 +97,33 @@ pub(super) fn explain_json(o: &ExplainOutcome) -> Json {
         "start": one_or_list(starts),
         "steps": steps,
         "result": one_or_list(results),
+    })
+}
+
+/// `{"kind": "critical", "function", "exact", "points": [{"x", "f", "type",
+/// "eigenvalues"}], "lowest"}`; `lowest` is the lowest minimum's point or
+/// null.
+pub(super) fn critical_json(c: &CriticalOutcome) -> Json {
+    let points: Vec<Json> = c
+        .found
+        .points
+        .iter()
+        .map(|p| {
+            json!({
+                "x": numbers(&p.x),
+                "f": number(p.f),
+                "type": p.kind.as_str(),
+                "eigenvalues": numbers(&p.eigenvalues),
+            })
+        })
+        .collect();
+    let lowest = c.found.lowest.and_then(|i| c.found.points.get(i));
+    json!({
+        "kind": "critical",
+        "function": c.function,
+        "exact": c.found.search == Search::Exact,
+        "points": points,
+        "lowest": lowest.map_or(Json::Null, |p| Json::Array(numbers(&p.x))),
     })
 }
 

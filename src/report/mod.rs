@@ -4,7 +4,7 @@
 //! `human` and `json` here choose by outcome: `values` writes numbers,
 //! vectors, expressions, definitions, matrices and check results,
 //! `descent` a descent's header, trace table and verdict and the tables of
-//! `compare`, `explain` a derivation step by step, `fit` fits tables to the width, and `json` builds the JSON
+//! `compare`, `explain` a derivation step by step, `critical` critical points, `fit` fits tables to the width, and `json` builds the JSON
 //! objects.
 //!
 //! Invariant: this is the only module that turns results into output text;
@@ -17,6 +17,7 @@ use crate::outcome::{Outcome, PlotOutcome};
 use crate::symbolic::print::{to_latex, to_text};
 use crate::text::{format_number, wrap_items};
 
+mod critical;
 mod descent;
 mod explain;
 mod fit;
@@ -26,9 +27,10 @@ mod values;
 pub use json::number;
 pub use values::long_vector_text;
 
+use critical::critical_text;
 use descent::{compare_text, descent_text};
 use explain::explain_text;
-use json::{check_json, descent_json, explain_json, numbers, shown_json, texts};
+use json::{check_json, critical_json, descent_json, explain_json, numbers, shown_json, texts};
 use values::{check_text, confirm, exprs_text, fitted_vector, matrix_text, shown_text};
 
 /// Trace rows shown by default (see `Style::max_rows`).
@@ -116,6 +118,7 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         Outcome::Str(s) => format!("{s}\n"),
         Outcome::Check(c) => check_text(c),
         Outcome::Explain(e) => explain_text(e, style),
+        Outcome::Critical(c) => critical_text(c, style),
         Outcome::Descent(d) => descent_text(d, style),
         Outcome::Compare(c) => compare_text(c, style),
         Outcome::Several(all) => all.iter().map(|o| human(o, style)).collect(),
@@ -168,6 +171,7 @@ pub fn json(outcome: &Outcome) -> Json {
         Outcome::Str(s) => json!({"kind": "string", "value": s}),
         Outcome::Check(c) => check_json(c),
         Outcome::Explain(e) => explain_json(e),
+        Outcome::Critical(c) => critical_json(c),
         Outcome::Descent(d) => descent_json(d),
         Outcome::Several(all) => Json::Array(all.iter().map(json).collect()),
         Outcome::Compare(c) => json!({

@@ -2,12 +2,13 @@
 //! change them, run in order. The REPL and the script runner both call
 //! `Session::run_source`. Each kind of statement has its own file:
 //! definitions (`define`), bare expressions and checks (`show`),
-//! derivations (`explain`), descents (`descent`), plots (`plot`), CSV files
-//! and plot files (`files`).
+//! derivations (`explain`), critical points (`critical`), descents
+//! (`descent`), plots (`plot`), CSV files and plot files (`files`).
 //!
 //! Invariant: a statement that fails leaves the definitions as they were.
 //! Nothing here prints: each statement yields an `Outcome` for `report`.
 
+mod critical;
 mod define;
 mod descent;
 mod explain;
@@ -102,6 +103,7 @@ impl Session {
             }
             StmtKind::Check { left, right } => self.check(left, right),
             StmtKind::Explain(e) => self.explain(e),
+            StmtKind::Critical { function, range } => self.critical(function, range.as_ref()),
             StmtKind::Descent(d) => self.descent(d, stmt.span),
             StmtKind::Plot(p) => self.plot(p),
         }
