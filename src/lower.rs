@@ -2,13 +2,16 @@
 //!
 //! This is where names meet meaning: parameters, defined values, user
 //! functions, built-ins and constants; where arity is checked and `diff`,
-//! `grad`, `hessian`, `simplify`, `expand`, `latex` run. Errors point at
-//! the span of the offending name or call.
+//! `grad`, `hessian`, `simplify`, `expand`, `latex` run, and `fdiff` and
+//! `cdiff` (`difference.rs`). Errors point at the span of the offending
+//! name or call.
 //!
 //! Invariant: the symbolic expressions this produces carry no spans and
 //! mention only parameters, free variables (in bare expressions), defined
 //! values and user functions by name (`Apply`, inside function bodies);
 //! `resolve` replaces the last two with the current definitions.
+
+mod difference;
 
 use std::rc::Rc;
 
@@ -24,6 +27,7 @@ use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Num, gradient_shown, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
+use difference::Difference;
 
 /// The highest order `diff(e, x, n)` takes.
 pub const MAX_DERIVATIVE_ORDER: i64 = 1000;
@@ -313,6 +317,8 @@ impl<'a> Lowerer<'a> {
         }
         match name.as_str() {
             "diff" => return self.diff(args, span),
+            "fdiff" => return self.difference(Difference::Forward, args, span),
+            "cdiff" => return self.difference(Difference::Central, args, span),
             "grad" => return self.grad(args, span),
             "hessian" => return self.hessian(args, span),
             "simplify" => return self.rewrite(args, span, "simplify", simplify),

@@ -54,6 +54,12 @@ pub enum Outcome {
     Check(CheckOutcome),
     Explain(Box<ExplainOutcome>),
     Critical(Box<CriticalOutcome>),
+    /// `table EXPR, ... for x in LIST`: the columns' headers as typed, and
+    /// one row of numbers per value.
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<f64>>,
+    },
     Descent(Box<DescentOutcome>),
     Compare(Box<CompareOutcome>),
     /// What one statement defined several of (`load` defines a vector per
@@ -115,6 +121,8 @@ pub struct DescentOutcome {
     pub max_steps: u64,
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
+    /// `state`: the trace shows the optimizer's state after each update.
+    pub state: bool,
     pub run: Run,
 }
 
@@ -137,6 +145,14 @@ impl DescentOutcome {
             settings.extend([("batch", b.size as f64), ("seed", b.seed as f64)]);
         }
         settings
+    }
+
+    /// A trace entry's state (`Entry::state`) as the method's buffers
+    /// under torch's names, each one number per parameter; none when the
+    /// entry has no state.
+    pub fn state_buffers<'s>(&self, state: &'s [f64]) -> Vec<(&'static str, &'s [f64])> {
+        let names = self.method.rule().state.iter().map(|b| b.name);
+        names.zip(state.chunks(self.params.len().max(1))).collect()
     }
 }
 

@@ -62,6 +62,8 @@ pub enum StmtKind {
         function: Ident,
         range: Option<(Expr, Expr)>,
     },
+    /// `table EXPR, ... for x in LIST`
+    Table(Box<Table>),
     /// `minimize ...` / `maximize ...`
     Descent(Box<Descent>),
     /// `plot EXPR, ... [from A to B] [to "file"]`
@@ -91,6 +93,8 @@ pub struct Descent {
     pub using: Option<Methods>,
     /// `plot` clause: `None` when absent; `Some(None)` draws in the terminal.
     pub plot: Option<Option<StringLit>>,
+    /// `state`: the trace keeps the optimizer's state after each update.
+    pub state: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -122,6 +126,24 @@ pub struct Plot {
     pub items: Vec<Expr>,
     pub range: Option<(Expr, Expr)>,
     pub file: Option<StringLit>,
+}
+
+/// `table EXPR, ... for x in LIST`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// The name that takes each value in turn.
+    pub var: Ident,
+    /// A list of numbers or a data vector.
+    pub values: Expr,
+}
+
+/// A column of a table: its expression, and its text as typed (the
+/// header).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub expr: Expr,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

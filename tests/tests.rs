@@ -14,4 +14,5 @@ mod properties;
 mod readme;
 mod repl;
 mod scale;
+mod teaching;
 mod tidy;

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::syntax::Span;
 
 /// The clauses a descent takes, for hints.
-const CLAUSES: &str = "from, lr, steps, tol, using, every, batch, seed and plot";
+const CLAUSES: &str = "from, lr, steps, tol, using, every, batch, seed, state and plot";
 
 /// Explains a pest failure on `clean` (the pre-pass output of `src`), and
 /// says where the failing statement starts.
@@ -307,6 +307,13 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
         "check" => expected("an expression").with_hint("for example: check diff(x^2, x) == 2x"),
         "critical" => expected("a function name")
             .with_hint("for example: critical f, or critical f from -5 to 5"),
+        "table" => expected("an expression")
+            .with_hint("for example: table x, f(x), f'(x) for x in [-2, -1, 0, 1, 2]"),
+        "for" => {
+            expected("a variable name").with_hint("for example: table x, f(x) for x in [1, 2, 3]")
+        }
+        "in" => expected("a list of values")
+            .with_hint("for example: for x in [-2, -1, 0, 1, 2], or for x in X (data)"),
         "explain" => expected("a derivative")
             .with_hint("for example: explain diff(x^2 sin(x), x), explain f' or explain grad(f)"),
         _ => Error::syntax(format!("'{keyword}' needs a value"), cx.after_span(prev))
@@ -356,6 +363,8 @@ fn after_operand(cx: &Context, prev: &Token) -> Error {
         in_check(cx, prev)
     } else if cx.statement_word() == "critical" {
         Some(in_critical(cx, prev))
+    } else if cx.statement_word() == "table" {
+        in_table(cx, prev)
     } else {
         None
     };
@@ -479,6 +488,30 @@ fn in_critical(cx: &Context, prev: &Token) -> Error {
     }
     cx.unexpected()
         .with_hint("write critical f, or critical f from -5 to 5")
+}
+
+/// Failures after an operand in a `table` statement: it needs `for x in
+/// LIST` after its columns.
+fn in_table(cx: &Context, prev: &Token) -> Option<Error> {
+    let found = &cx.found;
+    if !cx.open.is_empty() {
+        return None;
+    }
+    let example = "for example: table x, f(x) for x in [1, 2, 3]";
+    match cx.last_keyword(0) {
+        Some("for") if !found.is_word("in") => Some(
+            Error::syntax("expected 'in' after the variable", cx.after_span(prev))
+                .with_hint(example),
+        ),
+        Some("table") if found.ends_statement() || found.kind == Kind::Name => Some(
+            Error::syntax(
+                "expected 'for' after the columns of a table",
+                cx.after_span(prev),
+            )
+            .with_hint(example),
+        ),
+        _ => None,
+    }
 }
 
 /// Failures after an operand in a `check` statement.

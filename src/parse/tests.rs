@@ -38,6 +38,19 @@ fn dump_stmt(stmt: &Stmt) -> String {
             format!("(check {} {})", dump_expr(left), dump_expr(right))
         }
         StmtKind::Explain(e) => format!("(explain {})", dump_expr(e)),
+        StmtKind::Table(t) => {
+            let columns: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| format!("{:?} {}", c.text, dump_expr(&c.expr)))
+                .collect();
+            format!(
+                "(table {} (for {} {}))",
+                columns.join(" "),
+                t.var.name,
+                dump_expr(&t.values)
+            )
+        }
         StmtKind::Critical { function, range } => match range {
             Some((a, b)) => format!(
                 "(critical {} (from {}) (to {}))",
@@ -78,6 +91,9 @@ fn dump_descent(d: &Descent) -> String {
         None => {}
         Some(None) => out.push_str(" (plot)"),
         Some(Some(file)) => out.push_str(&format!(" (plot \"{}\")", file.value)),
+    }
+    if d.state {
+        out.push_str(" (state)");
     }
     out.push(')');
     out
@@ -266,6 +282,11 @@ fn parses_the_table() {
             "(check (call diff f x) (+ (*i 2 x) 3))",
         ),
         ("check f'(x) == 2x", "(check (call (' f) x) (*i 2 x))"),
+        // Tables: each column with its text, as typed.
+        (
+            "table x, f'(x),  fdiff(f, x) for x in [1, 2]",
+            "(table \"x\" x \"f'(x)\" (call (' f) x) \"fdiff(f, x)\" (call fdiff f x) (for x (list 1 2)))",
+        ),
         // Critical points.
         ("critical f", "(critical f)"),
         (
@@ -295,6 +316,10 @@ fn parses_the_table() {
         (
             "minimize f from [-5, 0, 5] lr [0.01, 0.1] tol 1e-6 every 10",
             "(minimize f (from (list (neg 5) 0 5)) (lr (list 0.01 0.1)) (tol 1e-6) (every 10))",
+        ),
+        (
+            "minimize f from 1 state using adam steps 3",
+            "(minimize f (from 1) (steps 3) (using adam) (state))",
         ),
         (
             "minimize loss from (0, 0) lr 0.01 steps 100 batch 2 seed 7",

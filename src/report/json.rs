@@ -127,6 +127,17 @@ pub(super) fn critical_json(c: &CriticalOutcome) -> Json {
     })
 }
 
+/// `{"exp_avg": [...], "exp_avg_sq": [...]}`: a trace entry's optimizer
+/// state under torch's names, one number per parameter; `{}` when there
+/// is none (step 0, gd, newton).
+fn state_json(d: &DescentOutcome, state: &[f64]) -> Json {
+    let mut object = Map::new();
+    for (name, values) in d.state_buffers(state) {
+        object.insert(name.to_string(), Json::Array(numbers(values)));
+    }
+    Json::Object(object)
+}
+
 pub(super) fn descent_json(d: &DescentOutcome) -> Json {
     let run = &d.run;
     let mut params = Map::new();
@@ -137,7 +148,11 @@ pub(super) fn descent_json(d: &DescentOutcome) -> Json {
         .trace
         .iter()
         .map(|entry| {
-            json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)})
+            let mut object = json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)});
+            if d.state {
+                object["state"] = state_json(d, entry.state);
+            }
+            object
         })
         .collect();
     let mut object = Map::new();

@@ -2,8 +2,9 @@
 //! change them, run in order. The REPL and the script runner both call
 //! `Session::run_source`. Each kind of statement has its own file:
 //! definitions (`define`), bare expressions and checks (`show`),
-//! derivations (`explain`), critical points (`critical`), descents
-//! (`descent`), plots (`plot`), CSV files and plot files (`files`).
+//! derivations (`explain`), critical points (`critical`), tables
+//! (`table`), descents (`descent`), plots (`plot`), CSV files and plot
+//! files (`files`).
 //!
 //! Invariant: a statement that fails leaves the definitions as they were.
 //! Nothing here prints: each statement yields an `Outcome` for `report`.
@@ -15,6 +16,7 @@ mod explain;
 mod files;
 mod plot;
 mod show;
+mod table;
 
 use crate::defs::Defs;
 use crate::error::{Error, ErrorKind, Result};
@@ -104,6 +106,7 @@ impl Session {
             StmtKind::Check { left, right } => self.check(left, right),
             StmtKind::Explain(e) => self.explain(e),
             StmtKind::Critical { function, range } => self.critical(function, range.as_ref()),
+            StmtKind::Table(t) => self.table(t),
             StmtKind::Descent(d) => self.descent(d, stmt.span),
             StmtKind::Plot(p) => self.plot(p),
         }
