@@ -5,7 +5,11 @@
 //! read from the JSON text by Rust's own parser (serde_json's default
 //! parser may be one bit off).
 
+use proptest::prelude::*;
 use serde_json::Value;
+
+use gd::outcome::Outcome;
+use gd::session::Session;
 
 use crate::common::{gd, gd_with_env, json_lines};
 
@@ -269,4 +273,36 @@ fn state_is_the_same_on_both_engines() {
         .collect();
     assert!(outputs[0].contains("\"exp_avg_sq\""));
     assert_eq!(outputs[0], outputs[1]);
+}
+
+/// The number `source`'s last statement prints, run in a session.
+fn last_number(source: &str) -> f64 {
+    let mut session = Session::default();
+    let mut last = None;
+    session
+        .run_source(source, &mut |o| {
+            if let Outcome::Number(v) = o {
+                last = Some(*v);
+            }
+        })
+        .expect("runs");
+    last.expect("a number")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..crate::properties::config() })]
+
+    /// Any point and any step from 1e-13 to 0.1: the differences are their
+    /// formulas in plain f64, bit for bit (the numbers are written with
+    /// their shortest exact digits, which read back as the same doubles).
+    #[test]
+    fn finite_differences_anywhere(which in 0..FUNCTIONS.len(), x0 in 0.1f64..3.0, exponent in -13.0f64..-1.0) {
+        let (body, f) = FUNCTIONS[which];
+        let h = 10f64.powf(exponent);
+        let define = format!("f(x) = {body}\n");
+        let got_forward = last_number(&format!("{define}fdiff(f, {x0:?}, {h:?})"));
+        let got_central = last_number(&format!("{define}cdiff(f, {x0:?}, {h:?})"));
+        prop_assert_eq!(got_forward.to_bits(), forward(f, x0, h).to_bits());
+        prop_assert_eq!(got_central.to_bits(), central(f, x0, h).to_bits());
+    }
 }
