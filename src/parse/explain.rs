@@ -287,6 +287,9 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
         "plot" => cx
             .unexpected()
             .with_hint("write 'plot' alone, or 'plot to \"file.svg\"'"),
+        "state" => cx
+            .unexpected()
+            .with_hint("'state' takes no value: minimize f from 0 using adam state"),
         "from" if cx.statement_word() == "critical" => expected("the start of the range")
             .with_hint("for example: critical f from -5 to 5, or from (-5, -5) to (5, 5)"),
         "to" if cx.statement_word() == "critical" => {
@@ -501,6 +504,10 @@ fn in_table(cx: &Context, prev: &Token) -> Option<Error> {
     match cx.last_keyword(0) {
         Some("for") if !found.is_word("in") => Some(
             Error::syntax("expected 'in' after the variable", cx.after_span(prev))
+                .with_hint(example),
+        ),
+        Some("in") if !found.ends_statement() => Some(
+            cx.at_found("a table ends after its list of values")
                 .with_hint(example),
         ),
         Some("table") if found.ends_statement() || found.kind == Kind::Name => Some(

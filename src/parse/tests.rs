@@ -530,6 +530,32 @@ fn rejects_the_table() {
             26,
         ),
         bad("minimize f from 0 from 1", "'from' is given twice", 1, 19),
+        bad("minimize f from 0 state 3", "unexpected '3'", 1, 25).hint("takes no value"),
+        bad(
+            "minimize f from 0 state state",
+            "'state' is given twice",
+            1,
+            25,
+        ),
+        bad("table x for x", "expected 'in' after the variable", 1, 14),
+        bad(
+            "table x for [1]",
+            "expected a variable name after 'for'",
+            1,
+            13,
+        ),
+        bad(
+            "table x, x^2 x in [1]",
+            "expected 'for' after the columns",
+            1,
+            16,
+        ),
+        bad(
+            "table x for x in [1] steps 3",
+            "a table ends after its list",
+            1,
+            22,
+        ),
         bad(
             "minimize f lr 0.1",
             "'minimize' needs a starting point",

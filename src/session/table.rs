@@ -81,14 +81,18 @@ impl Session {
 fn cell(scope: &Defs, column: &Column, var: &str) -> Result<f64> {
     let value = Lowerer::new(scope, Mode::Now, Vec::new()).value(&column.expr)?;
     let Value::Scalar(e) = value else {
-        return Err(Error::name(
+        let error = Error::name(
             format!(
                 "a column holds one number per row, but {} is {}",
                 column.text,
                 value.describe()
             ),
             column.expr.span,
-        ));
+        );
+        return Err(match value {
+            Value::Function(_) => error.with_hint(format!("write {}({var})", column.text)),
+            _ => error,
+        });
     };
     match evaluate(e)? {
         Some(Evaluated::Number(v)) => Ok(v),
