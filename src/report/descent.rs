@@ -285,6 +285,14 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
         );
         out.push_str(&wrap_words(&text, style.fit_width(), THEORY_INDENT));
     }
+    if first.state {
+        let note = "  a comparison shows no traces: run one at a time to see the state (--json has each run's)\n";
+        out.push_str(
+            &wrap_words(note, style.fit_width(), SETTINGS_INDENT)
+                .dimmed()
+                .to_string(),
+        );
+    }
     out
 }
 

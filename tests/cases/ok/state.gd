@@ -10,3 +10,5 @@ minimize f from 0 steps 3 using adagrad state
 minimize f from 0 steps 2 state
 h(x) = -(x - 1)^2
 maximize h from 0 steps 2 using adam state
+# A comparison shows no traces; its JSON runs carry the state.
+minimize g from (1, 1) steps 2 using [gd, adam] state
