@@ -10,6 +10,7 @@
 use crate::compile::{Evaluated, Program, constant_value};
 use crate::error::{Error, Result};
 use crate::symbolic::Expr;
+use crate::symbolic::data::{data_len, mismatch_error};
 use crate::syntax::{self, Span};
 use crate::value::Value;
 
@@ -77,6 +78,20 @@ impl Lowerer<'_> {
             }
         };
         let body = scalar_body(&f, args[0].span)?;
+        match data_len(body) {
+            Ok(None) => {}
+            Ok(Some(rows)) => {
+                return Err(Error::name(
+                    format!(
+                        "{name} needs a function with one number for a value, but {} has one for each of the {rows} rows of its data",
+                        f.name
+                    ),
+                    args[0].span,
+                )
+                .with_hint("reduce it to a number: wrap the body in mean(...) or sum(...)"));
+            }
+            Err(m) => return Err(mismatch_error(&[body], m).at(args[0].span)),
+        }
         let x0 = self.number_arg(name, &args[1], "x0")?;
         let h = match args.get(2) {
             Some(h) => self.number_arg(name, h, "h")?,
