@@ -13,7 +13,8 @@
 //! the last few points and gradient norms.
 //!
 //! Trace entry k is the state after k updates: the point, the function's own
-//! value and gradient there (also when maximizing). Entry 0 is the start, and
+//! value and gradient there (also when maximizing), and with `keep_state`
+//! the optimizer's buffers as update k left them. Entry 0 is the start, and
 //! the last state is always the last entry. With minibatches each entry is
 //! still on all rows (so `f`, the gradient norm, `tol` and the verdict mean
 //! the same with and without batches), and the update uses the gradient on

@@ -66,11 +66,6 @@ impl Trace {
         self.states.extend_from_slice(state);
     }
 
-    /// The numbers of optimizer state each entry keeps (0 for none).
-    pub fn state_width(&self) -> usize {
-        self.state_width
-    }
-
     pub fn len(&self) -> usize {
         self.steps.len()
     }

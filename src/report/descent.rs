@@ -33,11 +33,8 @@ fn stateless_note(d: &DescentOutcome) -> String {
         return String::new();
     }
     let name = d.method.name();
-    format!(
-        "  {}
-",
-        format!("{name} keeps no state: each update uses only this step's slopes").dimmed()
-    )
+    let note = format!("{name} keeps no state: each update uses only this step's slopes");
+    format!("  {}\n", note.dimmed())
 }
 
 fn signature(d: &DescentOutcome) -> String {
