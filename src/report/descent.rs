@@ -129,6 +129,9 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
     let widths = column_widths(&headers, rows.iter().flatten());
     // Too wide for the terminal: elide the middle parameters.
     let columns = fit::trace_columns(&widths, d.params.len(), style.fit_width());
+    let first_state = d.params.len() + 3;
+    let state_left_out =
+        headers.len() > first_state && !columns.contains(&fit::Column::Keep(first_state));
     let headers = fit::pick(&headers, &columns);
     let rows: Vec<Option<Vec<String>>> = rows
         .into_iter()
@@ -142,6 +145,14 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
             Some(r) => out.push_str(&line(&r)),
             None => out.push_str(&format!("  {}\n", pad_left("⋮", widths[0]).dimmed())),
         }
+    }
+    if state_left_out {
+        let note = "  the state columns do not fit: a wider terminal or --json shows them\n";
+        out.push_str(
+            &wrap_words(note, style.fit_width(), SETTINGS_INDENT)
+                .dimmed()
+                .to_string(),
+        );
     }
     out
 }
