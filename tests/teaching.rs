@@ -3,7 +3,8 @@
 //! written here (the function too, as a closure: gd's programs compute
 //! `x^3` as `(x*x)*x`, as torch does). Numbers are compared bit for bit,
 //! read from the JSON text by Rust's own parser (serde_json's default
-//! parser may be one bit off).
+//! parser may be one bit off). The optimizer's state of `state` against
+//! torch's update rules written out here, and the same on both engines.
 
 use proptest::prelude::*;
 use serde_json::Value;
