@@ -30,6 +30,10 @@ grad(g)                     # partial derivatives in parameter order
 grad(g)(0, 0)
 hessian(g)
 latex(diff(sqrt(x), x))
+explain diff(x^2 sin(x), x) # how it is derived: one rule per line
+critical g                  # where grad g = 0: a minimum at (3, 2)
+cdiff(f, 1) - f'(1)         # a numerical derivative, in floating point: its error
+table x, f(x), f'(x), fdiff(f, x) for x in [1, 2, 3, 4, 5]
 
 # --- 4. Checking your hand work -----------------------------------------------
 # check compares symbolically first, then at many points.
@@ -43,6 +47,7 @@ minimize g from (0, 0) lr 0.1 steps 30 every 5
 minimize f from 0 lr 0.1 steps 100 tol 1e-6
 h(x) = 4 - (x + 1)^2       # a hill with its top at x = -1
 maximize h from 0 lr 0.1 steps 50 every 10
+minimize f from 0 steps 5 using adam state   # watch Adam's moments, under torch's names
 
 # --- 6. Comparisons -------------------------------------------------------------
 # A list of rates, starts or methods runs once each and prints a verdict

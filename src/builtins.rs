@@ -1,6 +1,6 @@
 //! The built-in names, in one table: the functions of numbers (`sin`,
 //! `min`, the reductions `sum` and `mean`), the forms the language
-//! evaluates itself (`diff`, `grad`, `sqrt`, `log`, `load`...) and the
+//! evaluates itself (`diff`, `fdiff`, `grad`, `sqrt`, `log`, `load`...) and the
 //! constants, each with the parameters the REPL hints after `name(`.
 //! Lowering, the symbolic layer, the compiler, the session (names that
 //! cannot be defined), CSV headers and the REPL read this table; none keeps
@@ -83,8 +83,10 @@ const FUNCTIONS: [FunctionEntry; 21] = [
 /// The forms: names the language evaluates itself (their arguments are
 /// not all numbers, or they rewrite to other nodes), with their parameter
 /// hints.
-pub const FORMS: [(&str, &[&str]); 9] = [
+pub const FORMS: [(&str, &[&str]); 11] = [
     ("diff", &["expr", "var[, n]"]),
+    ("fdiff", &["f", "x0[, h]"]),
+    ("cdiff", &["f", "x0[, h]"]),
     ("grad", &["f"]),
     ("hessian", &["f"]),
     ("simplify", &["expr"]),

@@ -49,7 +49,8 @@ pub enum Definition {
     Function(UserFunction),
 }
 
-#[derive(Default)]
+/// Cloned for a scope that shadows a name (`table ... for x in ...`).
+#[derive(Clone, Default)]
 pub struct Defs {
     values: HashMap<String, Value>,
     functions: HashMap<String, UserFunction>,

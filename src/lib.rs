@@ -8,7 +8,7 @@
 //! L2  figure                                           (figures and renderers)
 //! L3  parse symbolic                                   (text to trees, expressions)
 //! L4  value compile                                    (values, programs as tapes or machine code)
-//! L5  check defs descent                               (the engines)
+//! L5  check critical defs descent                      (the engines)
 //! L6  lower load outcome                               (meaning, data, results)
 //! L7  plot                                             (figure data)
 //! L8  session report                                   (statements, words)
@@ -23,6 +23,7 @@
 pub mod builtins;
 pub mod check;
 pub mod compile;
+pub mod critical;
 pub mod defs;
 pub mod descent;
 pub mod error;

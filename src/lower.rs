@@ -2,13 +2,16 @@
 //!
 //! This is where names meet meaning: parameters, defined values, user
 //! functions, built-ins and constants; where arity is checked and `diff`,
-//! `grad`, `hessian`, `simplify`, `expand`, `latex` run. Errors point at
-//! the span of the offending name or call.
+//! `grad`, `hessian`, `simplify`, `expand`, `latex` run, and `fdiff` and
+//! `cdiff` (`difference.rs`). Errors point at the span of the offending
+//! name or call.
 //!
 //! Invariant: the symbolic expressions this produces carry no spans and
 //! mention only parameters, free variables (in bare expressions), defined
 //! values and user functions by name (`Apply`, inside function bodies);
 //! `resolve` replaces the last two with the current definitions.
+
+mod difference;
 
 use std::rc::Rc;
 
@@ -24,9 +27,20 @@ use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Node, Num, gradient_shown, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
+use difference::Difference;
 
 /// The highest order `diff(e, x, n)` takes.
 pub const MAX_DERIVATIVE_ORDER: i64 = 1000;
+
+/// `diff(EXPR, x, n)` as asked: what to differentiate, by which
+/// variable, how many times; `function` when EXPR named a function (whose
+/// body `target` is).
+pub struct DiffRequest {
+    pub target: Expr,
+    pub var: String,
+    pub order: u32,
+    pub function: Option<FunctionValue>,
+}
 
 /// Where an expression is being lowered.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -380,6 +394,8 @@ impl<'a> Lowerer<'a> {
         }
         match name.as_str() {
             "diff" => return self.diff(args, span),
+            "fdiff" => return self.difference(Difference::Forward, args, span),
+            "cdiff" => return self.difference(Difference::Central, args, span),
             "grad" => return self.grad(args, span),
             "hessian" => return self.hessian(args, span),
             "simplify" => return self.rewrite(args, span, "simplify", simplify),
@@ -554,6 +570,15 @@ impl<'a> Lowerer<'a> {
 
     /// `diff(EXPR, x)` or `diff(EXPR, x, n)`.
     fn diff(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
+        let request = self.diff_request(args, span)?;
+        let derivative =
+            differentiate_n(request.target, &request.var, request.order).map_err(|e| e.at(span))?;
+        Ok(Value::Scalar(simplify(derivative)?))
+    }
+
+    /// What `diff(EXPR, x)` or `diff(EXPR, x, n)` asks for, checked as
+    /// `diff` checks it (`explain` derives the same thing).
+    pub fn diff_request(&mut self, args: &[syntax::Expr], span: Span) -> Result<DiffRequest> {
         if !(2..=3).contains(&args.len()) {
             return Err(Error::name(
                 format!(
@@ -573,16 +598,25 @@ impl<'a> Lowerer<'a> {
             Some(n) => self.order(n)?,
             None => 1,
         };
-        let target = self.unguarded(|l| l.diff_target(&args[0], var))?;
+        let (target, function) = self.unguarded(|l| l.diff_target(&args[0], var))?;
         self.differentiated(target, &[var.as_str().into()]);
-        let derivative = differentiate_n(target, var, order).map_err(|e| e.at(span))?;
-        Ok(Value::Scalar(simplify(derivative)?))
+        Ok(DiffRequest {
+            target,
+            var: var.clone(),
+            order,
+            function,
+        })
     }
 
     /// The expression to differentiate: a function name means its body (with
-    /// `var` one of its parameters); anything else is lowered with `var` as
-    /// a variable even where a value of that name is defined.
-    fn diff_target(&mut self, e: &syntax::Expr, var: &str) -> Result<Expr> {
+    /// `var` one of its parameters), and the function is returned too;
+    /// anything else is lowered with `var` as a variable even where a value
+    /// of that name is defined.
+    fn diff_target(
+        &mut self,
+        e: &syntax::Expr,
+        var: &str,
+    ) -> Result<(Expr, Option<FunctionValue>)> {
         if let ExprKind::Name(name) = &e.kind
             && let Some(f) = self.defs.function(name)
         {
@@ -598,7 +632,7 @@ impl<'a> Lowerer<'a> {
                     e.span,
                 ));
             }
-            return scalar_body(&f, e.span);
+            return Ok((scalar_body(&f, e.span)?, Some(f)));
         }
         let var: Rc<str> = var.into();
         self.params.push(var);
@@ -607,7 +641,7 @@ impl<'a> Lowerer<'a> {
         // is defined.
         let lowered = self.scalar(e).and_then(|l| self.resolve_now(l));
         self.params.pop();
-        lowered
+        Ok((lowered?, None))
     }
 
     /// In a function body, references to other functions must be inlined
@@ -631,7 +665,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The function named by a one-argument special form: `grad(f)`.
-    fn function_arg(
+    pub fn function_arg(
         &mut self,
         form: &str,
         args: &[syntax::Expr],
@@ -681,6 +715,26 @@ impl<'a> Lowerer<'a> {
 
     /// `f'`, `f''`: the derivative of a one-parameter function.
     fn prime(&mut self, target: &syntax::Expr, order: u32, span: Span) -> Result<Value> {
+        let request = self.prime_request(target, order, span)?;
+        let derivative =
+            differentiate_n(request.target, &request.var, request.order).map_err(|e| e.at(span))?;
+        let f = request
+            .function
+            .ok_or_else(|| Error::internal("f' has a function"))?;
+        Ok(Value::Function(FunctionValue {
+            name: format!("{}{}", f.name, "'".repeat(order as usize)),
+            params: f.params,
+            body: Body::Scalar(simplify(derivative)?),
+        }))
+    }
+
+    /// What `f'` (`f''`, ...) asks for, checked: f has one parameter.
+    pub fn prime_request(
+        &mut self,
+        target: &syntax::Expr,
+        order: u32,
+        span: Span,
+    ) -> Result<DiffRequest> {
         let f = match self.value(target)? {
             Value::Function(f) => f,
             other => {
@@ -714,12 +768,12 @@ impl<'a> Lowerer<'a> {
         let body = scalar_body(&f, span)?;
         self.named(&f.params);
         self.differentiated(body, &f.params);
-        let derivative = differentiate_n(body, &f.params[0], order).map_err(|e| e.at(span))?;
-        Ok(Value::Function(FunctionValue {
-            name: format!("{}{}", f.name, "'".repeat(order as usize)),
-            params: f.params,
-            body: Body::Scalar(simplify(derivative)?),
-        }))
+        Ok(DiffRequest {
+            target: body,
+            var: f.params[0].to_string(),
+            order,
+            function: Some(f),
+        })
     }
 
     fn rewrite(
@@ -764,7 +818,8 @@ fn latex_tuple(items: &[Expr]) -> String {
     format!("\\left({}\\right)", parts.join(", "))
 }
 
-fn scalar_body(f: &FunctionValue, span: Span) -> Result<Expr> {
+/// The body of a function with one value (not `grad(f)` or `hessian(f)`).
+pub fn scalar_body(f: &FunctionValue, span: Span) -> Result<Expr> {
     match &f.body {
         Body::Scalar(b) => Ok(*b),
         _ => Err(Error::name(

@@ -5,8 +5,10 @@
 //! Invariant: these are plain data; nothing here evaluates or prints.
 
 use crate::check::CheckOutcome;
+use crate::critical::Critical;
 use crate::descent::Sense;
 use crate::descent::{Method, Run};
+use crate::symbolic::explain::Derivation;
 use crate::symbolic::{Expr, Num};
 
 /// A number, vector or list of them: a defined value, for reports.
@@ -50,6 +52,14 @@ pub enum Outcome {
     ExprsMatrix(Vec<Vec<Expr>>),
     Str(String),
     Check(CheckOutcome),
+    Explain(Box<ExplainOutcome>),
+    Critical(Box<CriticalOutcome>),
+    /// `table EXPR, ... for x in LIST`: the columns' headers as typed, and
+    /// one row of numbers per value.
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<f64>>,
+    },
     Descent(Box<DescentOutcome>),
     Compare(Box<CompareOutcome>),
     /// What one statement defined several of (`load` defines a vector per
@@ -57,6 +67,30 @@ pub enum Outcome {
     Several(Vec<Outcome>),
     /// `plot ...`, or the pictures of `minimize ... plot`.
     Plot(Box<PlotOutcome>),
+}
+
+/// `explain ...`: the derivations shown, one for `diff` and `f'`, one per
+/// parameter for `grad(f)`.
+#[derive(Clone, Debug)]
+pub struct ExplainOutcome {
+    pub derivations: Vec<Derivation>,
+    /// `grad(f)`: the function's name; the result is the tuple of the
+    /// derivations' results.
+    pub gradient_of: Option<String>,
+}
+
+/// `critical NAME [from A to B]`: the function, the box searched and what
+/// was found there.
+#[derive(Clone, Debug)]
+pub struct CriticalOutcome {
+    pub function: String,
+    pub params: Vec<String>,
+    pub body: Expr,
+    /// The gradient as shown (simplified), for the report's header.
+    pub gradient: Vec<Expr>,
+    /// `(low, high)` per parameter.
+    pub ranges: Vec<(f64, f64)>,
+    pub found: Critical,
 }
 
 /// A figure, for the terminal or for a file.
@@ -89,6 +123,8 @@ pub struct DescentOutcome {
     pub tol: f64,
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
+    /// `state`: the trace shows the optimizer's state after each update.
+    pub state: bool,
     pub run: Run,
 }
 
@@ -111,6 +147,14 @@ impl DescentOutcome {
             settings.extend([("batch", b.size as f64), ("seed", b.seed as f64)]);
         }
         settings
+    }
+
+    /// A trace entry's state (`Entry::state`) as the method's buffers
+    /// under torch's names, each one number per parameter; none when the
+    /// entry has no state.
+    pub fn state_buffers<'s>(&self, state: &'s [f64]) -> Vec<(&'static str, &'s [f64])> {
+        let names = self.method.rule().state.iter().map(|b| b.name);
+        names.zip(state.chunks(self.params.len().max(1))).collect()
     }
 }
 

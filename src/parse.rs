@@ -24,14 +24,14 @@ use pest::pratt_parser::{Assoc, ConstPrattParser, Op, pratt_precedence};
 
 use crate::error::{Error, Result};
 use crate::syntax::{
-    BinOp, Descent, Expr, ExprKind, Ident, Method, MethodArg, Methods, Plot, Program, Sense, Span,
-    Stmt, StmtKind, StringLit,
+    BinOp, Column, Descent, Expr, ExprKind, Ident, Method, MethodArg, Methods, Plot, Program,
+    Sense, Span, Stmt, StmtKind, StringLit, Table,
 };
 
 /// The words that can never be names.
 pub const KEYWORDS: &[&str] = &[
     "minimize", "maximize", "from", "lr", "steps", "tol", "using", "every", "batch", "seed",
-    "plot", "to", "check",
+    "plot", "to", "check", "explain", "critical", "table", "for", "in", "state",
 ];
 
 /// Deepest expression tree accepted (a leaf has depth 1). Later passes
@@ -173,6 +173,9 @@ fn lower_statement(pair: Pair<Rule>) -> Result<Stmt> {
     let kind = match pair.as_rule() {
         Rule::simple_stmt => lower_simple(pair),
         Rule::check_stmt => lower_check(pair),
+        Rule::explain_stmt => lower_explain(pair),
+        Rule::critical_stmt => lower_critical(pair),
+        Rule::table_stmt => lower_table(pair).map(|t| StmtKind::Table(Box::new(t))),
         Rule::descent_stmt => lower_descent(pair).map(|d| StmtKind::Descent(Box::new(d))),
         Rule::plot_stmt => lower_plot(pair).map(|p| StmtKind::Plot(Box::new(p))),
         _ => Err(internal(&pair)),
@@ -277,6 +280,65 @@ fn lower_check(pair: Pair<Rule>) -> Result<StmtKind> {
     Ok(StmtKind::Check { left, right, tol })
 }
 
+/// `explain EXPR`
+fn lower_explain(pair: Pair<Rule>) -> Result<StmtKind> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let _explain = next(&mut inner, span)?;
+    Ok(StmtKind::Explain(lower_expr(next(&mut inner, span)?)?.expr))
+}
+
+/// `critical NAME [from A to B]`
+fn lower_critical(pair: Pair<Rule>) -> Result<StmtKind> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let _critical = next(&mut inner, span)?;
+    let function = lower_ident(next(&mut inner, span)?);
+    let range = match inner.next() {
+        Some(range) => {
+            let range_span = span_of(&range);
+            let mut parts = range.into_inner();
+            let _from = next(&mut parts, range_span)?;
+            let start = lower_expr(next(&mut parts, range_span)?)?.expr;
+            let _to = next(&mut parts, range_span)?;
+            let end = lower_expr(next(&mut parts, range_span)?)?.expr;
+            Some((start, end))
+        }
+        None => None,
+    };
+    Ok(StmtKind::Critical { function, range })
+}
+
+/// `table EXPR, ... for x in LIST`; each column keeps its text, as typed
+/// (spaces and line breaks between tokens made one space), for its header.
+fn lower_table(pair: Pair<Rule>) -> Result<Table> {
+    let span = span_of(&pair);
+    let mut columns = Vec::new();
+    let mut inner = pair.into_inner();
+    let _table = next(&mut inner, span)?;
+    let mut part = next(&mut inner, span)?;
+    while part.as_rule() == Rule::expr {
+        let text = part
+            .as_str()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        columns.push(Column {
+            expr: lower_expr(part)?.expr,
+            text,
+        });
+        part = next(&mut inner, span)?;
+    }
+    let var = lower_ident(next(&mut inner, span)?);
+    let _in = next(&mut inner, span)?;
+    let values = lower_expr(next(&mut inner, span)?)?.expr;
+    Ok(Table {
+        columns,
+        var,
+        values,
+    })
+}
+
 fn lower_ident(pair: Pair<Rule>) -> Ident {
     Ident {
         name: pair.as_str().to_string(),
@@ -307,6 +369,7 @@ struct Clauses {
     seed: Option<Expr>,
     using: Option<Methods>,
     plot: Option<Option<StringLit>>,
+    state: Option<()>,
 }
 
 /// `minimize NAME clause*` / `maximize NAME clause*`
@@ -346,6 +409,7 @@ fn lower_descent(pair: Pair<Rule>) -> Result<Descent> {
         seed: clauses.seed,
         using: clauses.using,
         plot: clauses.plot,
+        state: clauses.state.is_some(),
     })
 }
 
@@ -363,6 +427,7 @@ fn lower_descent_clause(pair: Pair<Rule>, clauses: &mut Clauses) -> Result<()> {
             let file = inner.nth(1).map(lower_string);
             return set_once(&mut clauses.plot, file, &keyword);
         }
+        Rule::state_clause => return set_once(&mut clauses.state, (), &keyword),
         Rule::from_clause => &mut clauses.from,
         Rule::lr_clause => &mut clauses.lr,
         Rule::steps_clause => &mut clauses.steps,

@@ -59,6 +59,16 @@ pub enum StmtKind {
         /// `tol T`: how far sampled values may differ, relative.
         tol: Option<Expr>,
     },
+    /// `explain diff(EXPR, x)`, `explain f'`, `explain grad(f)`: the
+    /// derivative to explain, as written.
+    Explain(Expr),
+    /// `critical NAME [from A to B]`
+    Critical {
+        function: Ident,
+        range: Option<(Expr, Expr)>,
+    },
+    /// `table EXPR, ... for x in LIST`
+    Table(Box<Table>),
     /// `minimize ...` / `maximize ...`
     Descent(Box<Descent>),
     /// `plot EXPR, ... [from A to B] [to "file"]`
@@ -88,6 +98,8 @@ pub struct Descent {
     pub using: Option<Methods>,
     /// `plot` clause: `None` when absent; `Some(None)` draws in the terminal.
     pub plot: Option<Option<StringLit>>,
+    /// `state`: the trace keeps the optimizer's state after each update.
+    pub state: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +131,24 @@ pub struct Plot {
     pub items: Vec<Expr>,
     pub range: Option<(Expr, Expr)>,
     pub file: Option<StringLit>,
+}
+
+/// `table EXPR, ... for x in LIST`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// The name that takes each value in turn.
+    pub var: Ident,
+    /// A list of numbers or a data vector.
+    pub values: Expr,
+}
+
+/// A column of a table: its expression, and its text as typed (the
+/// header).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub expr: Expr,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -70,6 +70,7 @@ fn setup(method: Method, lr: f64, steps: u64, tol: f64, sense: Sense) -> Config 
         steps,
         tol,
         method,
+        keep_state: false,
     }
 }
 
@@ -130,6 +131,28 @@ fn every_optimizer_runs_the_same_on_both_engines() {
                         "{name} lr {lr} steps {steps} tol {tol} {sense:?}"
                     );
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_optimizers_state_in_the_trace_is_the_same_on_both_engines() {
+    let xy = ["x", "y"];
+    for body in [rosenbrock(), mix()] {
+        for name in METHOD_NAMES {
+            // A short run, a thinned trace that fills the trace buffers,
+            // and a tolerance met.
+            for (lr, steps, tol) in [(1e-3, 7, 0.0), (1e-4, 150_000, 0.0), (1e-2, 5_000, 1e-3)] {
+                let config = Config {
+                    keep_state: true,
+                    ..setup(method(name), lr, steps, tol, Sense::Minimize)
+                };
+                let (interpreted, native) = both_runs(body, &xy, &[-1.2, 1.0], &config, None);
+                assert_eq!(
+                    interpreted, native,
+                    "{name} lr {lr} steps {steps} tol {tol}"
+                );
             }
         }
     }

@@ -4,6 +4,8 @@
 //!   function is analytic, central differences otherwise);
 //! - building canonical forms, `simplify` and `expand` keep the value;
 //! - printing then parsing gives the same expression;
+//! - `explain`'s steps each parse back to the value of the step before,
+//!   and the last is `diff`'s result;
 //! - the parser never panics.
 //!
 //! The trees are evaluated here by an independent evaluator (`Tree::eval`,
@@ -17,6 +19,7 @@ use gd::defs::Defs;
 use gd::lower::{Lowerer, Mode};
 use gd::parse::parse_program;
 use gd::symbolic::diff::differentiate;
+use gd::symbolic::explain::derivation;
 use gd::symbolic::expr::{self, Func};
 use gd::symbolic::print::to_text;
 use gd::symbolic::simplify::{expand, simplify};
@@ -403,6 +406,29 @@ proptest! {
         let d = simplify(differentiate(t.build(), "x").expect("small")).expect("small");
         let text = to_text(d);
         prop_assert_eq!(reparse(&text), Ok(d), "printed as {}", text);
+    }
+
+    /// A derivation ends in exactly `diff`'s result, and each of its steps,
+    /// printed and read back (its `diff(u, x)` lowered as `diff` lowers
+    /// it), has the value of the step before it.
+    #[test]
+    fn explained_steps_keep_the_value(t in tree(false), (x, y) in point()) {
+        let e = t.build();
+        prop_assume!(!has_non_finite(e));
+        let d = derivation(e, "x", 1).expect("a short derivation");
+        let result = simplify(differentiate(e, "x").expect("small")).expect("small");
+        prop_assert_eq!(d.result, result);
+        let last = d.steps.last().map_or(d.result, |s| s.expr);
+        prop_assert_eq!(last, result, "last step {}", to_text(last));
+        let mut before = (to_text(d.start), f64::NAN);
+        for text in std::iter::once(before.0.clone()).chain(d.steps.iter().map(|s| to_text(s.expr))) {
+            let read = reparse(&text);
+            prop_assert!(read.is_ok(), "{} does not read back: {:?}", text, read);
+            let value = tape_eval(read.expect("checked"), x, y);
+            let comparable = [before.1, value].iter().all(|v| v.is_finite() && v.abs() < 1e6);
+            prop_assert!(!comparable || close(before.1, value, 1e-7), "{} = {} but {} = {}", before.0, before.1, text, value);
+            before = (text, value);
+        }
     }
 
     /// The parser returns, never panics, on arbitrary text.

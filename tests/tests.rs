@@ -15,4 +15,5 @@ mod properties;
 mod readme;
 mod repl;
 mod scale;
+mod teaching;
 mod tidy;

@@ -13,7 +13,8 @@
 //! the last few points and gradient norms.
 //!
 //! Trace entry k is the state after k updates: the point, the function's own
-//! value and gradient there (also when maximizing). Entry 0 is the start, and
+//! value and gradient there (also when maximizing), and with `keep_state`
+//! the optimizer's buffers as update k left them. Entry 0 is the start, and
 //! the last state is always the last entry. With minibatches each entry is
 //! still on all rows (so `f`, the gradient norm, `tol` and the verdict mean
 //! the same with and without batches), and the update uses the gradient on
@@ -76,6 +77,8 @@ pub struct Config {
     /// Stop when the gradient norm is below this; 0 turns it off.
     pub tol: f64,
     pub method: Method,
+    /// Whether the trace keeps the optimizer's state (the `state` clause).
+    pub keep_state: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -291,7 +294,12 @@ fn descend<E: Evaluator>(
     let every = trace_every(config.steps);
     let threshold = convergence_threshold(config.tol);
     let expected_entries = (config.steps / every).saturating_add(2);
-    let mut trace = Trace::with_capacity(n, expected_entries.min(ROOM_UP_FRONT as u64) as usize);
+    let state_width = match config.keep_state {
+        true => optimizer.state().len(),
+        false => 0,
+    };
+    let room = expected_entries.min(ROOM_UP_FRONT as u64) as usize;
+    let mut trace = Trace::with_capacity(n, state_width, room);
     let mut recent = Recent::new(n);
     let mut next_traced = 0u64;
     let mut converged_at = None;
@@ -314,7 +322,7 @@ fn descend<E: Evaluator>(
         let norm = euclidean_norm(grad);
         recent.push(x, norm);
         if k == next_traced {
-            trace.push(k, x, f, grad);
+            trace.push(k, x, f, grad, &optimizer.state()[..state_width]);
             next_traced = next_traced.saturating_add(every);
         }
         if let Some(found) = find_divergence(x, f, grad) {
@@ -343,7 +351,7 @@ fn descend<E: Evaluator>(
     let x = objective.point().to_vec();
     let (f, grad) = (objective.f(), objective.grad().to_vec());
     if trace.steps().last() != Some(&k) {
-        trace.push(k, &x, f, &grad);
+        trace.push(k, &x, f, &grad, &optimizer.state()[..state_width]);
     }
     let rate = rate(&trace, &recent, k);
     let mut run = Run {

@@ -56,8 +56,10 @@ const INTS: usize = 6;
 pub(super) struct NativeLoop {
     native: Native,
     n: usize,
-    /// Entry j: the point, the value, the gradient (`2n + 1` numbers).
+    /// Entry j: the point, the value, the gradient, then the optimizer's
+    /// state when the run keeps it (`2n + 1 + state_width` numbers).
     values: Vec<f64>,
+    state_width: usize,
     steps: Vec<i64>,
 }
 
@@ -82,7 +84,11 @@ impl NativeLoop {
         if rule.direction != Direction::Gradient || !counts {
             return None;
         }
-        let entry = 2 * n + 1;
+        let state_width = match config.keep_state {
+            true => rule.state.len() * n,
+            false => 0,
+        };
+        let entry = 2 * n + 1 + state_width;
         let specs = [
             spec(Kind::F64, n),
             spec(Kind::F64, rule.state.len() * n),
@@ -99,6 +105,7 @@ impl NativeLoop {
             lr: config.lr,
             threshold: convergence_threshold(config.tol),
             every: trace_every(config.steps),
+            state_width,
         };
         let native = generate(&specs, |e| LoopCode::new(e, tape, &setup).emit())?;
         Some(NativeLoop {
@@ -106,6 +113,7 @@ impl NativeLoop {
             n,
             values: vec![0.0; TRACE_BUFFER * entry],
             steps: vec![0; TRACE_BUFFER],
+            state_width,
         })
     }
 
@@ -145,9 +153,10 @@ impl NativeLoop {
         let traced = ints[TRACED] as usize;
         for (step, entry) in self.steps[..traced]
             .iter()
-            .zip(self.values.chunks(2 * n + 1))
+            .zip(self.values.chunks(2 * n + 1 + self.state_width))
         {
-            trace.push(*step as u64, &entry[..n], entry[n], &entry[n + 1..]);
+            let (grad, state) = entry[n + 1..].split_at(n);
+            trace.push(*step as u64, &entry[..n], entry[n], grad, state);
         }
         k
     }
@@ -165,6 +174,8 @@ struct Setup<'a> {
     lr: f64,
     threshold: f64,
     every: u64,
+    /// The numbers of state each trace entry keeps (0 for none).
+    state_width: usize,
 }
 
 /// A number a line reads: known when the code is generated, or computed.
@@ -350,8 +361,13 @@ impl<'s, 'e, 'f> LoopCode<'s, 'e, 'f> {
         let step = self.e.record(steps, traced, 1);
         self.e.store_in(&step, 0, k);
         let values = self.e.arg(TRACE_VALUES);
-        let entry = self.e.record(values, traced, 2 * self.n + 1);
-        for (j, v) in x.iter().chain([&f]).chain(grad).enumerate() {
+        let state: Vec<Value> = self.state[..self.setup.state_width]
+            .iter()
+            .map(|var| self.e.b.use_var(*var))
+            .collect();
+        let width = 2 * self.n + 1 + state.len();
+        let entry = self.e.record(values, traced, width);
+        for (j, v) in x.iter().chain([&f]).chain(grad).chain(&state).enumerate() {
             self.e.store_in(&entry, j, *v);
         }
         let one_more = self.ins().iadd_imm_s(traced, 1);
@@ -583,6 +599,7 @@ mod tests {
                 steps: 10,
                 tol: 0.0,
                 method,
+                keep_state: false,
             };
             let optimizer = Optimizer::new(&config.method, config.sense, 1);
             let compiled = NativeLoop::new(&tape, &config, &optimizer).is_some();

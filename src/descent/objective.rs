@@ -190,6 +190,7 @@ mod tests {
             steps,
             tol: 0.0,
             method,
+            keep_state: false,
         }
     }
 

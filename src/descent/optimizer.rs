@@ -101,8 +101,12 @@ impl Optimizer {
         self.sign
     }
 
-    /// The state buffers (buffer k of coordinate i at `k * n + i`), for
-    /// compiled code that updates them in place.
+    /// The state buffers (buffer k of coordinate i at `k * n + i`).
+    pub(super) fn state(&self) -> &[f64] {
+        &self.state
+    }
+
+    /// The state buffers, for compiled code that updates them in place.
     pub(super) fn state_mut(&mut self) -> &mut [f64] {
         &mut self.state
     }

@@ -198,6 +198,7 @@ fn run_method(case: &Case, method: &Method, lr: f64, steps: u64, sense: Sense) -
         steps,
         tol: 0.0,
         method: method.clone(),
+        keep_state: false,
     };
     run(
         &mut program,
@@ -619,6 +620,7 @@ fn newton_solves_a_quadratic_in_one_step() {
         steps: 10,
         tol: 1e-9,
         method: Method::Newton,
+        keep_state: false,
     };
     let stop = AtomicBool::new(false);
     let solved = run(&mut program(case, false), case.start, &config, None, &stop);
@@ -661,6 +663,7 @@ fn newton_run(body: Expr, params: &[&str], start: &[f64], lr: f64) -> Run {
         steps: 10,
         tol: 0.0,
         method: Method::Newton,
+        keep_state: false,
     };
     run(&mut program, start, &config, None, &AtomicBool::new(false))
 }

@@ -28,6 +28,7 @@ fn config(lr: f64, steps: u64) -> Config {
         steps,
         tol: 0.0,
         method: Method::Gd,
+        keep_state: false,
     }
 }
 

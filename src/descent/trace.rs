@@ -1,6 +1,7 @@
 //! The trace of a run: its recorded states as flat arrays (entry k is the
-//! state after k updates: the point, the value and the gradient there), and
-//! how a long run is thinned to fit.
+//! state after k updates: the point, the value and the gradient there, and
+//! with `state` the optimizer's buffers after update k), and how a long run
+//! is thinned to fit.
 //!
 //! Invariant: a trace holds at most `TRACE_LIMIT` entries, whatever the
 //! number of steps, and always the first and the last state.
@@ -12,15 +13,18 @@ pub const TRACE_LIMIT: usize = 100_000;
 pub(super) const ROOM_UP_FRONT: usize = 4096;
 
 /// The recorded states of a run, as flat arrays: entry i has step
-/// `steps[i]`, point `xs[i*n..(i+1)*n]`, value `fs[i]` and gradient
-/// `grads[i*n..(i+1)*n]`.
+/// `steps[i]`, point `xs[i*n..(i+1)*n]`, value `fs[i]`, gradient
+/// `grads[i*n..(i+1)*n]` and optimizer state `states[i*w..(i+1)*w]`, where
+/// w is `state_width` (0 when the run keeps no state).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
     n_params: usize,
+    state_width: usize,
     steps: Vec<u64>,
     xs: Vec<f64>,
     fs: Vec<f64>,
     grads: Vec<f64>,
+    states: Vec<f64>,
 }
 
 /// One state of a run.
@@ -30,24 +34,36 @@ pub struct Entry<'a> {
     pub x: &'a [f64],
     pub f: f64,
     pub grad: &'a [f64],
+    /// The optimizer's state buffers after this entry's update, buffer j
+    /// of coordinate i at `j * n + i` (the rule's order and torch's
+    /// names); empty when the run keeps no state, and at step 0, where
+    /// torch's state is still empty.
+    pub state: &'a [f64],
 }
 
 impl Trace {
-    pub(super) fn with_capacity(n_params: usize, entries: usize) -> Trace {
+    /// Room for `entries`; each keeps `state_width` numbers of the
+    /// optimizer's state (0 for none).
+    pub(super) fn with_capacity(n_params: usize, state_width: usize, entries: usize) -> Trace {
         Trace {
             n_params,
+            state_width,
             steps: Vec::with_capacity(entries),
             xs: Vec::with_capacity(entries * n_params),
             fs: Vec::with_capacity(entries),
             grads: Vec::with_capacity(entries * n_params),
+            states: Vec::with_capacity(entries * state_width),
         }
     }
 
-    pub(super) fn push(&mut self, step: u64, x: &[f64], f: f64, grad: &[f64]) {
+    /// An entry; `state` has `state_width` numbers.
+    pub(super) fn push(&mut self, step: u64, x: &[f64], f: f64, grad: &[f64], state: &[f64]) {
+        debug_assert_eq!(state.len(), self.state_width);
         self.steps.push(step);
         self.xs.extend_from_slice(x);
         self.fs.push(f);
         self.grads.extend_from_slice(grad);
+        self.states.extend_from_slice(state);
     }
 
     pub fn len(&self) -> usize {
@@ -63,13 +79,24 @@ impl Trace {
     }
 
     pub fn entry(&self, i: usize) -> Option<Entry<'_>> {
-        let n = self.n_params;
-        Some(Entry {
-            step: *self.steps.get(i)?,
-            x: self.xs.get(i * n..(i + 1) * n)?,
-            f: *self.fs.get(i)?,
-            grad: self.grads.get(i * n..(i + 1) * n)?,
-        })
+        (i < self.len()).then(|| self.entry_at(i))
+    }
+
+    /// Entry i, which exists.
+    fn entry_at(&self, i: usize) -> Entry<'_> {
+        let (n, w) = (self.n_params, self.state_width);
+        let step = self.steps[i];
+        let state = match step {
+            0 => &[],
+            _ => &self.states[i * w..(i + 1) * w],
+        };
+        Entry {
+            step,
+            x: &self.xs[i * n..(i + 1) * n],
+            f: self.fs[i],
+            grad: &self.grads[i * n..(i + 1) * n],
+            state,
+        }
     }
 
     pub fn first(&self) -> Option<Entry<'_>> {
@@ -81,13 +108,7 @@ impl Trace {
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Entry<'_>> + '_ {
-        let n = self.n_params;
-        (0..self.len()).map(move |i| Entry {
-            step: self.steps[i],
-            x: &self.xs[i * n..(i + 1) * n],
-            f: self.fs[i],
-            grad: &self.grads[i * n..(i + 1) * n],
-        })
+        (0..self.len()).map(|i| self.entry_at(i))
     }
 
     /// The step of each entry.

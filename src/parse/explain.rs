@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::syntax::Span;
 
 /// The clauses a descent takes, for hints.
-const CLAUSES: &str = "from, lr, steps, tol, using, every, batch, seed and plot";
+const CLAUSES: &str = "from, lr, steps, tol, using, every, batch, seed, state and plot";
 
 /// Explains a pest failure on `clean` (the pre-pass output of `src`), and
 /// says where the failing statement starts.
@@ -287,6 +287,14 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
         "plot" => cx
             .unexpected()
             .with_hint("write 'plot' alone, or 'plot to \"file.svg\"'"),
+        "state" => cx
+            .unexpected()
+            .with_hint("'state' takes no value: minimize f from 0 using adam state"),
+        "from" if cx.statement_word() == "critical" => expected("the start of the range")
+            .with_hint("for example: critical f from -5 to 5, or from (-5, -5) to (5, 5)"),
+        "to" if cx.statement_word() == "critical" => {
+            expected("the end of the range").with_hint("for example: critical f from -5 to 5")
+        }
         "from" if cx.in_plot() => expected("the start of the range")
             .with_hint("for example: plot f from -5 to 5, or from (-5, -5) to (5, 5)"),
         "from" => expected("a starting point")
@@ -300,6 +308,17 @@ fn after_keyword(cx: &Context, prev: &Token) -> Error {
              or a list like [gd, adam]",
         ),
         "check" => expected("an expression").with_hint("for example: check diff(x^2, x) == 2x"),
+        "critical" => expected("a function name")
+            .with_hint("for example: critical f, or critical f from -5 to 5"),
+        "table" => expected("an expression")
+            .with_hint("for example: table x, f(x), f'(x) for x in [-2, -1, 0, 1, 2]"),
+        "for" => {
+            expected("a variable name").with_hint("for example: table x, f(x) for x in [1, 2, 3]")
+        }
+        "in" => expected("a list of values")
+            .with_hint("for example: for x in [-2, -1, 0, 1, 2], or for x in X (data)"),
+        "explain" => expected("a derivative")
+            .with_hint("for example: explain diff(x^2 sin(x), x), explain f' or explain grad(f)"),
         _ => Error::syntax(format!("'{keyword}' needs a value"), cx.after_span(prev))
             .with_hint(format!("for example: {keyword} {}", example_value(keyword))),
     }
@@ -345,6 +364,10 @@ fn after_operand(cx: &Context, prev: &Token) -> Error {
         in_clauses(cx, prev)
     } else if cx.statement_word() == "check" {
         in_check(cx, prev)
+    } else if cx.statement_word() == "critical" {
+        Some(in_critical(cx, prev))
+    } else if cx.statement_word() == "table" {
+        in_table(cx, prev)
     } else {
         None
     };
@@ -454,6 +477,48 @@ pub(super) fn unknown_clause(word: &str, span: Span, in_plot: bool) -> Error {
     Error::syntax(message, span).with_hint(format!(
         "the clauses are {CLAUSES}; for a product, write '*'"
     ))
+}
+
+/// Failures after an operand in a `critical` statement: its name, then
+/// only `from A to B`.
+fn in_critical(cx: &Context, prev: &Token) -> Error {
+    if cx.last_keyword(0) == Some("from") {
+        return Error::syntax(
+            "expected 'to' after the start of the range",
+            cx.after_span(prev),
+        )
+        .with_hint("for example: critical f from -5 to 5");
+    }
+    cx.unexpected()
+        .with_hint("write critical f, or critical f from -5 to 5")
+}
+
+/// Failures after an operand in a `table` statement: it needs `for x in
+/// LIST` after its columns.
+fn in_table(cx: &Context, prev: &Token) -> Option<Error> {
+    let found = &cx.found;
+    if !cx.open.is_empty() {
+        return None;
+    }
+    let example = "for example: table x, f(x) for x in [1, 2, 3]";
+    match cx.last_keyword(0) {
+        Some("for") if !found.is_word("in") => Some(
+            Error::syntax("expected 'in' after the variable", cx.after_span(prev))
+                .with_hint(example),
+        ),
+        Some("in") if !found.ends_statement() => Some(
+            cx.at_found("a table ends after its list of values")
+                .with_hint(example),
+        ),
+        Some("table") if found.ends_statement() || found.kind == Kind::Name => Some(
+            Error::syntax(
+                "expected 'for' after the columns of a table",
+                cx.after_span(prev),
+            )
+            .with_hint(example),
+        ),
+        _ => None,
+    }
 }
 
 /// Failures after an operand in a `check` statement.

@@ -37,6 +37,29 @@ fn dump_stmt(stmt: &Stmt) -> String {
         StmtKind::Check { left, right, .. } => {
             format!("(check {} {})", dump_expr(left), dump_expr(right))
         }
+        StmtKind::Explain(e) => format!("(explain {})", dump_expr(e)),
+        StmtKind::Table(t) => {
+            let columns: Vec<String> = t
+                .columns
+                .iter()
+                .map(|c| format!("{:?} {}", c.text, dump_expr(&c.expr)))
+                .collect();
+            format!(
+                "(table {} (for {} {}))",
+                columns.join(" "),
+                t.var.name,
+                dump_expr(&t.values)
+            )
+        }
+        StmtKind::Critical { function, range } => match range {
+            Some((a, b)) => format!(
+                "(critical {} (from {}) (to {}))",
+                function.name,
+                dump_expr(a),
+                dump_expr(b)
+            ),
+            None => format!("(critical {})", function.name),
+        },
         StmtKind::Descent(descent) => dump_descent(descent),
         StmtKind::Plot(plot) => dump_plot(plot),
     }
@@ -68,6 +91,9 @@ fn dump_descent(d: &Descent) -> String {
         None => {}
         Some(None) => out.push_str(" (plot)"),
         Some(Some(file)) => out.push_str(&format!(" (plot \"{}\")", file.value)),
+    }
+    if d.state {
+        out.push_str(" (state)");
     }
     out.push(')');
     out
@@ -256,6 +282,23 @@ fn parses_the_table() {
             "(check (call diff f x) (+ (*i 2 x) 3))",
         ),
         ("check f'(x) == 2x", "(check (call (' f) x) (*i 2 x))"),
+        // Tables: each column with its text, as typed.
+        (
+            "table x, f'(x),  fdiff(f, x) for x in [1, 2]",
+            "(table \"x\" x \"f'(x)\" (call (' f) x) \"fdiff(f, x)\" (call fdiff f x) (for x (list 1 2)))",
+        ),
+        // Critical points.
+        ("critical f", "(critical f)"),
+        (
+            "critical f from (-5, -5) to (5, 5)",
+            "(critical f (from (tuple (neg 5) (neg 5))) (to (tuple 5 5)))",
+        ),
+        // Explain.
+        ("explain f''", "(explain ('' f))"),
+        (
+            "explain diff(x^2, x, 2)",
+            "(explain (call diff (^ x 2) x 2))",
+        ),
         // Descent, clauses in any order.
         ("minimize f from 0", "(minimize f (from 0))"),
         (
@@ -273,6 +316,10 @@ fn parses_the_table() {
         (
             "minimize f from [-5, 0, 5] lr [0.01, 0.1] tol 1e-6 every 10",
             "(minimize f (from (list (neg 5) 0 5)) (lr (list 0.01 0.1)) (tol 1e-6) (every 10))",
+        ),
+        (
+            "minimize f from 1 state using adam steps 3",
+            "(minimize f (from 1) (steps 3) (using adam) (state))",
         ),
         (
             "minimize loss from (0, 0) lr 0.01 steps 100 batch 2 seed 7",
@@ -483,6 +530,32 @@ fn rejects_the_table() {
             26,
         ),
         bad("minimize f from 0 from 1", "'from' is given twice", 1, 19),
+        bad("minimize f from 0 state 3", "unexpected '3'", 1, 25).hint("takes no value"),
+        bad(
+            "minimize f from 0 state state",
+            "'state' is given twice",
+            1,
+            25,
+        ),
+        bad("table x for x", "expected 'in' after the variable", 1, 14),
+        bad(
+            "table x for [1]",
+            "expected a variable name after 'for'",
+            1,
+            13,
+        ),
+        bad(
+            "table x, x^2 x in [1]",
+            "expected 'for' after the columns",
+            1,
+            16,
+        ),
+        bad(
+            "table x for x in [1] steps 3",
+            "a table ends after its list",
+            1,
+            22,
+        ),
         bad(
             "minimize f lr 0.1",
             "'minimize' needs a starting point",

@@ -49,6 +49,7 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
         steps,
         tol: 0.0,
         method: Method::Gd,
+        keep_state: false,
     };
     let flag = std::sync::atomic::AtomicBool::new(false);
     let run = descent::run(&mut program, &[0.0], &config, None, &flag);
@@ -65,6 +66,7 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
         max_steps: steps,
         tol: 0.0,
         every: None,
+        state: false,
         run,
     }
 }

@@ -15,6 +15,9 @@ run gradient descent. One statement per line (or separated by ';').
   diff(x^3 sin(x), x)                  derivatives; also f', grad(f), hessian(f)
   simplify((x + 1)^2 - x^2)            also expand(...), latex(...)
   check diff(x^2, x) == 2x             is my hand derivation right?
+  explain diff(x^2 sin(x), x)          the derivation, one rule per step
+  critical f                           critical points, classified
+  table x, f(x), fdiff(f, x) for x in [1, 2]   a row per value
   minimize f from (0, 0) lr 0.1 steps 30 using adam
   minimize f from 0 lr [0.01, 0.1, 0.5]   a list compares runs side by side
   plot f from -5 to 5                  a curve; a contour map for two parameters
@@ -128,6 +131,41 @@ Results are exact and simplified as a teacher would write them.
 ",
     },
     Topic {
+        names: &["explain", "derivation", "steps", "rules"],
+        text: "\
+explain DERIVATIVE: the derivation as a teacher writes it, one rule a line
+  explain diff(x^2 sin(x), x)    product, power, sin, ...
+  explain f'   explain f''       from the definition of f
+  explain diff(f, x, 2)          each order in turn
+  explain grad(f)                one derivation per parameter
+Parts not yet differentiated are written diff(u, x), so every line reads
+back in gd; the last line is exactly what diff prints.
+",
+    },
+    Topic {
+        names: &["critical", "minima", "saddle", "saddles"],
+        text: "\
+critical NAME [from A to B]: where the gradient is 0, in a box (-10..10)
+  critical f                     every real root of f', exactly, when f' is
+                                 a polynomial; else Newton's method
+  critical g from (-5, -5) to (5, 5)   two parameters: a box of two corners
+Each point is a minimum, maximum, saddle, inflection (x^3 at 0) or
+degenerate (a Hessian eigenvalue is 0); the lowest minimum is named.
+",
+    },
+    Topic {
+        names: &["table", "for", "in", "fdiff", "cdiff", "finite"],
+        text: "\
+Numerical derivatives and tables
+  fdiff(f, 1)          (f(1 + h) - f(1))/h, h = 1e-6, in floating point
+  cdiff(f, 1, 1e-4)    (f(1 + h) - f(1 - h))/(2h)
+  table x, f(x), f'(x), fdiff(f, x) for x in [-2, -1, 0, 1, 2]
+  table h, fdiff(f, 1, h) - f'(1) for h in [1e-2, 1e-6, 1e-10]
+A table has a row per value (a list or a data vector) and a column per
+expression, headed as typed; x shadows a defined x only in the table.
+",
+    },
+    Topic {
         names: &["grad", "gradient", "hessian"],
         text: "\
 Gradient and Hessian
@@ -164,6 +202,7 @@ Compares simplified forms, then evaluates both sides at many points in
         ],
         text: "\
 minimize NAME from START [lr RATE] [steps N] [tol T] [using METHOD] [every K]
+  [state]
   minimize f from 0                     defaults: lr 0.1, steps 100, using gd
   minimize f from (0, 0) lr 0.05 steps 500 tol 1e-6
   minimize f from 0 steps 1000 every 100    show every 100th step
@@ -173,7 +212,19 @@ minimize NAME from START [lr RATE] [steps N] [tol T] [using METHOD] [every K]
   maximize h from 0                     ascends
 Clauses come in any order. Each run ends converged (|grad| below tol),
 max_steps, diverged, or interrupted (Ctrl-C), with a verdict and a rate.
-Optimizers: :help using
+Optimizers: :help using; their state in the trace: :help state
+",
+    },
+    Topic {
+        names: &["state", "exp_avg"],
+        text: "\
+state: the optimizer's state after each update, under torch's names
+  minimize f from 0 steps 20 using adam state      exp_avg, exp_avg_sq
+  minimize f from (0, 0) using momentum state      momentum_buffer
+adagrad keeps sum, rmsprop square_avg; gd and newton keep none. The
+table gains a column per buffer (per parameter: exp_avg(x), exp_avg(y));
+--json adds \"state\": {\"exp_avg\": [...], ...} to each trace entry ({} at
+step 0, before the first update).
 ",
     },
     Topic {
@@ -368,7 +419,8 @@ mod tests {
     fn every_statement_and_optimizer_has_help() {
         let wanted = [
             "minimize", "maximize", "check", "plot", "diff", "grad", "hessian", "simplify",
-            "expand", "latex", "define", "data", "load", "ans", "keys",
+            "expand", "latex", "define", "data", "load", "ans", "keys", "explain", "critical",
+            "table", "fdiff", "state",
         ];
         for topic in wanted.iter().chain(gd::descent::METHOD_NAMES.iter()) {
             assert!(lookup(topic).is_ok(), "no help on {topic}");

@@ -21,9 +21,21 @@ pub(super) fn descent_text(d: &DescentOutcome, style: &Style) -> String {
     let mut out = descent_header(d, style.fit_width());
     out.push('\n');
     out.push_str(&trace_table(d, style));
+    out.push_str(&stateless_note(d));
     out.push('\n');
     out.push_str(&result_line(d, style.fit_width()));
     out
+}
+
+/// With `state` on a method that keeps none (gd, newton), why there are no
+/// state columns.
+fn stateless_note(d: &DescentOutcome) -> String {
+    if !d.state || !d.method.rule().state.is_empty() {
+        return String::new();
+    }
+    let name = d.method.name();
+    let note = format!("{name} keeps no state: each update uses only this step's slopes");
+    format!("  {}\n", note.dimmed())
 }
 
 fn signature(d: &DescentOutcome) -> String {
@@ -102,6 +114,7 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
     headers.extend(d.params.iter().cloned());
     headers.push(d.function.clone());
     headers.push("|grad|".into());
+    headers.extend(state_headers(d));
     let mut rows: Vec<Option<Vec<String>>> = Vec::new();
     for i in rows_to_show(run, d.every, style.max_rows) {
         match i {
@@ -114,6 +127,12 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
                 row.extend(entry.x.iter().map(|v| table_number(*v)));
                 row.push(table_number(entry.f));
                 row.push(table_number(crate::descent::euclidean_norm(entry.grad)));
+                let state = d.state_buffers(entry.state);
+                row.extend(
+                    state
+                        .iter()
+                        .flat_map(|(_, v)| v.iter().map(|v| table_number(*v))),
+                );
                 rows.push(Some(row));
             }
         }
@@ -121,6 +140,9 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
     let widths = column_widths(&headers, rows.iter().flatten());
     // Too wide for the terminal: elide the middle parameters.
     let columns = fit::trace_columns(&widths, d.params.len(), style.fit_width());
+    let first_state = d.params.len() + 3;
+    let state_left_out =
+        headers.len() > first_state && !columns.contains(&fit::Column::Keep(first_state));
     let headers = fit::pick(&headers, &columns);
     let rows: Vec<Option<Vec<String>>> = rows
         .into_iter()
@@ -135,7 +157,31 @@ fn trace_table(d: &DescentOutcome, style: &Style) -> String {
             None => out.push_str(&format!("  {}\n", pad_left("⋮", widths[0]).dimmed())),
         }
     }
+    if state_left_out {
+        let note = "  the state columns do not fit: a wider terminal or --json shows them\n";
+        out.push_str(
+            &wrap_words(note, style.fit_width(), SETTINGS_INDENT)
+                .dimmed()
+                .to_string(),
+        );
+    }
     out
+}
+
+/// With `state`, a column per buffer and parameter under torch's names:
+/// `exp_avg` for one parameter, `exp_avg(x)`, `exp_avg(y)` for several.
+/// Step 0 leaves them empty: torch has no state before the first update.
+fn state_headers(d: &DescentOutcome) -> Vec<String> {
+    if !d.state {
+        return Vec::new();
+    }
+    let names = d.method.rule().state.iter().map(|b| b.name);
+    match d.params.as_slice() {
+        [_] => names.map(String::from).collect(),
+        params => names
+            .flat_map(|name| params.iter().map(move |p| format!("{name}({p})")))
+            .collect(),
+    }
 }
 
 /// Indices of trace entries to print; `None` marks an elided stretch.
@@ -265,6 +311,14 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     if let Some(q) = c.theory {
         let text = format!("  theory: {}\n", theory_text(q));
         out.push_str(&wrap_words(&text, style.fit_width(), THEORY_INDENT));
+    }
+    if first.state {
+        let note = "  a comparison shows no traces: run one at a time to see the state (--json has each run's)\n";
+        out.push_str(
+            &wrap_words(note, style.fit_width(), SETTINGS_INDENT)
+                .dimmed()
+                .to_string(),
+        );
     }
     out
 }

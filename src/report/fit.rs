@@ -46,8 +46,10 @@ pub fn drop_columns(widths: &[usize], width: usize, optional: &[usize]) -> Optio
     None
 }
 
-/// The columns of a trace (`step`, the parameters, the value, `|grad|`)
-/// that fit: the first parameters, `…`, and the last one; then without
+/// The columns of a trace (`step`, the parameters, the value, `|grad|`,
+/// then the optimizer's state when asked) that fit: all; then, with state
+/// columns, all but `|grad|` (the state was asked for); then without the
+/// state, the first parameters, `…`, and the last one; then without
 /// `|grad|`. With one or two parameters only `|grad|` can go. Whatever is
 /// left when nothing fits is the narrowest form.
 pub fn trace_columns(widths: &[usize], n_params: usize, width: usize) -> Vec<Column> {
@@ -56,6 +58,13 @@ pub fn trace_columns(widths: &[usize], n_params: usize, width: usize) -> Vec<Col
     let grad = n_params + 2;
     if width_of(&all, widths) <= width {
         return all;
+    }
+    if widths.len() > grad + 1 {
+        let mut state_kept = all;
+        state_kept.retain(|c| *c != Column::Keep(grad));
+        if width_of(&state_kept, widths) <= width {
+            return state_kept;
+        }
     }
     if n_params < 3 {
         return (0..=value).map(Column::Keep).collect();
@@ -176,5 +185,11 @@ mod tests {
             (0..4).map(Column::Keep).collect::<Vec<_>>()
         );
         assert_eq!(trace_columns(&[8; 4], 1, 30).len(), 3);
+        // State columns stay when dropping |grad| is enough, else go.
+        let with_state = [4, 8, 8, 8, 10, 10];
+        let kept = trace_columns(&with_state, 1, 50);
+        assert_eq!(kept.len(), 5);
+        assert!(!kept.contains(&Column::Keep(3)));
+        assert_eq!(trace_columns(&with_state, 1, 30).len(), 3);
     }
 }

@@ -8,8 +8,9 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::descent::divergence_reason;
+use crate::critical::Search;
 use crate::descent::Sense;
-use crate::outcome::{DescentOutcome, Shown};
+use crate::outcome::{CriticalOutcome, DescentOutcome, ExplainOutcome, Shown};
 use crate::symbolic::Expr;
 use crate::symbolic::print::to_text;
 
@@ -47,6 +48,78 @@ pub(super) fn shown_json(value: &Shown) -> Json {
     }
 }
 
+/// `{"kind": "explain", "start": ..., "steps": [{"rule", "text"}], "result":
+/// ...}`; for `grad(f)` the start and result are lists, one per parameter,
+/// and each step says which parameter's derivation it belongs to (`var`).
+pub(super) fn explain_json(o: &ExplainOutcome) -> Json {
+    let gradient = o.gradient_of.is_some();
+    let mut steps = Vec::new();
+    for d in &o.derivations {
+        for step in &d.steps {
+            let mut object = Map::new();
+            if gradient {
+                object.insert("var".into(), json!(d.var));
+            }
+            object.insert("rule".into(), json!(step.rule.name()));
+            object.insert("text".into(), json!(to_text(step.expr)));
+            steps.push(Json::Object(object));
+        }
+    }
+    let starts: Vec<String> = o.derivations.iter().map(|d| to_text(d.start)).collect();
+    let results: Vec<String> = o.derivations.iter().map(|d| to_text(d.result)).collect();
+    let one_or_list = |mut texts: Vec<String>| match (gradient, texts.pop()) {
+        (false, Some(text)) if texts.is_empty() => json!(text),
+        (_, last) => {
+            texts.extend(last);
+            json!(texts)
+        }
+    };
+    json!({
+        "kind": "explain",
+        "start": one_or_list(starts),
+        "steps": steps,
+        "result": one_or_list(results),
+    })
+}
+
+/// `{"kind": "critical", "function", "exact", "points": [{"x", "f", "type",
+/// "eigenvalues"}], "lowest"}`; `lowest` is the lowest minimum's point or
+/// null.
+pub(super) fn critical_json(c: &CriticalOutcome) -> Json {
+    let points: Vec<Json> = c
+        .found
+        .points
+        .iter()
+        .map(|p| {
+            json!({
+                "x": numbers(&p.x),
+                "f": number(p.f),
+                "type": p.kind.as_str(),
+                "eigenvalues": numbers(&p.eigenvalues),
+            })
+        })
+        .collect();
+    let lowest = c.found.lowest.and_then(|i| c.found.points.get(i));
+    json!({
+        "kind": "critical",
+        "function": c.function,
+        "exact": c.found.search == Search::Exact,
+        "points": points,
+        "lowest": lowest.map_or(Json::Null, |p| Json::Array(numbers(&p.x))),
+    })
+}
+
+/// `{"exp_avg": [...], "exp_avg_sq": [...]}`: a trace entry's optimizer
+/// state under torch's names, one number per parameter; `{}` when there
+/// is none (step 0, gd, newton).
+fn state_json(d: &DescentOutcome, state: &[f64]) -> Json {
+    let mut object = Map::new();
+    for (name, values) in d.state_buffers(state) {
+        object.insert(name.to_string(), Json::Array(numbers(values)));
+    }
+    Json::Object(object)
+}
+
 pub(super) fn descent_json(d: &DescentOutcome) -> Json {
     let run = &d.run;
     let mut params = Map::new();
@@ -57,7 +130,11 @@ pub(super) fn descent_json(d: &DescentOutcome) -> Json {
         .trace
         .iter()
         .map(|entry| {
-            json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)})
+            let mut object = json!({"step": entry.step, "x": numbers(entry.x), "f": number(entry.f), "grad": numbers(entry.grad)});
+            if d.state {
+                object["state"] = state_json(d, entry.state);
+            }
+            object
         })
         .collect();
     let mut object = Map::new();

@@ -4,7 +4,7 @@
 //! `human` and `json` here choose by outcome: `values` writes numbers,
 //! vectors, expressions, definitions, matrices and check results,
 //! `descent` a descent's header, trace table and verdict and the tables of
-//! `compare`, `fit` fits tables to the width, and `json` builds the JSON
+//! `compare`, `explain` a derivation step by step, `critical` critical points, `table` the rows of a table, `fit` fits tables to the width, and `json` builds the JSON
 //! objects.
 //!
 //! Invariant: this is the only module that turns results into output text;
@@ -18,17 +18,23 @@ use crate::symbolic::print::{to_latex, to_text};
 use crate::text::{format_number, wrap_items};
 
 mod check;
+mod critical;
 mod descent;
+mod explain;
 mod fit;
 mod json;
+mod table;
 mod values;
 
 pub use json::number;
 pub use values::long_vector_text;
 
 use check::{check_json, check_text};
+use critical::critical_text;
 use descent::{compare_text, descent_text};
-use json::{descent_json, numbers, shown_json, texts, theory_json};
+use explain::explain_text;
+use json::{critical_json, descent_json, explain_json, numbers, shown_json, texts, theory_json};
+use table::table_text;
 use values::{confirm, exprs_text, fitted_vector, matrix_text, shown_text};
 
 /// Trace rows shown by default (see `Style::max_rows`).
@@ -115,6 +121,9 @@ pub fn human(outcome: &Outcome, style: &Style) -> String {
         ),
         Outcome::Str(s) => format!("{s}\n"),
         Outcome::Check(c) => check_text(c),
+        Outcome::Explain(e) => explain_text(e, style),
+        Outcome::Critical(c) => critical_text(c, style),
+        Outcome::Table { columns, rows } => table_text(columns, rows, style),
         Outcome::Descent(d) => descent_text(d, style),
         Outcome::Compare(c) => compare_text(c, style),
         Outcome::Several(all) => all.iter().map(|o| human(o, style)).collect(),
@@ -166,6 +175,13 @@ pub fn json(outcome: &Outcome) -> Json {
         }
         Outcome::Str(s) => json!({"kind": "string", "value": s}),
         Outcome::Check(c) => check_json(c),
+        Outcome::Explain(e) => explain_json(e),
+        Outcome::Critical(c) => critical_json(c),
+        Outcome::Table { columns, rows } => json!({
+            "kind": "table",
+            "columns": columns,
+            "rows": rows.iter().map(|r| numbers(r)).collect::<Vec<_>>(),
+        }),
         Outcome::Descent(d) => descent_json(d),
         Outcome::Several(all) => Json::Array(all.iter().map(json).collect()),
         Outcome::Compare(c) => json!({

@@ -1,5 +1,5 @@
 //! Descents: `minimize NAME from START [lr ...] [steps N] [tol T] [using
-//! METHOD] [every K] [batch N seed S] [plot]`, and `maximize`. The options
+//! METHOD] [every K] [batch N seed S] [state] [plot]`, and `maximize`. The options
 //! are checked, the function and its gradient (and Hessian, for Newton)
 //! compiled once, and each run of a comparison made in turn.
 //!
@@ -152,6 +152,7 @@ impl Session {
             steps,
             tol,
             every,
+            keep_state: d.state,
         })
     }
 
@@ -329,6 +330,7 @@ impl Plan {
                 steps: self.options.steps,
                 tol: self.options.tol,
                 method,
+                keep_state: self.options.keep_state,
             };
             let program = self.programs.for_method(&config.method);
             let run = descent::run(program, &start, &config, self.batches, &INTERRUPT);
@@ -346,6 +348,7 @@ impl Plan {
                 max_steps: self.options.steps,
                 tol: self.options.tol,
                 every: self.options.every,
+                state: self.options.keep_state,
                 run,
             });
             if interrupted {
@@ -376,6 +379,8 @@ struct DescentOptions {
     steps: u64,
     tol: f64,
     every: Option<u64>,
+    /// `state`: the trace keeps the optimizer's state.
+    keep_state: bool,
 }
 
 /// The function's value and gradient compiled once for every run of a

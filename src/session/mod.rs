@@ -1,18 +1,23 @@
 //! A session: the user's definitions, and the statements that read and
 //! change them, run in order. The REPL and the script runner both call
 //! `Session::run_source`. Each kind of statement has its own file:
-//! definitions (`define`), bare expressions and checks (`show`), descents
-//! (`descent`), plots (`plot`), CSV files and plot files (`files`).
+//! definitions (`define`), bare expressions and checks (`show`),
+//! derivations (`explain`), critical points (`critical`), tables
+//! (`table`), descents (`descent`), plots (`plot`), CSV files and plot
+//! files (`files`).
 //!
 //! Invariant: a statement that fails leaves the definitions as they were.
 //! Nothing here prints: each statement yields an `Outcome` for `report`.
 
 mod check;
+mod critical;
 mod define;
 mod descent;
+mod explain;
 mod files;
 mod plot;
 mod show;
+mod table;
 
 use crate::defs::Defs;
 use crate::error::{Error, ErrorKind, Result};
@@ -100,6 +105,9 @@ impl Session {
                 Ok(outcome)
             }
             StmtKind::Check { left, right, tol } => self.check(left, right, tol.as_ref()),
+            StmtKind::Explain(e) => self.explain(e),
+            StmtKind::Critical { function, range } => self.critical(function, range.as_ref()),
+            StmtKind::Table(t) => self.table(t),
             StmtKind::Descent(d) => self.descent(d, stmt.span),
             StmtKind::Plot(p) => self.plot(p),
         }

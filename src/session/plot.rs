@@ -36,7 +36,23 @@ struct Item {
     span: Span,
 }
 
+/// Whose box `from A to B` is, for its errors: a function and its
+/// parameters, or an expression and its variables (`named` false).
+pub(super) struct RangeOf<'a> {
+    pub name: &'a str,
+    pub params: &'a [String],
+    pub named: bool,
+}
+
 impl Item {
+    fn range_of(&self) -> RangeOf<'_> {
+        RangeOf {
+            name: &self.name,
+            params: &self.params,
+            named: self.named,
+        }
+    }
+
     fn subject(&self) -> Result<Subject<'static>> {
         if self.named {
             Subject::new(&self.name, &self.params, self.body, &INTERRUPT)
@@ -62,7 +78,7 @@ impl Session {
             .map(Item::subject)
             .collect::<Result<Vec<_>>>()?;
         let ranges = match &p.range {
-            Some((a, b)) => self.plot_ranges(a, b, &items[0])?,
+            Some((a, b)) => self.ranges(a, b, &items[0].range_of())?,
             None => default_ranges(&mut subjects)?,
         };
         let span = items[0].span.to(items[items.len() - 1].span);
@@ -212,16 +228,16 @@ impl Session {
     }
 
     /// `from A to B`: a number each for one parameter, a pair of tuples for
-    /// two; each low end below its high end.
-    fn plot_ranges(
+    /// several; each low end below its high end (for `plot` and `critical`).
+    pub(super) fn ranges(
         &self,
         a: &syntax::Expr,
         b: &syntax::Expr,
-        item: &Item,
+        of: &RangeOf,
     ) -> Result<Vec<(f64, f64)>> {
-        let params = &item.params;
-        let low = self.range_end(a, item)?;
-        let high = self.range_end(b, item)?;
+        let params = of.params;
+        let low = self.range_end(a, of)?;
+        let high = self.range_end(b, of)?;
         let span = Span::new(a.span.start, b.span.end);
         let mut ranges = Vec::new();
         for (k, (lo, hi)) in low.into_iter().zip(high).enumerate() {
@@ -242,15 +258,15 @@ impl Session {
                 .with_hint("swap the two ends"));
             }
             if !(hi - lo).is_finite() {
-                return Err(Error::name("this range is too wide to draw", span));
+                return Err(Error::name("this range is too wide", span));
             }
             ranges.push((lo, hi));
         }
         Ok(ranges)
     }
 
-    fn range_end(&self, e: &syntax::Expr, item: &Item) -> Result<Vec<f64>> {
-        let (name, params) = (&item.name, &item.params);
+    fn range_end(&self, e: &syntax::Expr, of: &RangeOf) -> Result<Vec<f64>> {
+        let (name, params) = (of.name, of.params);
         let value = Lowerer::new(&self.defs, Mode::Now, Vec::<Rc<str>>::new()).value(e)?;
         let coords = match value {
             Value::Scalar(x) => vec![x],
@@ -275,7 +291,7 @@ impl Session {
                 format!(
                     "{name} has {} {}{}, so each end of its range has {} coordinate{}, like {example}",
                     params.len(),
-                    if item.named { "parameter" } else { "variable" },
+                    if of.named { "parameter" } else { "variable" },
                     if params.len() == 1 { "" } else { "s" },
                     params.len(),
                     if params.len() == 1 { "" } else { "s" },

@@ -2,6 +2,11 @@
 //! its identity, memoized by handle so shared subexpressions are
 //! differentiated once (d/dx of sin nested 40 deep is linear work).
 //!
+//! `differentiate_step` runs the same arms on one node only, each part's
+//! derivative left as the caller writes it (`diff(part, x)`), and says
+//! which rule the arm applied: `symbolic::explain` shows a derivation with
+//! it, step by step, without a second differentiator that could disagree.
+//!
 //! Invariant: the result is canonical (built by the constructors) and has
 //! no `Apply` node: user functions are inlined before differentiating.
 
@@ -20,8 +25,54 @@ pub fn differentiate(e: Expr, var: &str) -> Result<Expr> {
     Differentiator {
         var,
         memo: &mut memo,
+        step: None,
     }
     .d(e)
+}
+
+/// The rule an arm of the differentiator applies, as `differentiate_step`
+/// reports it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// d c = 0 (also a function of constants, and another variable)
+    Constant,
+    /// d x = 1
+    Variable,
+    /// d (a + b) = da + db
+    Sum,
+    /// d (f g) = f' g + f g'
+    Product,
+    /// d u^c = c u^(c-1) u'
+    Power,
+    /// d a^v = a^v ln(a) v'
+    Exponential,
+    /// d u^v = u^v (v' ln(u) + v u'/u)
+    GeneralPower,
+    /// d f(u) = f'(u) u', for a built-in f
+    Function(Func),
+    /// d e = d a, where a is the form `e` is evaluated in (`accurate`)
+    AccurateForm,
+}
+
+/// One rule applied at the root of `e` only: the arm of `differentiate`
+/// for `e`'s node, with the derivative of each part of `e` written
+/// `part(p)` instead of being worked out. Returns the rule and the result.
+pub fn differentiate_step(e: Expr, var: &str, part: &dyn Fn(Expr) -> Expr) -> Result<(Rule, Expr)> {
+    let mut memo = HashMap::default();
+    let mut differentiator = Differentiator {
+        var,
+        memo: &mut memo,
+        step: Some(Step {
+            root: e,
+            part,
+            rule: None,
+        }),
+    };
+    let out = differentiator.d(e)?;
+    match differentiator.step.and_then(|s| s.rule) {
+        Some(rule) => Ok((rule, out)),
+        None => Err(Error::internal("a step of differentiation named no rule")),
+    }
 }
 
 /// d e / d var, with the derivatives of some nodes given rather than
@@ -33,6 +84,7 @@ pub fn differentiate_with(e: Expr, var: &str, given: &[(Expr, Expr)]) -> Result<
     Differentiator {
         var,
         memo: &mut memo,
+        step: None,
     }
     .d(e)
 }
@@ -45,15 +97,31 @@ pub fn differentiate_n(e: Expr, var: &str, n: u32) -> Result<Expr> {
 struct Differentiator<'a> {
     var: &'a str,
     memo: &'a mut HashMap<Expr, Expr>,
+    /// Set for `differentiate_step`; `None` differentiates all the way.
+    step: Option<Step<'a>>,
+}
+
+/// A step of one rule: its root, how the derivative of a part is written,
+/// and the rule the root's arm applied.
+struct Step<'a> {
+    root: Expr,
+    part: &'a dyn Fn(Expr) -> Expr,
+    rule: Option<Rule>,
 }
 
 impl Differentiator<'_> {
     fn d(&mut self, e: Expr) -> Result<Expr> {
+        if let Some(step) = &self.step
+            && e != step.root
+        {
+            return Ok((step.part)(e));
+        }
         if let Some(&done) = self.memo.get(&e) {
             return Ok(done);
         }
         check_budget()?;
         if let Some(accurate) = accurate_form(e) {
+            self.note(Rule::AccurateForm);
             // The derivative of the form that evaluates well evaluates well.
             let out = self.d(accurate)?;
             self.memo.insert(e, out);
@@ -62,11 +130,16 @@ impl Differentiator<'_> {
         let node = e.node();
         let out = match &*node {
             // d c = 0; data are constants
-            Node::Num(_) | Node::Const(_) | Node::Data(_) => Expr::zero(),
-            // d x = 1, d y = 0
-            Node::Var(name) => Expr::int(i64::from(**name == *self.var)),
+            Node::Num(_) | Node::Const(_) | Node::Data(_) => self.constant(),
+            // d x = 1
+            Node::Var(name) if **name == *self.var => self.noted(Rule::Variable, Expr::one()),
+            // d y = 0
+            Node::Var(_) => self.constant(),
             // d (a + b + ...) = da + db + ...
-            Node::Add(terms) => add(self.each(terms)?),
+            Node::Add(terms) => {
+                let terms = self.each(terms)?;
+                self.noted(Rule::Sum, add(terms))
+            }
             Node::Mul(factors) => self.product(factors)?,
             Node::Pow(base, exponent) => self.power(*base, *exponent)?,
             Node::Call(func, args) => self.call(*func, args)?,
@@ -80,12 +153,29 @@ impl Differentiator<'_> {
         Ok(out)
     }
 
+    /// Records the rule of this arm, in a step.
+    fn note(&mut self, rule: Rule) {
+        if let Some(step) = &mut self.step {
+            step.rule = Some(rule);
+        }
+    }
+
+    fn noted(&mut self, rule: Rule, out: Expr) -> Expr {
+        self.note(rule);
+        out
+    }
+
+    fn constant(&mut self) -> Expr {
+        self.noted(Rule::Constant, Expr::zero())
+    }
+
     fn each(&mut self, xs: &[Expr]) -> Result<Vec<Expr>> {
         xs.iter().map(|x| self.d(*x)).collect()
     }
 
     /// d (f g h) = f' g h + f g' h + f g h'
     fn product(&mut self, factors: &[Expr]) -> Result<Expr> {
+        self.note(Rule::Product);
         let derivatives = self.each(factors)?;
         let mut terms = Vec::new();
         for (i, di) in derivatives.iter().enumerate() {
@@ -104,9 +194,10 @@ impl Differentiator<'_> {
         if !depends_on(exponent, self.var) {
             // d c^k = 0 (even where c^k is infinite: 0, not inf*0)
             if db.is_num(Num::ZERO) {
-                return Ok(Expr::zero());
+                return Ok(self.constant());
             }
             // d u^c = c u^(c-1) u'
+            self.note(Rule::Power);
             let lowered = pow(base, add([exponent, Expr::int(-1)]));
             return Ok(mul([exponent, lowered, db]));
         }
@@ -114,9 +205,10 @@ impl Differentiator<'_> {
         let this = pow(base, exponent);
         if !depends_on(base, self.var) {
             // d a^v = a^v ln(a) v'
-            return Ok(mul([this, ln(base), de]));
+            return Ok(self.noted(Rule::Exponential, mul([this, ln(base), de])));
         }
         // d u^v = u^v (v' ln(u) + v u'/u)
+        self.note(Rule::GeneralPower);
         let inner = add([
             mul([de, ln(base)]),
             mul([exponent, db, pow(base, Expr::int(-1))]),
@@ -126,6 +218,7 @@ impl Differentiator<'_> {
 
     /// d f(u) = f'(u) u'; for two-argument functions, both partials.
     fn call(&mut self, func: Func, args: &[Expr]) -> Result<Expr> {
+        self.note(Rule::Function(func));
         let u = args[0];
         let du = self.d(u)?;
         let outer = match func {
@@ -133,7 +226,7 @@ impl Differentiator<'_> {
             Func::Sum | Func::Mean => return Ok(reduction(func, u, du)),
             // d sign = d step = 0 (almost everywhere, as in PyTorch)
             Func::Sign | Func::Step => return Ok(Expr::zero()),
-            _ if du.is_num(Num::ZERO) => return Ok(Expr::zero()),
+            _ if du.is_num(Num::ZERO) => return Ok(self.constant()),
             // sin' = cos
             Func::Sin => call(Func::Cos, vec![u]),
             // cos' = -sin

@@ -1,8 +1,8 @@
 //! The symbolic layer: canonical expressions (`expr`), exact numbers
 //! (`num`), data vectors in expressions (`dataref` for the handle, `data`
 //! for lengths and reductions), whole-expression passes and the work budget
-//! (`rewrite`), differentiation (`diff`), simplification and expansion
-//! (`simplify`) and the printers: text, LaTeX and s-expressions (`print`).
+//! (`rewrite`), differentiation (`diff`) and derivations step by step
+//! (`explain`), simplification and expansion (`simplify`) and the printers: text, LaTeX and s-expressions (`print`).
 //!
 //! Invariant: nothing here knows about spans, the user's session or output
 //! streams; printing produces strings, it never writes them. The layer
@@ -14,6 +14,7 @@ pub mod accurate;
 pub mod data;
 pub mod dataref;
 pub mod diff;
+pub mod explain;
 pub mod expr;
 pub mod num;
 pub mod poly;

@@ -70,7 +70,8 @@ impl Coef {
         }
     }
 
-    fn to_rational(&self) -> Option<BigRational> {
+    /// The coefficient as an exact rational; `None` for a double.
+    pub fn to_rational(&self) -> Option<BigRational> {
         match self {
             Coef::Small(n) => Some(BigRational::from_integer(BigInt::from(*n))),
             Coef::Int(n) => Some(BigRational::from_integer(n.clone())),

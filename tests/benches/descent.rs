@@ -212,6 +212,7 @@ fn rosenbrock_ratio() -> Row {
         steps: STEPS,
         tol: 0.0,
         method: Method::Gd,
+        keep_state: false,
     };
     let start = [-1.2, 1.0];
     let stop = AtomicBool::new(false);
@@ -460,6 +461,7 @@ fn regression_ratio() -> Row {
         steps: DATA_STEPS,
         tol: 0.0,
         method: Method::Gd,
+        keep_state: false,
     };
     let stop = AtomicBool::new(false);
     let time = |engine| {
