@@ -121,6 +121,8 @@ pub struct DescentOutcome {
     pub max_steps: u64,
     /// `tol T` (0 when off).
     pub tol: f64,
+    /// For a converged run, what its end point is (a minimum, a saddle...).
+    pub critical: Option<crate::critical::Kind>,
     /// Print every K-th step in the human table.
     pub every: Option<u64>,
     /// `state`: the trace shows the optimizer's state after each update.

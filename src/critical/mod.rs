@@ -127,6 +127,36 @@ pub fn critical_points(body: Expr, params: &[Rc<str>], ranges: &[(f64, f64)]) ->
     })
 }
 
+/// What the point `x` of `body` is, taken to be critical (where a
+/// converged descent ended), classified as the numerical search classifies
+/// the points it finds: by the Hessian's eigenvalues, or for one parameter
+/// by the first derivative of order 2 or more that is not 0 there (sizes
+/// measured over `x ± max(1, |x|)`).
+pub fn classify_at(body: Expr, params: &[Rc<str>], x: &[f64]) -> Result<Kind> {
+    let names: Vec<&str> = params.iter().map(|p| &**p).collect();
+    let gradient = gradient(body, params)?;
+    let mut outputs = vec![body];
+    outputs.extend(&gradient);
+    outputs.extend(hessian(body, params)?.concat());
+    let mut program = Program::new(&outputs, &names)?;
+    let values = program.values(x).into_iter().map(|v| match v {
+        Evaluated::Number(v) => v,
+        Evaluated::Vector(_) => f64::NAN,
+    });
+    let candidate = Candidate {
+        x: x.to_vec(),
+        outputs: values.collect(),
+    };
+    let point = match (names.as_slice(), x) {
+        ([var], [x0]) => {
+            let reach = x0.abs().max(1.0);
+            HigherOrders::new(gradient[0], var, (x0 - reach, x0 + reach))?.classify(&candidate)?
+        }
+        _ => classify_by_eigenvalues(&candidate),
+    };
+    Ok(point.kind)
+}
+
 /// `e` as a polynomial in `var` with exact rational coefficients, when it
 /// is one (of degree at most `MAX_EXACT_DEGREE`).
 fn polynomial(e: Expr, var: &str) -> Result<Option<Poly>> {

@@ -65,6 +65,7 @@ fn run_1d(lr: f64, steps: u64) -> DescentOutcome {
         start: vec![0.0],
         max_steps: steps,
         tol: 0.0,
+        critical: None,
         every: None,
         state: false,
         run,

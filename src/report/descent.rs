@@ -9,6 +9,7 @@ use colored::Colorize;
 
 use super::values::{exprs_text, point_text};
 use super::{Style, fit};
+use crate::critical::Kind;
 use crate::descent::{Culprit, DIVERGENCE_BOUND, Divergence, Method, Run, Sense, Status, Verdict};
 use crate::outcome::{CompareOutcome, DescentOutcome, Over};
 use crate::symbolic::print::to_text;
@@ -232,8 +233,48 @@ fn result_line(d: &DescentOutcome, width: usize) -> String {
     items.push(format!("{} = {}", d.function, format_number(run.f)));
     items.push(format!("|grad| = {}", format_number(run.grad_norm)));
     let mut out = format!("{status}\n{}", wrap(&items, width));
-    out.push_str(&format!("  verdict: {}\n", verdict_text(run)));
+    out.push_str(&format!("  verdict: {}\n", verdict_text(d)));
     out
+}
+
+/// What a converged run found: `: a minimum`, or, when it is not what was
+/// sought, `: a saddle point, not a minimum` (Newton's method is drawn to
+/// any critical point).
+fn found_text(kind: Kind, sense: Sense) -> String {
+    let sought = sought(sense);
+    if kind == sought {
+        format!(": {}", kind_words(kind))
+    } else {
+        let what = kind_words(kind).yellow();
+        format!(": {what}, not {}", kind_words(sought))
+    }
+}
+
+fn kind_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Minimum => "a minimum",
+        Kind::Maximum => "a maximum",
+        Kind::Saddle => "a saddle point",
+        Kind::Inflection => "an inflection point",
+        Kind::Degenerate => "a degenerate critical point",
+    }
+}
+
+/// The kind of point a descent seeks.
+fn sought(sense: Sense) -> Kind {
+    match sense {
+        Sense::Minimize => Kind::Minimum,
+        Sense::Maximize => Kind::Maximum,
+    }
+}
+
+/// In a table cell: ` (saddle)` when a converged run ended on a critical
+/// point of another kind than the one sought.
+fn unsought(d: &DescentOutcome) -> String {
+    match d.critical {
+        Some(kind) if kind != sought(d.sense) => format!(" ({})", kind.as_str()),
+        _ => String::new(),
+    }
 }
 
 /// The verdict as a word for people (JSON has `Verdict::as_str`).
@@ -244,16 +285,24 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
-fn verdict_text(run: &Run) -> String {
+fn verdict_text(d: &DescentOutcome) -> String {
+    let run = &d.run;
     let rate = match run.rate {
         Some(r) => format!(" (rate {})", table_number(r)),
         None => String::new(),
     };
     match run.verdict {
-        Verdict::Converged => match run.converged_at {
-            Some(k) if k < run.steps => format!("{} at step {k}{rate}", "converged".green().bold()),
-            _ => format!("{}{rate}", "converged".green().bold()),
-        },
+        Verdict::Converged => {
+            let at = match run.converged_at {
+                Some(k) if k < run.steps => format!(" at step {k}"),
+                _ => String::new(),
+            };
+            let found = d
+                .critical
+                .map(|k| found_text(k, d.sense))
+                .unwrap_or_default();
+            format!("{}{at}{rate}{found}", "converged".green().bold())
+        }
         Verdict::Converging if run.zigzag => {
             format!("{}{rate}, zigzagging", "converging".cyan())
         }
@@ -434,8 +483,9 @@ fn compare_row(d: &DescentOutcome, over: Over) -> Vec<String> {
     };
     let verdict = match (run.verdict, run.converged_at) {
         (Verdict::Converged, Some(k)) if k < run.steps || run.status == Status::Converged => {
-            format!("converged in {}", plural(k, "step"))
+            format!("converged in {}{}", plural(k, "step"), unsought(d))
         }
+        (Verdict::Converged, _) => format!("converged{}", unsought(d)),
         (Verdict::Converging, _) if run.zigzag => "converging, zigzagging".to_string(),
         (v, _) => verdict_word(v).to_string(),
     };

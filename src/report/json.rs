@@ -165,6 +165,12 @@ pub(super) fn descent_json(d: &DescentOutcome) -> Json {
     object.insert("grad_norm".into(), number(run.grad_norm));
     object.insert("verdict".into(), json!(run.verdict.as_str()));
     object.insert("rate".into(), run.rate.map_or(Json::Null, number));
+    if run.verdict == crate::descent::Verdict::Converged {
+        object.insert("converged_at".into(), json!(run.converged_at));
+        if let Some(kind) = d.critical {
+            object.insert("critical".into(), json!(kind.as_str()));
+        }
+    }
     Json::Object(object)
 }
 

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use super::plot::check_descent_clause;
 use super::{Session, reduced};
 use crate::compile::{Program, constant_value};
+use crate::critical;
 use crate::descent::{self, Config, Method, Sense};
 use crate::error::{Error, Result};
 use crate::interrupt::INTERRUPT;
@@ -335,6 +336,14 @@ impl Plan {
             let program = self.programs.for_method(&config.method);
             let run = descent::run(program, &start, &config, self.batches, &INTERRUPT);
             let interrupted = run.status == descent::Status::Interrupted;
+            let critical = match run.verdict {
+                // Where it cannot be classified (a Hessian that does not
+                // compile over data...), the run says only that it converged.
+                descent::Verdict::Converged => {
+                    critical::classify_at(self.body, &self.params, &run.x).ok()
+                }
+                _ => None,
+            };
             runs.push(DescentOutcome {
                 function: self.function.clone(),
                 params: self.params.iter().map(|p| p.to_string()).collect(),
@@ -347,6 +356,7 @@ impl Plan {
                 start,
                 max_steps: self.options.steps,
                 tol: self.options.tol,
+                critical,
                 every: self.options.every,
                 state: self.options.keep_state,
                 run,

@@ -29,3 +29,7 @@ maximize hill from 0 lr [0.1, 0.5] steps 20
 minimize g from (1, 1) using newton steps 3
 quartic(x) = x^4
 minimize quartic from 0 using newton steps 3
+# What a converged run found: Newton's method is drawn to any critical point
+c(x) = cos(x)
+minimize c from 0.5 using newton steps 10
+minimize saddle from (1, 0) lr 0.1 steps 70 every 35
