@@ -218,11 +218,51 @@ impl<'a> Context<'a> {
     }
 
     fn keyword_as_name(&self) -> Error {
+        if let Some(error) = self.clause_in_method() {
+            return error;
+        }
         self.at_found(format!(
             "'{}' is a keyword and cannot be used as a name",
             self.found.text
         ))
         .with_hint(format!("the keywords are {}", KEYWORDS.join(" ")))
+    }
+
+    /// `using adam(lr=0.01)`, as torch writes it: in gd, the learning rate
+    /// (and the other clauses) follow the method.
+    fn clause_in_method(&self) -> Option<Error> {
+        const CLAUSES: [&str; 6] = ["lr", "steps", "tol", "every", "batch", "seed"];
+        let clause = self.found.text;
+        let inside = self.open.last()?;
+        if !CLAUSES.contains(&clause) || !self.in_descent() || self.last_keyword(0) != Some("using")
+        {
+            return None;
+        }
+        let method = self
+            .before
+            .iter()
+            .rev()
+            .skip_while(|tok| tok.span.start > inside.span.start)
+            .nth(1)
+            .filter(|tok| tok.kind == Kind::Name)?
+            .text;
+        // The value as written after `=`, up to the next `,` or `)`.
+        let rest = &self.src[self.found.span.end..];
+        let value = rest
+            .trim_start()
+            .strip_prefix('=')
+            .map(|v| v.split([',', ')']).next().unwrap_or("").trim())
+            .filter(|v| !v.is_empty())
+            .unwrap_or("...");
+        let error = self.at_found(format!("'{clause}' is not a setting of {method}"));
+        Some(error.with_hint(format!(
+            "the {} is a clause of the descent: write `using {method} {clause} {value}`",
+            if clause == "lr" {
+                "learning rate"
+            } else {
+                clause
+            }
+        )))
     }
 }
 

@@ -328,7 +328,9 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     let Some(first) = c.runs.first() else {
         return String::new();
     };
-    let mut out = descent_header_for_compare(first, c.over, style.fit_width());
+    // Methods compared without `lr` each take their own default.
+    let mixed_lr = c.runs.iter().any(|d| d.lr != first.lr);
+    let mut out = descent_header_for_compare(first, c.over, mixed_lr, style.fit_width());
     let headers: Vec<String> = [
         c.over.as_str(),
         "steps",
@@ -341,7 +343,11 @@ pub(super) fn compare_text(c: &CompareOutcome, style: &Style) -> String {
     .iter()
     .map(|h| h.to_string())
     .collect();
-    let rows: Vec<Vec<String>> = c.runs.iter().map(|d| compare_row(d, c.over)).collect();
+    let rows: Vec<Vec<String>> = c
+        .runs
+        .iter()
+        .map(|d| compare_row(d, c.over, mixed_lr))
+        .collect();
     let widths = column_widths(&headers, rows.iter());
     out.push('\n');
     // Too wide for the terminal: drop steps, then |grad|, then the rate;
@@ -441,7 +447,12 @@ fn stacked(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     out
 }
 
-fn descent_header_for_compare(d: &DescentOutcome, over: Over, width: usize) -> String {
+fn descent_header_for_compare(
+    d: &DescentOutcome,
+    over: Over,
+    mixed_lr: bool,
+    width: usize,
+) -> String {
     let mut fixed = Vec::new();
     if over != Over::Start {
         fixed.push(format!("from {}", point_text(&d.start, format_number)));
@@ -449,7 +460,7 @@ fn descent_header_for_compare(d: &DescentOutcome, over: Over, width: usize) -> S
     if over != Over::Method {
         fixed.push(format!("with {}", method_text(d)));
     }
-    if over != Over::Lr {
+    if over != Over::Lr && !mixed_lr {
         fixed.push(format!("lr {}", format_number(d.lr)));
     }
     if let Some(b) = d.batches {
@@ -474,11 +485,12 @@ fn gradient_text(d: &DescentOutcome) -> String {
     }
 }
 
-fn compare_row(d: &DescentOutcome, over: Over) -> Vec<String> {
+fn compare_row(d: &DescentOutcome, over: Over, mixed_lr: bool) -> Vec<String> {
     let run = &d.run;
     let varied = match over {
         Over::Lr => format_number(d.lr),
         Over::Start => point_text(&d.start, format_number),
+        Over::Method if mixed_lr => format!("{} (lr {})", method_text(d), format_number(d.lr)),
         Over::Method => method_text(d),
     };
     let verdict = match (run.verdict, run.converged_at) {

@@ -216,16 +216,32 @@ impl Session {
     fn methods(&self, list: &syntax::Methods) -> Result<Vec<Method>> {
         let mut methods = Vec::new();
         for m in &list.list {
-            let mut args = Vec::new();
+            let mut args: Vec<(Option<&str>, f64)> = Vec::new();
             for arg in &m.args {
-                let v = Lowerer::new(&self.defs, Mode::Now, Vec::new()).scalar(&arg.value)?;
-                let x = constant_value(v).ok_or_else(|| {
-                    Error::name("a method's setting must be a number", arg.value.span)
-                })?;
-                args.push((arg.name.as_ref().map(|n| n.name.as_str()), x));
+                let name = arg.name.as_ref().map(|n| n.name.as_str());
+                let value = Lowerer::new(&self.defs, Mode::Now, Vec::new()).value(&arg.value)?;
+                let number = |v: Expr| {
+                    constant_value(v).ok_or_else(|| {
+                        Error::name("a method's setting must be a number", arg.value.span)
+                    })
+                };
+                match (name, value) {
+                    // torch's `betas=(0.9, 0.999)` is beta1 and beta2.
+                    (Some("betas"), Value::Tuple(items)) if items.len() == 2 => {
+                        args.push((Some("beta1"), number(items[0])?));
+                        args.push((Some("beta2"), number(items[1])?));
+                    }
+                    (name, Value::Scalar(v)) => args.push((name, number(v)?)),
+                    _ => {
+                        return Err(Error::name(
+                            "a method's setting must be a number (betas takes a pair)",
+                            arg.value.span,
+                        ));
+                    }
+                }
             }
-            methods
-                .push(Method::from_spec(&m.name.name, &args).map_err(|e| Error::name(e, m.span))?);
+            let (name, args) = torch_spelling(&m.name.name, args);
+            methods.push(Method::from_spec(&name, &args).map_err(|e| Error::name(e, m.span))?);
         }
         Ok(methods)
     }
@@ -366,6 +382,24 @@ impl Plan {
             }
         }
         runs
+    }
+}
+
+/// A method as torch (or a capital letter) spells it, in gd's names:
+/// names are case-insensitive, `sgd` is `gd`, and `sgd(momentum=m)` is
+/// `momentum(m)` (torch's SGD with momentum, dampening 0).
+fn torch_spelling<'a>(
+    name: &str,
+    args: Vec<(Option<&'a str>, f64)>,
+) -> (String, Vec<(Option<&'a str>, f64)>) {
+    let name = name.to_lowercase();
+    if name != "sgd" {
+        return (name, args);
+    }
+    match args.as_slice() {
+        [(Some("momentum"), m)] if *m > 0.0 => ("momentum".into(), vec![(None, *m)]),
+        [(Some("momentum"), m)] if *m == 0.0 => ("gd".into(), Vec::new()),
+        _ => ("gd".into(), args),
     }
 }
 
