@@ -99,8 +99,8 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
         ..Printer::default()
     };
     if order.is_empty() {
-        if std::io::stdin().is_terminal() && !cli.json {
-            return repl::run(&mut session, color);
+        if std::io::stdin().is_terminal() {
+            return repl::run(&mut session, color, cli.json);
         }
         let mut text = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut text) {

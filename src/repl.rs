@@ -55,8 +55,9 @@ enum Entry {
     Quit,
 }
 
-/// Runs the REPL until Ctrl-D or `:quit`; returns the exit code.
-pub fn run(session: &mut Session, color: bool) -> u8 {
+/// Runs the REPL until Ctrl-D or `:quit`, with JSON results when `json`
+/// (`gd --json` in a terminal); returns the exit code.
+pub fn run(session: &mut Session, color: bool, json: bool) -> u8 {
     let names = SharedNames::default();
     let mut editor = match editor(color, names.clone()) {
         Ok(e) => e,
@@ -81,7 +82,7 @@ pub fn run(session: &mut Session, color: bool) -> u8 {
                 confirm_definitions: true,
                 ..Style::default()
             },
-            json: false,
+            json,
         },
         names,
     };
@@ -101,12 +102,35 @@ pub fn run(session: &mut Session, color: bool) -> u8 {
             if repl.command(&text) == Flow::Quit {
                 return 0;
             }
+        } else if let Some(hint) = bare_word_hint(&text, repl.session) {
+            println!("{hint}");
         } else {
             gd::interrupt::clear();
             repl.execute("input", &text);
         }
         repl.refresh_names();
     }
+}
+
+/// A bare `help`, `quit`, `exit` or `clear` (not defined as a name) is
+/// meant as the command, not as a variable to echo back.
+fn bare_word_hint(text: &str, session: &Session) -> Option<String> {
+    let word = text.trim();
+    if session.defs().value(word).is_some() || session.defs().function(word).is_some() {
+        return None;
+    }
+    let command = match word {
+        "help" | "?" => ":help",
+        "quit" | "exit" => ":quit",
+        "clear" => ":clear",
+        _ => return None,
+    };
+    let also = if command == ":quit" {
+        " (or press Ctrl-D)"
+    } else {
+        ""
+    };
+    Some(format!("type {}{also}", command.bold()))
 }
 
 fn editor(color: bool, names: SharedNames) -> rustyline::Result<Editor<GdHelper, FileHistory>> {

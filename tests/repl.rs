@@ -102,6 +102,35 @@ fn tab_completes_a_user_defined_name() {
 }
 
 #[test]
+fn bare_command_words_point_to_the_commands() {
+    let data = Folder::new("bare");
+    let mut gd = start(&data.0);
+    enter(&mut gd, "help", "type :help");
+    enter(&mut gd, "exit", "type :quit (or press Ctrl-D)");
+    enter(&mut gd, "clear", "type :clear");
+    // A name the user defined is theirs.
+    gd.send_line("help = 3").unwrap();
+    gd.expect(PROMPT).unwrap();
+    enter(&mut gd, "help", "\n3\r\n");
+}
+
+#[test]
+fn json_in_a_terminal_is_the_repl_with_json_results() {
+    let data = Folder::new("json");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
+    command
+        .arg("--json")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("XDG_DATA_HOME", &data.0);
+    let mut gd = Session::spawn(command).unwrap();
+    gd.set_expect_timeout(Some(Duration::from_secs(10)));
+    gd.expect(PROMPT).unwrap();
+    enter(&mut gd, "diff(x^3, x)", r#"{"kind":"expr","text":"3x^2""#);
+}
+
+#[test]
 fn help_and_load() {
     let data = Folder::new("help");
     let mut gd = start(&data.0);
