@@ -35,8 +35,14 @@ impl Drop for Folder {
 
 /// `gd` with no arguments in a pseudo-terminal, at its first prompt.
 fn start(data: &Path) -> Session {
+    start_with(data, &[])
+}
+
+/// `gd ARGS` in a pseudo-terminal, at its first prompt.
+fn start_with(data: &Path, args: &[&str]) -> Session {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
     command
+        .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("TERM", "xterm")
         .env("NO_COLOR", "1")
@@ -117,16 +123,7 @@ fn bare_command_words_point_to_the_commands() {
 #[test]
 fn json_in_a_terminal_is_the_repl_with_json_results() {
     let data = Folder::new("json");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
-    command
-        .arg("--json")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TERM", "xterm")
-        .env("NO_COLOR", "1")
-        .env("XDG_DATA_HOME", &data.0);
-    let mut gd = Session::spawn(command).unwrap();
-    gd.set_expect_timeout(Some(Duration::from_secs(10)));
-    gd.expect(PROMPT).unwrap();
+    let mut gd = start_with(&data.0, &["--json"]);
     enter(&mut gd, "diff(x^3, x)", r#"{"kind":"expr","text":"3x^2""#);
 }
 
