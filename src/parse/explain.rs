@@ -221,6 +221,19 @@ impl<'a> Context<'a> {
         if let Some(error) = self.clause_in_method() {
             return error;
         }
+        let is_clause = CLAUSES
+            .split([',', ' '])
+            .any(|word| word == self.found.text);
+        let named = matches!(lex(self.clean, self.found.span.end).text, "=" | "(");
+        let after_operand = self.open.is_empty() && self.prev().is_some_and(|p| p.ends_operand());
+        if is_clause && !named && after_operand && !self.in_descent() && !self.in_plot() {
+            return self
+                .at_found(format!(
+                    "'{}' is a clause of minimize, maximize or plot, not of this statement",
+                    self.found.text
+                ))
+                .with_hint("a line that begins with a clause continues the line above");
+        }
         self.at_found(format!(
             "'{}' is a keyword and cannot be used as a name",
             self.found.text

@@ -49,10 +49,13 @@ pub(super) fn prepare(src: &str) -> Prepared {
         clean: String::with_capacity(src.len()),
         open: Vec::new(),
         last: None,
+        last_word: None,
         stmt_start: 0,
     };
     let failure = scan.run().err();
-    let continues = failure.is_none() && scan.last.is_some_and(is_continuation_char);
+    let continues = failure.is_none()
+        && (scan.last.is_some_and(is_continuation_char)
+            || scan.last_word.is_some_and(|w| NEEDS_OPERAND.contains(&w)));
     Prepared {
         clean: scan.clean,
         continues,
@@ -60,9 +63,33 @@ pub(super) fn prepare(src: &str) -> Prepared {
     }
 }
 
-/// A binary operator or `=` at the end of a line joins it to the next.
+/// A binary operator, `=` (also `==`) or `,` at the end of a line joins it
+/// to the next.
 fn is_continuation_char(c: char) -> bool {
-    matches!(c, '+' | '-' | '*' | '/' | '^' | '=')
+    matches!(c, '+' | '-' | '*' | '/' | '^' | '=' | ',')
+}
+
+/// Keywords that need an operand after them: at the end of a line, the
+/// statement goes on.
+const NEEDS_OPERAND: [&str; 12] = [
+    "from", "lr", "steps", "tol", "using", "every", "batch", "seed", "to", "for", "in", "check",
+];
+
+/// Clause keywords: a line that begins with one continues the line above
+/// (`plot` is not one: it also starts a statement of its own).
+const CLAUSES: [&str; 11] = [
+    "lr", "steps", "tol", "using", "every", "batch", "seed", "state", "to", "from", "for",
+];
+
+/// Whether a line beginning with this token continues the line above: an
+/// operator that cannot start an expression (`* / ^ ==`; not `+` or `-`,
+/// which start a statement of their own) or a clause keyword.
+fn continues_above(kind: Kind, text: &str) -> bool {
+    match kind {
+        Kind::Op => matches!(text, "*" | "/" | "^" | "**" | "=="),
+        Kind::Name => CLAUSES.contains(&text),
+        _ => false,
+    }
 }
 
 /// The state of one left-to-right scan.
@@ -74,12 +101,16 @@ struct Scan<'a> {
     /// The last character outside comments, strings and whitespace since the
     /// last statement break.
     last: Option<char>,
+    /// The last token when it is a name (a keyword that needs an operand
+    /// continues the line).
+    last_word: Option<&'a str>,
     stmt_start: usize,
 }
 
-impl Scan<'_> {
+impl<'a> Scan<'a> {
     fn run(&mut self) -> Result<(), Failure> {
-        for token in lexer::tokens(self.src) {
+        let tokens: Vec<_> = lexer::tokens(self.src).collect();
+        for (i, token) in tokens.iter().enumerate() {
             let at = token.span.start;
             match token.kind {
                 Kind::Comment => self.blank(token.text),
@@ -87,12 +118,21 @@ impl Scan<'_> {
                     return Err(self.fail(unterminated_string(at)));
                 }
                 Kind::Str => self.keep(token.text),
-                Kind::Sep if token.text == "\n" => self.newline(),
+                Kind::Sep if token.text == "\n" => {
+                    let next = tokens[i + 1..].iter().find(|t| t.kind != Kind::Space);
+                    self.newline(next.is_some_and(|t| continues_above(t.kind, t.text)));
+                }
                 Kind::Sep => self.semicolon(at),
                 Kind::Open => self.opener(token.text, at)?,
                 Kind::Close => self.closer(token.text, at)?,
                 Kind::Space => self.clean.push_str(token.text),
                 _ => self.operand_or_operator(token.text, at)?,
+            }
+            match token.kind {
+                Kind::Sep if token.text == ";" => self.last_word = None,
+                Kind::Space | Kind::Comment | Kind::Sep => {}
+                Kind::Name => self.last_word = Some(token.text),
+                _ => self.last_word = None,
             }
         }
         match self.open.last() {
@@ -144,13 +184,20 @@ impl Scan<'_> {
 
     /// A newline ends the statement unless a bracket is open or the line
     /// ends in an operator; blank and comment lines in between join too.
-    fn newline(&mut self) {
-        if !self.open.is_empty() || self.last.is_some_and(is_continuation_char) {
+    /// A newline ends the statement unless a bracket is open, the line
+    /// ends in an operator, `=`, `,` or a keyword that needs an operand, or
+    /// the next line begins with what cannot start a statement
+    /// (`next_continues`).
+    fn newline(&mut self, next_continues: bool) {
+        let goes_on = self.last.is_some_and(is_continuation_char)
+            || self.last_word.is_some_and(|w| NEEDS_OPERAND.contains(&w));
+        if !self.open.is_empty() || goes_on || next_continues {
             self.clean.push(' ');
         } else {
             self.clean.push('\n');
             self.stmt_start = self.clean.len();
             self.last = None;
+            self.last_word = None;
         }
     }
 

@@ -611,12 +611,11 @@ fn rejects_the_table() {
         ),
         bad("plot f lr 1", "unexpected 'lr' in 'plot'", 1, 8),
         bad(
-            "minimize f\n  from 0",
-            "'minimize' needs a starting point",
-            1,
-            1,
+            "a = 1\n  from 0",
+            "'from' is a clause of minimize, maximize or plot",
+            2,
+            3,
         ),
-        bad("a = 1\n  from 0", "'from' must be on the same line", 2, 3),
         bad(
             "minimize f from 0 using []",
             "expected a method after '['",
@@ -637,7 +636,7 @@ fn rejects_the_table() {
         ),
         bad(
             "y = 2 steps",
-            "'steps' is a keyword and cannot be used as a name",
+            "'steps' is a clause of minimize, maximize or plot, not of this statement",
             1,
             7,
         ),
@@ -1058,4 +1057,36 @@ fn the_deepest_inputs_parse_on_a_small_stack() {
         })
         .expect("a thread");
     assert_eq!(small.join().ok(), Some(vec![true; 5]));
+}
+
+#[test]
+fn lines_continue_as_the_contract_says() {
+    let statements = |src: &str| match parse_program(src) {
+        Ok(program) => program.stmts.len(),
+        Err(e) => panic!("{src:?}: {e}"),
+    };
+    // A clause keyword or `* / ^ ==` at the start of a line continues the
+    // line above; `+` and `-` start a statement of their own.
+    for (src, n) in [
+        ("minimize f from 0\n  lr 0.1\n  steps 3", 1),
+        ("minimize f from 0\n  using adam", 1),
+        ("g(x) = x\n  * 2", 1),
+        ("g(x) = x\n  ^ 2", 1),
+        ("check x\n  == x", 1),
+        ("h(x) = x\n  - 1", 2),
+        ("h(x) = x\n  + 1", 2),
+        // A line ending in `,`, `==` or a keyword that needs an operand
+        // goes on.
+        ("minimize f from\n  1", 1),
+        ("v = [1, 2,\n 3]", 1),
+        ("plot f,\n g", 1),
+        ("check x ==\n x", 1),
+        ("x = 1\ny = 2", 2),
+        ("x = 1;\nlr2 = 3", 2),
+    ] {
+        assert_eq!(statements(src), n, "{src:?}");
+    }
+    assert!(is_incomplete("minimize f from"));
+    assert!(is_incomplete("minimize f from 0 using"));
+    assert!(!is_incomplete("minimize f from 0"));
 }
