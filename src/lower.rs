@@ -420,10 +420,21 @@ impl<'a> Lowerer<'a> {
         let mut error = Error::name(format!("unknown function '{name}'"), callee.span);
         let mut known: Vec<String> = builtins::callable_names().map(String::from).collect();
         known.extend(self.defs.function_names());
-        error = match suggest::closest(name, known.iter().map(String::as_str)) {
-            Some(c) => error.with_hint(format!("did you mean '{c}'?")),
-            None => error.with_hint(format!("to multiply, write {name}*(...)")),
+        let hint = match (
+            suggest::known_elsewhere(name),
+            suggest::closest(name, known.iter().map(String::as_str)),
+        ) {
+            (Some(hint), _) => Some(hint.to_string()),
+            (None, Some(c)) => Some(format!("did you mean '{c}'?")),
+            // One letter before brackets is likely a product: a(x + 1).
+            (None, None) if name.chars().count() == 1 => {
+                Some(format!("to multiply, write {name}*(...)"))
+            }
+            (None, None) => None,
         };
+        if let Some(hint) = hint {
+            error = error.with_hint(hint);
+        }
         Err(error)
     }
 

@@ -845,8 +845,8 @@ fn missing_operator(left: &Expr, right: &Expr) -> Error {
     };
     match (left_text, right_text) {
         (Some(l), Some(r)) => {
-            Error::syntax(format!("missing operator between '{l}' and '{r}'"), span)
-                .with_hint(format!("write {l}*{r}"))
+            let hint = explain::pair_hint(&l, &r).unwrap_or_else(|| format!("write {l}*{r}"));
+            Error::syntax(format!("missing operator between '{l}' and '{r}'"), span).with_hint(hint)
         }
         (None, Some(r)) => Error::syntax(format!("missing operator before '{r}'"), span)
             .with_hint("write '*' for a product"),

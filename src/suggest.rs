@@ -9,7 +9,9 @@ pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
     let limit = match name.chars().count() {
         // One- and two-letter names are all one typo apart: no guesses.
         0..=2 => return None,
-        3..=5 => 2,
+        // `len` is one letter from `ln` and `exit` two from `exp`: short
+        // names get a suggestion only one typo away.
+        3..=5 => 1,
         _ => 3,
     };
     candidates
@@ -18,6 +20,30 @@ pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)
+}
+
+/// What to do instead of a function other tools have and gd does not
+/// (`len`, `range`, `integrate`, `exit`...): a did-you-mean by spelling
+/// would mislead there (`len` is not `ln`, `exit` is not `exp`).
+pub fn known_elsewhere(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "derivative" | "deriv" | "derive" | "differentiate" | "gradient" | "D" => {
+            "derivatives are diff(EXPR, x), f' and grad(f)"
+        }
+        "integrate" | "integral" | "int" | "antiderivative" => {
+            "gd differentiates; it does not integrate"
+        }
+        "range" | "linspace" | "arange" | "seq" => "write a list, as in [1, 2, 3, 4, 5]",
+        "len" | "length" | "size" | "numel" | "count" => {
+            "gd has no len; sum(X^0) counts the values of X"
+        }
+        "exit" | "quit" => "to leave, type :quit or press Ctrl-D",
+        "print" | "show" | "display" => "a bare expression prints its value: write it alone",
+        "solve" | "roots" | "argmin" => {
+            "critical NAME finds where f' = 0; minimize NAME from START descends"
+        }
+        _ => return None,
+    })
 }
 
 /// `sinx` -> "did you mean sin(x)?": one of `functions` glued to a short
@@ -33,20 +59,32 @@ pub fn glued_call<'f>(name: &str, functions: impl Iterator<Item = &'f str>) -> O
     })
 }
 
+/// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`:
+/// `adma` is one swap from `adam`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
+    // d[i][j]: edits from a[..i] to b[..j].
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -74,6 +112,20 @@ mod tests {
         );
         assert_eq!(glued_call("expected", functions()), None);
         assert_eq!(glued_call("x", functions()), None);
+    }
+
+    #[test]
+    fn no_misleading_suggestions() {
+        let builtins = || ["ln", "exp", "sin", "sqrt", "adam"].into_iter();
+        assert_eq!(closest("len", builtins()), Some("ln"));
+        assert!(known_elsewhere("len").is_some_and(|h| h.contains("no len")));
+        assert_eq!(closest("exit", builtins()), None);
+        assert!(known_elsewhere("exit").is_some_and(|h| h.contains(":quit")));
+        assert_eq!(closest("adma", builtins()), Some("adam"));
+        assert_eq!(closest("sine", builtins()), Some("sin"));
+        assert_eq!(known_elsewhere("sine"), None);
+        assert_eq!(edit_distance("adma", "adam"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

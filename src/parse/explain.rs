@@ -467,6 +467,9 @@ fn missing_operator(cx: &Context, prev: &Token) -> Error {
         prev.described(),
         found.described()
     ));
+    if let Some(hint) = other_notation(cx, prev) {
+        return error.with_hint(hint);
+    }
     if simple(prev) && simple(found) {
         error.with_hint(format!(
             "write {}*{}",
@@ -476,6 +479,43 @@ fn missing_operator(cx: &Context, prev: &Token) -> Error {
     } else {
         error.with_hint("write '*' for a product")
     }
+}
+
+/// What `prev` then the found token mean in other notations, and how gd
+/// writes it: `sin x` (a call), `def f(x) = ...` (Python), `1..5` (a
+/// range), `minimize f(x)` (the function's name alone).
+fn other_notation(cx: &Context, prev: &Token) -> Option<String> {
+    let found = &cx.found;
+    // The operand as typed: `2x` in `cos 2x`, not just its number.
+    let rest = &cx.src[found.span.start..];
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+        .unwrap_or(rest.len());
+    let operand = if end == 0 { found.text } else { &rest[..end] };
+    if let Some(hint) = pair_hint(prev.text, &shorten(operand)) {
+        return Some(hint);
+    }
+    if prev.kind == Kind::Number && prev.text.ends_with('.') && found.text.starts_with('.') {
+        return Some("write a list, as in [1, 2, 3, 4, 5]".into());
+    }
+    if cx.in_descent() && found.text == "(" && cx.before.len() == 2 {
+        return Some(format!(
+            "{} takes the function's name alone: write {} {} from ...",
+            cx.statement_word(),
+            cx.statement_word(),
+            prev.text
+        ));
+    }
+    None
+}
+
+/// `sin x` is a call written without brackets; `def f` is Python's
+/// definition.
+pub(super) fn pair_hint(left: &str, right: &str) -> Option<String> {
+    if crate::builtins::function(left).is_some() {
+        return Some(format!("write {left}({right})"));
+    }
+    (left == "def").then(|| "gd needs no def: write f(x) = ...".to_string())
 }
 
 /// Failures after an operand in a `minimize`, `maximize` or `plot` statement.

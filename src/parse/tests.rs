@@ -644,6 +644,18 @@ fn rejects_the_table() {
         bad("f(x) = 3x⁻¹", "'⁻¹' is not a power", 1, 10).hint("write 3x^-1"),
         bad("x₁ = 2", "'₁' cannot be part of a name", 1, 2).hint("x1"),
         bad("x y", "missing operator between 'x' and 'y'", 1, 3).hint("write x*y"),
+        bad("sin x", "missing operator between 'sin' and 'x'", 1, 5).hint("write sin(x)"),
+        bad("y = cos 2x", "missing operator between 'cos' and '2'", 1, 9).hint("write cos(2x)"),
+        bad(
+            "def f(x) = x",
+            "missing operator between 'def' and 'f'",
+            1,
+            5,
+        )
+        .hint("gd needs no def"),
+        bad("X = 1..5", "missing operator", 1, 7).hint("write a list, as in [1, 2, 3, 4, 5]"),
+        bad("minimize f(x) from 1", "missing operator", 1, 11)
+            .hint("minimize takes the function's name alone: write minimize f from ..."),
         bad("2x y^2", "missing operator between 'x' and 'y'", 1, 4).hint("write x*y"),
         bad("2 3", "missing operator between '2' and '3'", 1, 3),
         bad("f' x", "missing operator between 'f'' and 'x'", 1, 4),
