@@ -73,6 +73,10 @@ impl<'a> Lowerer<'a> {
                 ..
             } => self.sum_chain(e),
             ExprKind::Binary {
+                op: BinOp::Mul | BinOp::Div,
+                ..
+            } => self.product_chain(e),
+            ExprKind::Binary {
                 op, left, right, ..
             } => self.binary(*op, left, right, e.span),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
@@ -185,6 +189,30 @@ impl<'a> Lowerer<'a> {
         for ((negative, term), value) in terms.iter().skip(1).zip(values) {
             let op = if *negative { BinOp::Sub } else { BinOp::Add };
             acc = combine(op, acc, value, term.span.to(e.span))?;
+        }
+        Ok(acc)
+    }
+
+    /// `a b / c * ...`, left to right as written (so `2(x - 3) y` keeps
+    /// the `2x - 6` that `2(x - 3)` makes), walking the left spine without
+    /// recursion: a product of 100,000 factors is one level of nesting.
+    fn product_chain(&mut self, e: &syntax::Expr) -> Result<Value> {
+        let mut links: Vec<(BinOp, &syntax::Expr, Span)> = Vec::new();
+        let mut spine = e;
+        while let ExprKind::Binary {
+            op: op @ (BinOp::Mul | BinOp::Div),
+            left,
+            right,
+            ..
+        } = &spine.kind
+        {
+            links.push((*op, right, spine.span));
+            spine = left;
+        }
+        let mut acc = self.value(spine)?;
+        for (op, right, span) in links.into_iter().rev() {
+            let value = self.value(right)?;
+            acc = combine(op, acc, value, span)?;
         }
         Ok(acc)
     }
