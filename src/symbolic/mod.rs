@@ -3,6 +3,7 @@
 //! for lengths and reductions), whole-expression passes and the work budget
 //! (`rewrite`), differentiation (`diff`), simplification and expansion
 //! (`simplify`) and the printers: text, LaTeX and s-expressions (`print`).
+//! `store` decides how long all of it lives: while a session does.
 //!
 //! Invariant: nothing here knows about spans, the user's session or output
 //! streams; printing produces strings, it never writes them. The layer
@@ -20,6 +21,7 @@ pub mod poly;
 pub mod print;
 pub mod rewrite;
 pub mod simplify;
+pub mod store;
 #[cfg(test)]
 mod testing;
 
