@@ -282,3 +282,62 @@ fn a_plot_uses_the_colors_the_terminal_has() {
         );
     }
 }
+
+/// `gd` at its first prompt with `history` as its history file's bytes
+/// (or a folder in its place when `None`); what it printed before the
+/// prompt.
+fn start_with_history(data: &Path, history: Option<&[u8]>) -> (Session, String) {
+    std::fs::create_dir_all(data.join("gd")).unwrap();
+    match history {
+        Some(bytes) => std::fs::write(data.join("gd/history"), bytes).unwrap(),
+        None => std::fs::create_dir_all(data.join("gd/history")).unwrap(),
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gd"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("XDG_DATA_HOME", data);
+    let mut gd = Session::spawn(command).unwrap();
+    gd.set_expect_timeout(Some(Duration::from_secs(10)));
+    let banner = gd.expect(PROMPT).unwrap();
+    let shown = String::from_utf8_lossy(banner.before()).into_owned();
+    (gd, shown)
+}
+
+#[test]
+fn a_history_file_that_cannot_be_used_gives_one_warning() {
+    let folder = Folder::new("folder-history");
+    let corrupt = Folder::new("corrupt-history");
+    for (data, history) in [(&folder, None), (&corrupt, Some(&b"1 + 1\n\xff\xfe\n"[..]))] {
+        let (mut gd, shown) = start_with_history(&data.0, history);
+        assert_eq!(shown.matches("warning: history").count(), 1, "{shown}");
+        for line in ["40 + 2", "6 * 7"] {
+            gd.send_line(line).unwrap();
+            let result = gd.expect("\n42\r\n").unwrap();
+            let before = String::from_utf8_lossy(result.before()).into_owned();
+            assert!(!before.contains("warning"), "a second warning: {before}");
+            gd.expect(PROMPT).unwrap();
+        }
+        gd.send(ControlCode::EndOfTransmission).unwrap();
+        gd.expect(expectrl::Eof).unwrap();
+    }
+}
+
+#[test]
+fn two_repls_at_once_keep_both_histories() {
+    let data = Folder::new("two");
+    let mut first = start(&data.0);
+    let mut second = start(&data.0);
+    enter(&mut first, "40 + 2", "\n42\r\n");
+    enter(&mut second, "6 * 7", "\n42\r\n");
+    enter(&mut first, "50 - 8", "\n42\r\n");
+    for gd in [&mut first, &mut second] {
+        gd.send(ControlCode::EndOfTransmission).unwrap();
+        gd.expect(expectrl::Eof).unwrap();
+    }
+    let saved = std::fs::read_to_string(data.0.join("gd/history")).unwrap();
+    for entry in ["40 + 2", "6 * 7", "50 - 8"] {
+        assert!(saved.lines().any(|l| l == entry), "{entry} lost: {saved}");
+    }
+}

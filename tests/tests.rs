@@ -8,6 +8,7 @@ mod corpus;
 mod data;
 mod engines;
 mod golden;
+mod limits;
 mod oracle;
 mod plots;
 mod properties;
