@@ -7,6 +7,9 @@ mod common;
 mod corpus;
 mod data;
 mod engines;
+#[path = "fuzz/checks.rs"]
+mod fuzz_checks;
+mod fuzz_regressions;
 mod golden;
 mod limits;
 mod oracle;
