@@ -341,3 +341,21 @@ fn two_repls_at_once_keep_both_histories() {
         assert!(saved.lines().any(|l| l == entry), "{entry} lost: {saved}");
     }
 }
+
+#[test]
+fn a_csv_changed_after_load_changes_nothing() {
+    let data = Folder::new("csv");
+    let csv = data.0.join("points.csv");
+    std::fs::write(&csv, "X\n1\n2\n3\n").unwrap();
+    let mut gd = start(&data.0);
+    gd.send_line(&format!("load(\"{}\")", csv.display()))
+        .unwrap();
+    gd.expect(PROMPT).unwrap();
+    // Read once: a rewritten, then a removed file leaves the data as loaded.
+    std::fs::write(&csv, "X\n10\n20\n").unwrap();
+    enter(&mut gd, "mean(X) * 100", "\n200\r\n");
+    std::fs::remove_file(&csv).unwrap();
+    enter(&mut gd, "sum(X) + 0", "\n6\r\n");
+    gd.send(ControlCode::EndOfTransmission).unwrap();
+    gd.expect(expectrl::Eof).unwrap();
+}
