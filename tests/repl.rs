@@ -348,7 +348,7 @@ fn a_csv_changed_after_load_changes_nothing() {
     let csv = data.0.join("points.csv");
     std::fs::write(&csv, "X\n1\n2\n3\n").unwrap();
     let mut gd = start(&data.0);
-    gd.send_line(&format!("load(\"{}\")", csv.display()))
+    gd.send_line(format!("load(\"{}\")", csv.display()))
         .unwrap();
     gd.expect(PROMPT).unwrap();
     // Read once: a rewritten, then a removed file leaves the data as loaded.
