@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! L0  syntax builtins text suggest interrupt theory   (leaves)
-//! L1  error
+//! L1  error generate                                 (fuzzing's generators, with the `arbitrary` feature)
 //! L2  figure                                           (figures and renderers)
 //! L3  parse symbolic                                   (text to trees, expressions)
 //! L4  value compile                                    (values, programs as tapes or machine code)
@@ -28,6 +28,8 @@ pub mod defs;
 pub mod descent;
 pub mod error;
 pub mod figure;
+#[cfg(feature = "arbitrary")]
+pub mod generate;
 pub mod interrupt;
 pub mod load;
 pub mod lower;

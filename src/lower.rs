@@ -160,6 +160,10 @@ impl<'a> Lowerer<'a> {
                 ..
             } => self.sum_chain(e),
             ExprKind::Binary {
+                op: BinOp::Mul | BinOp::Div,
+                ..
+            } => self.product_chain(e),
+            ExprKind::Binary {
                 op, left, right, ..
             } => self.binary(*op, left, right, e.span),
             ExprKind::Call { callee, args } => self.call(callee, args, e.span),
@@ -276,6 +280,38 @@ impl<'a> Lowerer<'a> {
         Ok(acc)
     }
 
+    /// `a b / c * ...`, left to right as written (so `2(x - 3) y` keeps
+    /// the `2x - 6` that `2(x - 3)` makes), walking the left spine without
+    /// recursion: a product of 100,000 factors is one level of nesting.
+    fn product_chain(&mut self, e: &syntax::Expr) -> Result<Value> {
+        let mut links: Vec<(BinOp, &syntax::Expr, Span)> = Vec::new();
+        let mut spine = e;
+        while let ExprKind::Binary {
+            op: op @ (BinOp::Mul | BinOp::Div),
+            left,
+            right,
+            ..
+        } = &spine.kind
+        {
+            links.push((*op, right, spine.span));
+            spine = left;
+        }
+        let mut acc = self.value(spine)?;
+        for (op, right, span) in links.into_iter().rev() {
+            let value = self.value(right)?;
+            self.guard_divisor(op, &value);
+            acc = combine(op, acc, value, span)?;
+        }
+        Ok(acc)
+    }
+
+    /// `a/b` is undefined where b = 0, even when b cancels (`x^2/x`).
+    fn guard_divisor(&mut self, op: BinOp, b: &Value) {
+        if let (Some(written), BinOp::Div, Value::Scalar(d)) = (&mut self.written, op, b) {
+            written.guard(expr::pow(*d, Expr::int(-1)));
+        }
+    }
+
     fn binary(
         &mut self,
         op: BinOp,
@@ -285,10 +321,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Value> {
         let a = self.value(left)?;
         let b = self.value(right)?;
-        if let (Some(written), BinOp::Div, Value::Scalar(d)) = (&mut self.written, op, &b) {
-            // `a/b` is undefined where b = 0, even when b cancels.
-            written.guard(expr::pow(*d, Expr::int(-1)));
-        }
+        self.guard_divisor(op, &b);
         combine(op, a, b, span)
     }
 

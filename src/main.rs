@@ -42,9 +42,13 @@ struct Source {
     text: String,
 }
 
-/// The interpreter recurses over expressions; give it room so that deep
-/// (but accepted) input cannot overflow the stack.
-const STACK_SIZE: usize = 512 * 1024 * 1024;
+/// The interpreter recurses over expressions, once per level: a statement
+/// may make expressions up to `symbolic::rewrite::MAX_HEIGHT` (5,000)
+/// levels tall, and an unoptimised build needs under 10 KB a level (48 MB
+/// is measured to be enough). The stack is mapped on the main thread (no
+/// thread of its own, whose heap arena would reserve 64 MB more), and it
+/// counts against an address-space limit, so it is no larger than that.
+const STACK_SIZE: usize = 64 << 20;
 
 fn main() -> ExitCode {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
@@ -63,16 +67,37 @@ fn main() -> ExitCode {
     if let Err(e) = ctrlc::set_handler(gd::interrupt::raise) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
     }
-    let worker = std::thread::Builder::new()
-        .stack_size(STACK_SIZE)
-        .spawn(move || run(cli, order, color));
-    match worker.map(|handle| handle.join()) {
-        Ok(Ok(code)) => ExitCode::from(code),
-        _ => {
-            plain_error_to_stderr("internal error (the interpreter thread failed)");
+    survive_file_size_limit();
+    // A panic (a bug) is reported in words; the hook has printed where.
+    let run =
+        std::panic::catch_unwind(move || stacker::grow(STACK_SIZE, move || run(cli, order, color)));
+    match run {
+        Ok(code) => ExitCode::from(code),
+        Err(_) => {
+            plain_error_to_stderr("internal error (the interpreter failed)");
             ExitCode::from(1)
         }
     }
+}
+
+/// A file-size limit (`ulimit -f`) kills a process that writes past it
+/// with SIGXFSZ, leaving a half-written file. With a handler of its own for
+/// the signal (which only sets a flag no one reads), the write fails
+/// instead, and gd removes the partial file and says why.
+fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let unread = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, unread) {
+            eprintln!("warning: a file-size limit may stop gd mid-write: {e}");
+        }
+    }
+}
+
+/// Ends gd at once with status 0: stdout's reader has gone (see
+/// `printer::to_stdout`), so nothing more can be shown.
+pub(crate) fn end_quietly() -> ! {
+    std::process::exit(0)
 }
 
 /// Whether each `-e` came before or after each file on the command line, as
@@ -102,19 +127,28 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
         if std::io::stdin().is_terminal() {
             return repl::run(&mut session, color, cli.json);
         }
-        let mut text = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-            plain_error_to_stderr(&format!("cannot read standard input: {e}"));
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            printer.plain_error(
+                &format!("cannot read standard input: {}", io_words(&e)),
+                "stdin",
+            );
             return 1;
         }
-        return run_sources(
-            &mut session,
-            vec![Source {
-                name: "stdin".into(),
-                text,
-            }],
-            printer,
-        );
+        return match decode(bytes) {
+            Ok(text) => run_sources(
+                &mut session,
+                vec![Source {
+                    name: "stdin".into(),
+                    text,
+                }],
+                printer,
+            ),
+            Err((text, error)) => {
+                printer.error(&error, "stdin", &text);
+                1
+            }
+        };
     }
     let mut sources = Vec::new();
     for (is_eval, k) in order {
@@ -126,11 +160,16 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
             continue;
         }
         let path = &cli.files[k];
-        match std::fs::read(path) {
-            Ok(bytes) => sources.push(Source {
+        match std::fs::read(path).map(decode) {
+            Ok(Ok(text)) => sources.push(Source {
                 name: path.clone(),
-                text: String::from_utf8_lossy(&bytes).into_owned(),
+                text,
             }),
+            Ok(Err((text, error))) => {
+                // Sources before it have not run: nothing runs half-read.
+                printer.error(&error, path, &text);
+                return 1;
+            }
             Err(e) => {
                 printer.plain_error(&format!("cannot read '{path}': {}", io_words(&e)), path);
                 return 1;
@@ -138,6 +177,29 @@ fn run(cli: Cli, order: Vec<(bool, usize)>, color: bool) -> u8 {
         }
     }
     run_sources(&mut session, sources, printer)
+}
+
+/// A source's bytes as text; else the text with each bad byte replaced
+/// (to show the line) and an error at the first bad byte, whose line and
+/// column are counted as for any other error.
+fn decode(bytes: Vec<u8>) -> Result<String, (String, gd::error::Error)> {
+    let bad = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let at = bad.utf8_error().valid_up_to();
+    let bytes = bad.into_bytes();
+    let byte = bytes[at];
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // The valid prefix is copied as it is, so `at` is where the first
+    // replacement character starts.
+    let span = gd::syntax::Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8());
+    let error = gd::error::Error::syntax(
+        format!("the text is not valid UTF-8 (byte 0x{byte:02X} here)"),
+        span,
+    )
+    .with_hint("save the script as UTF-8 text");
+    Err((text, error))
 }
 
 fn run_sources(session: &mut Session, sources: Vec<Source>, mut printer: Printer) -> u8 {

@@ -5,9 +5,11 @@
 //! with `grammar/gd.pest`; its failures are put into words by `explain`.
 //! Then one small function per rule lowers the pairs into `syntax` types,
 //! with one static Pratt parser for precedence. Invariant: every tree this
-//! module returns is at most `MAX_EXPR_DEPTH` deep, and nothing here
-//! recurses deeper than the bracket nesting (at most 200) or that limit, so
-//! no input can overflow the stack.
+//! module returns is nested at most `MAX_EXPR_DEPTH` deep, counting a chain
+//! of one left-associative operator (`a + b - c + ...`, `a b / c ...`) as
+//! one level, however long; nothing here recurses deeper than the bracket
+//! nesting (at most 200) or that limit, and the Pratt parser walks such a
+//! chain in a loop, so no input can overflow the stack.
 
 mod explain;
 pub mod lexer;
@@ -34,32 +36,28 @@ pub const KEYWORDS: &[&str] = &[
     "plot", "to", "check", "explain", "critical", "table", "for", "in", "state",
 ];
 
-/// Deepest expression tree accepted (a leaf has depth 1). Later passes
-/// recurse over the tree, so this bounds their stack use too.
+/// Deepest nesting accepted (a leaf has depth 1; a chain of one
+/// left-associative operator is one level, as a flat sum or product).
+/// Later passes recurse over nesting and walk chains in loops, so this
+/// bounds their stack use too.
 pub const MAX_EXPR_DEPTH: usize = 2000;
 
-/// Stack of the thread that parses. The Pratt parser recurses once per
+/// Stack the parser needs at most: the Pratt parser recurses once per
 /// level of a `^` chain or of prefix signs (up to `MAX_EXPR_DEPTH`), and an
-/// unoptimised build spends about 2 KB a level; with its own stack the
-/// parser does not depend on the caller's (2 MB for a spawned thread).
-const PARSE_STACK_BYTES: usize = 32 << 20;
+/// unoptimised build spends about 2 KB a level, 4 MB in all.
+const PARSE_STACK_NEEDED: usize = 4 << 20;
+
+/// The stack the parser moves to when its caller has less than
+/// `PARSE_STACK_NEEDED` left (a spawned thread's 2 MB): twice the need. It
+/// is mapped on this thread, as a new thread's own heap would count
+/// against an address-space limit too.
+const PARSE_STACK_BYTES: usize = 2 * PARSE_STACK_NEEDED;
 
 /// Parses a whole source (a script, a `-e` argument, one REPL entry).
 /// Spans are byte offsets into `src`.
 pub fn parse_program(src: &str) -> Result<Program> {
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("gd-parse".to_string())
-            .stack_size(PARSE_STACK_BYTES)
-            .spawn_scoped(scope, || parse_on_this_stack(src));
-        match worker {
-            Ok(worker) => worker
-                .join()
-                .unwrap_or_else(|_| Err(Error::internal("the parser panicked"))),
-            // No thread to be had: parse here, which is fine for any input
-            // on a main thread's 8 MB.
-            Err(_) => parse_on_this_stack(src),
-        }
+    stacker::maybe_grow(PARSE_STACK_NEEDED, PARSE_STACK_BYTES, || {
+        parse_on_this_stack(src)
     })
 }
 
@@ -201,19 +199,19 @@ fn lower_simple(pair: Pair<Rule>) -> Result<StmtKind> {
 
 /// The left side of `=` decides: a name defines a value, `f(x, y)` a function.
 fn lower_definition(head: Expr, value: Expr) -> Result<StmtKind> {
-    match head.kind {
+    match &head.kind {
         ExprKind::Name(name) => Ok(StmtKind::DefineValue {
             name: Ident {
-                name,
+                name: name.clone(),
                 span: head.span,
             },
             value,
         }),
-        ExprKind::Call { callee, args } => match callee.kind {
+        ExprKind::Call { callee, args } => match &callee.kind {
             ExprKind::Name(name) => Ok(StmtKind::DefineFunction {
-                params: lower_params(&name, args, head.span)?,
+                params: lower_params(name, args, head.span)?,
                 name: Ident {
-                    name,
+                    name: name.clone(),
                     span: callee.span,
                 },
                 body: value,
@@ -233,7 +231,7 @@ fn bad_definition_head(span: Span) -> Error {
 }
 
 /// The parameters of `f(x, y) = ...`: plain, distinct names.
-fn lower_params(function: &str, args: Vec<Expr>, head: Span) -> Result<Vec<Ident>> {
+fn lower_params(function: &str, args: &[Expr], head: Span) -> Result<Vec<Ident>> {
     if args.is_empty() {
         return Err(
             Error::syntax(format!("'{function}' needs at least one parameter"), head)
@@ -242,18 +240,18 @@ fn lower_params(function: &str, args: Vec<Expr>, head: Span) -> Result<Vec<Ident
     }
     let mut params: Vec<Ident> = Vec::with_capacity(args.len());
     for arg in args {
-        let ExprKind::Name(name) = arg.kind else {
+        let ExprKind::Name(name) = &arg.kind else {
             return Err(Error::syntax("a parameter must be a plain name", arg.span)
                 .with_hint(format!("for example: {function}(x, y) = x^2 + y^2")));
         };
-        if params.iter().any(|p| p.name == name) {
+        if params.iter().any(|p| &p.name == name) {
             return Err(Error::syntax(
                 format!("parameter '{name}' appears twice"),
                 arg.span,
             ));
         }
         params.push(Ident {
-            name,
+            name: name.clone(),
             span: arg.span,
         });
     }
@@ -584,10 +582,13 @@ fn lower_plot(pair: Pair<Rule>) -> Result<Plot> {
 
 // ------------------------------------------------------------- expressions
 
-/// An expression with the depth of its tree (a leaf has depth 1).
+/// An expression with its nesting depth (a leaf has depth 1).
 struct Node {
     expr: Expr,
     depth: usize,
+    /// The level (`binding`) of the chain of a left-associative operator
+    /// at its root, when there is one: the chain is one level of nesting.
+    chain: Option<u8>,
 }
 
 impl Node {
@@ -595,8 +596,36 @@ impl Node {
         Node {
             expr: Expr::new(kind, span),
             depth: 1,
+            chain: None,
         }
     }
+
+    /// A node that is not an infix operator, of nesting depth `depth`.
+    fn wrap(expr: Expr, depth: usize) -> Node {
+        Node {
+            expr,
+            depth,
+            chain: None,
+        }
+    }
+}
+
+/// The depth and chain of `left op right`, where `op` binds at `level`: a
+/// left-associative operator continuing a chain of its own level adds a
+/// term to it (one level above the deepest term), any other starts a
+/// new level.
+fn infix_depth(
+    (left, left_chain): (usize, Option<u8>),
+    right: usize,
+    (level, right_assoc): (u8, bool),
+) -> (usize, Option<u8>) {
+    if right_assoc {
+        return (left.max(right) + 1, None);
+    }
+    if left_chain == Some(level) {
+        return (left.max(right + 1), Some(level));
+    }
+    (left.max(right) + 1, Some(level))
 }
 
 /// A part of an expression lowered before the Pratt parser runs: a bracket
@@ -664,30 +693,34 @@ fn lower_expr(pair: Pair<Rule>) -> Result<Node> {
 fn tree_depth(items: &[Pair<Rule>], ready: &VecDeque<Ready>) -> usize {
     /// A pending operator: its level, and whether it is an infix operator.
     type Pending = (u8, bool);
-    fn reduce(operands: &mut Vec<usize>, (_, infix): Pending) {
-        let right = operands.pop().unwrap_or(0);
-        let depth = if infix {
-            right.max(operands.pop().unwrap_or(0))
+    /// An operand: its depth and chain, as in `Node`.
+    type Operand = (usize, Option<u8>);
+    fn reduce(operands: &mut Vec<Operand>, (level, infix): Pending) {
+        let (right, _) = operands.pop().unwrap_or((0, None));
+        let operand = if infix {
+            let left = operands.pop().unwrap_or((0, None));
+            let right_assoc = binding_of_level(level);
+            infix_depth(left, right, (level, right_assoc))
         } else {
-            right
+            (right + 1, None)
         };
-        operands.push(depth + 1);
+        operands.push(operand);
     }
     let mut ready_depths = ready.iter().map(Ready::depth);
-    let mut operands: Vec<usize> = Vec::new();
+    let mut operands: Vec<Operand> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     for item in items {
         match item.as_rule() {
             Rule::neg | Rule::pos => pending.push((PREFIX_LEVEL, false)),
-            Rule::paren | Rule::list => operands.push(ready_depths.next().unwrap_or(1)),
+            Rule::paren | Rule::list => operands.push((ready_depths.next().unwrap_or(1), None)),
             Rule::args => {
                 let args = ready_depths.next().unwrap_or(0);
-                let callee = operands.pop().unwrap_or(0);
-                operands.push(callee.max(args) + 1);
+                let (callee, _) = operands.pop().unwrap_or((0, None));
+                operands.push((callee.max(args) + 1, None));
             }
             Rule::primes => {
-                let target = operands.pop().unwrap_or(0);
-                operands.push(target + 1);
+                let (target, _) = operands.pop().unwrap_or((0, None));
+                operands.push((target + 1, None));
             }
             Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::pow | Rule::implicit => {
                 let (level, right_assoc) = binding(item.as_rule());
@@ -701,13 +734,18 @@ fn tree_depth(items: &[Pair<Rule>], ready: &VecDeque<Ready>) -> usize {
                 }
                 pending.push((level, true));
             }
-            _ => operands.push(1),
+            _ => operands.push((1, None)),
         }
     }
     while let Some(op) = pending.pop() {
         reduce(&mut operands, op);
     }
-    operands.pop().unwrap_or(0)
+    operands.pop().map_or(0, |(depth, _)| depth)
+}
+
+/// Whether the infix operators of `level` are right-associative (`^`).
+fn binding_of_level(level: u8) -> bool {
+    binding(Rule::pow) == (level, true)
 }
 
 /// A name, number, string, or a bracket group lowered beforehand.
@@ -737,10 +775,7 @@ fn lower_prefix(op: Pair<Rule>, operand: Node) -> Result<Node> {
         Rule::pos => ExprKind::Pos(inner),
         _ => return Err(internal(&op)),
     };
-    Ok(Node {
-        expr: Expr::new(kind, span),
-        depth: operand.depth + 1,
-    })
+    Ok(Node::wrap(Expr::new(kind, span), operand.depth + 1))
 }
 
 /// `f(a, b)` and `f'`
@@ -749,24 +784,24 @@ fn lower_postfix(operand: Node, op: Pair<Rule>, ready: &RefCell<VecDeque<Ready>>
     let callee = Box::new(operand.expr);
     match op.as_rule() {
         Rule::args => match ready.borrow_mut().pop_front() {
-            Some(Ready::Args(args, depth)) => Ok(Node {
-                expr: Expr::new(ExprKind::Call { callee, args }, span),
-                depth: operand.depth.max(depth) + 1,
-            }),
+            Some(Ready::Args(args, depth)) => Ok(Node::wrap(
+                Expr::new(ExprKind::Call { callee, args }, span),
+                operand.depth.max(depth) + 1,
+            )),
             _ => Err(internal(&op)),
         },
         Rule::primes => {
             let order = u32::try_from(op.as_str().len()).unwrap_or(u32::MAX);
-            Ok(Node {
-                expr: Expr::new(
+            Ok(Node::wrap(
+                Expr::new(
                     ExprKind::Prime {
                         target: callee,
                         order,
                     },
                     span,
                 ),
-                depth: operand.depth + 1,
-            })
+                operand.depth + 1,
+            ))
         }
         _ => Err(internal(&op)),
     }
@@ -787,8 +822,10 @@ fn lower_infix(left: Node, op: Pair<Rule>, right: Node) -> Result<Node> {
         return Err(missing_operator(&left.expr, &right.expr));
     }
     let span = left.expr.span.to(right.expr.span);
+    let (depth, chain) = infix_depth((left.depth, left.chain), right.depth, binding(op.as_rule()));
     Ok(Node {
-        depth: left.depth.max(right.depth) + 1,
+        depth,
+        chain,
         expr: Expr::new(
             ExprKind::Binary {
                 op: op_kind,
@@ -883,20 +920,17 @@ fn lower_paren(pair: Pair<Rule>) -> Result<Node> {
     } else {
         ExprKind::Tuple(elements)
     };
-    Ok(Node {
-        expr: Expr::new(kind, span),
-        depth: depth + 1,
-    })
+    Ok(Node::wrap(Expr::new(kind, span), depth + 1))
 }
 
 /// `[a, b, ...]`
 fn lower_list(pair: Pair<Rule>) -> Result<Node> {
     let span = span_of(&pair);
     let (elements, depth) = lower_elements(pair)?;
-    Ok(Node {
-        expr: Expr::new(ExprKind::List(elements), span),
-        depth: depth + 1,
-    })
+    Ok(Node::wrap(
+        Expr::new(ExprKind::List(elements), span),
+        depth + 1,
+    ))
 }
 
 /// The expressions inside brackets, and the greatest of their depths.

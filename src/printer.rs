@@ -47,17 +47,14 @@ impl Printer {
         } else {
             report::human(outcome, &self.style)
         };
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (gd ... | head) is not an error worth reporting.
-        let _ = stdout.write_all(text.as_bytes());
-        let _ = stdout.flush();
+        to_stdout(&text);
     }
 
     /// An error of the source `text` named `name`: a JSON object on stdout
     /// when writing JSON, else rendered on stderr (`error_to_stderr`).
     pub fn error(&self, error: &Error, name: &str, text: &str) {
         if self.json {
-            println!("{}", error_json(error, name, text));
+            to_stdout(&format!("{}\n", error_json(error, name, text)));
         } else {
             error_to_stderr(error, name, text);
         }
@@ -67,7 +64,7 @@ impl Printer {
     /// read): a JSON object on stdout, or a plain line on stderr.
     pub fn plain_error(&self, message: &str, source: &str) {
         if self.json {
-            println!("{}", report::error_json(message, source, None));
+            to_stdout(&format!("{}\n", report::error_json(message, source, None)));
         } else {
             plain_error_to_stderr(message);
         }
@@ -104,6 +101,22 @@ impl Printer {
                     .clamp(fewest, most);
             }
         }
+    }
+}
+
+/// Writes `text` to stdout at once. When the reader has gone (`gd ... |
+/// head -1`), gd ends quietly with status 0, as `cat` and ripgrep do:
+/// no one is left to read what it would print.
+fn to_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => crate::end_quietly(),
+        // Any other failure (a full disk under `gd > file`) is not worth
+        // stopping a run for: the outcome is lost, the run goes on.
+        _ => {}
     }
 }
 

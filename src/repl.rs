@@ -66,9 +66,12 @@ pub fn run(session: &mut Session, color: bool, json: bool) -> u8 {
             return 1;
         }
     };
-    let history = history_path();
-    if let Some(path) = &history {
-        load_history(&mut editor, path);
+    let mut history = history_path();
+    if let Some(path) = &history
+        && let Err(why) = load_history(&mut editor, path)
+    {
+        history_warning(path, &why);
+        history = None;
     }
     println!(
         "gd {}: type a statement, {} for help, Ctrl-D to quit",
@@ -96,7 +99,12 @@ pub fn run(session: &mut Session, color: bool, json: bool) -> u8 {
                 return 1;
             }
         };
-        remember(&mut editor, &text, history.as_ref());
+        if let Some(path) = &history
+            && let Err(why) = remember(&mut editor, &text, path)
+        {
+            history_warning(path, &why);
+            history = None;
+        }
         repl.printer.fit_to_terminal();
         if text.trim_start().starts_with(':') {
             if repl.command(&text) == Flow::Quit {
@@ -285,10 +293,13 @@ fn history_path() -> Option<PathBuf> {
 }
 
 /// Loads the history, keeping only the latest of repeated entries (and
-/// rewriting the file when some were dropped).
-fn load_history(editor: &mut Editor<GdHelper, FileHistory>, path: &PathBuf) {
-    if editor.load_history(path).is_err() {
-        return;
+/// rewriting the file when some were dropped). No file yet is no error;
+/// one that cannot be read or rewritten is, in words.
+fn load_history(editor: &mut Editor<GdHelper, FileHistory>, path: &PathBuf) -> Result<(), String> {
+    match editor.load_history(path) {
+        Ok(()) => {}
+        Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(readline_words(&e)),
     }
     let entries: Vec<String> = editor.history().iter().cloned().collect();
     // From the newest back, so the latest copy of each entry is the one
@@ -297,24 +308,46 @@ fn load_history(editor: &mut Editor<GdHelper, FileHistory>, path: &PathBuf) {
     let mut kept: Vec<&String> = entries.iter().rev().filter(|e| seen.insert(*e)).collect();
     kept.reverse();
     if kept.len() == entries.len() {
-        return;
+        return Ok(());
     }
     let history = editor.history_mut();
     let _ = history.clear();
     for entry in kept {
         let _ = history.add(entry);
     }
-    let _ = editor.save_history(path);
+    editor.save_history(path).map_err(|e| readline_words(&e))
 }
 
 /// Adds an entry to the history and appends it to the file at once, so
-/// that sessions running side by side share it and a crash loses nothing.
-fn remember(editor: &mut Editor<GdHelper, FileHistory>, text: &str, path: Option<&PathBuf>) {
+/// that sessions running side by side share it (each appends its own
+/// entries) and a crash loses nothing.
+fn remember(
+    editor: &mut Editor<GdHelper, FileHistory>,
+    text: &str,
+    path: &PathBuf,
+) -> Result<(), String> {
     if text.trim().is_empty() {
-        return;
+        return Ok(());
     }
     let _ = editor.add_history_entry(text);
-    if let Some(path) = path {
-        let _ = editor.append_history(path);
+    editor.append_history(path).map_err(|e| readline_words(&e))
+}
+
+/// The one warning about a history file that failed; the REPL goes on
+/// without the file (entries are still kept for this session).
+fn history_warning(path: &std::path::Path, why: &str) {
+    line_to_stderr(
+        format!(
+            "warning: history '{}' not used: {why}; the REPL goes on without it",
+            path.display()
+        )
+        .yellow(),
+    );
+}
+
+fn readline_words(e: &ReadlineError) -> String {
+    match e {
+        ReadlineError::Io(e) => io_words(e),
+        other => other.to_string(),
     }
 }

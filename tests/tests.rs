@@ -8,7 +8,11 @@ mod common;
 mod corpus;
 mod data;
 mod engines;
+#[path = "fuzz/checks.rs"]
+mod fuzz_checks;
+mod fuzz_regressions;
 mod golden;
+mod limits;
 mod oracle;
 mod plots;
 mod properties;

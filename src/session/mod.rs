@@ -8,6 +8,9 @@
 //!
 //! Invariant: a statement that fails leaves the definitions as they were.
 //! Nothing here prints: each statement yields an `Outcome` for `report`.
+//! The session keeps the thread's expression store alive (`StoreGuard`):
+//! its handles, in definitions and outcomes, are valid while it lives, and
+//! the store is cleared when the last session on the thread ends.
 
 mod check;
 mod critical;
@@ -27,6 +30,7 @@ use crate::symbolic::Expr;
 use crate::symbolic::data::{data_len, mismatch_error, row_counts};
 use crate::symbolic::print::to_text;
 use crate::symbolic::rewrite::reset_budget;
+use crate::symbolic::store::StoreGuard;
 use crate::syntax::{Stmt, StmtKind};
 
 pub use files::write_file;
@@ -34,6 +38,8 @@ pub use files::write_file;
 #[derive(Default)]
 pub struct Session {
     defs: Defs,
+    /// Declared last, so dropped after the definitions that hold handles.
+    store: StoreGuard,
 }
 
 impl Session {
@@ -44,7 +50,8 @@ impl Session {
 
     /// Forgets every definition.
     pub fn clear(&mut self) {
-        *self = Session::default();
+        self.defs = Defs::default();
+        self.store.restart();
     }
 
     /// Parses and runs `src`, statement by statement, calling `emit` with each

@@ -313,23 +313,26 @@ impl Session {
 }
 
 /// The names in `e` that are defined values (each once, in order).
+/// Walks with a stack of its own: a long sum is a deep chain of nodes.
 fn defined_values(e: &syntax::Expr, is_value: &dyn Fn(&str) -> bool, out: &mut Vec<String>) {
-    let mut visit = |x: &syntax::Expr| defined_values(x, is_value, out);
-    match &e.kind {
-        ExprKind::Name(name) => {
-            if is_value(name) && !out.contains(name) {
-                out.push(name.clone());
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Name(name) => {
+                if is_value(name) && !out.contains(name) {
+                    out.push(name.clone());
+                }
             }
+            ExprKind::Neg(inner) | ExprKind::Pos(inner) | ExprKind::Paren(inner) => {
+                stack.push(inner)
+            }
+            // Right before left, so names are found in the order written.
+            ExprKind::Binary { left, right, .. } => stack.extend([&**right, &**left]),
+            ExprKind::Call { args, .. } => stack.extend(args.iter().rev()),
+            ExprKind::Prime { target, .. } => stack.push(target),
+            ExprKind::Tuple(items) | ExprKind::List(items) => stack.extend(items.iter().rev()),
+            ExprKind::Number(_) | ExprKind::String(_) => {}
         }
-        ExprKind::Neg(inner) | ExprKind::Pos(inner) | ExprKind::Paren(inner) => visit(inner),
-        ExprKind::Binary { left, right, .. } => {
-            visit(left);
-            visit(right);
-        }
-        ExprKind::Call { args, .. } => args.iter().for_each(visit),
-        ExprKind::Prime { target, .. } => visit(target),
-        ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(visit),
-        ExprKind::Number(_) | ExprKind::String(_) => {}
     }
 }
 

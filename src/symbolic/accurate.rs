@@ -35,3 +35,8 @@ pub fn keep(shown: Expr, source: Expr) {
         ACCURATE.with(|m| m.borrow_mut().insert(shown, source));
     }
 }
+
+/// Forgets every pair (see `store`).
+pub(super) fn clear_pairs() {
+    ACCURATE.with(|m| m.borrow_mut().clear());
+}

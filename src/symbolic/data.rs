@@ -26,6 +26,11 @@ thread_local! {
         std::cell::RefCell::new(HashMap::default());
 }
 
+/// Forgets the lengths found so far (see `store`).
+pub(super) fn clear_lengths() {
+    LENGTHS.with(|m| m.borrow_mut().clear());
+}
+
 /// Two data lengths that met in one operation.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch(pub usize, pub usize);

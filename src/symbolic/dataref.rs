@@ -107,6 +107,11 @@ pub fn any_data() -> bool {
     NEXT_DATA_ID.load(AtomicOrdering::Relaxed) > 1
 }
 
+/// Forgets the lists written so far (see `store`).
+pub(super) fn clear_literals() {
+    LITERALS.with(|cache| cache.borrow_mut().clear());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,9 @@ use super::num::Num;
 pub use crate::builtins::Func;
 
 /// A handle to a canonical expression node. Valid only on the thread that
-/// made it (the store is thread-local).
+/// made it (the store is thread-local) and while its store lives (see
+/// `store`: a handle from a cleared store is refused, never read as another
+/// node).
 #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Expr(u32);
 
@@ -63,18 +65,105 @@ pub enum Node {
 
 #[derive(Default)]
 struct Store {
+    /// The first handle of this store. Clearing starts the next store's
+    /// handles after the last one given out (wrapping), so an old handle
+    /// falls outside `nodes` instead of naming a new node.
+    base: u32,
     nodes: Vec<Rc<Node>>,
+    /// The height of each node (a leaf is 1), beside `nodes`: the depth
+    /// budget reads it, so that no pass recurses deeper than it allows.
+    heights: Vec<u32>,
     ids: HashMap<Rc<Node>, Expr>,
+    /// Nodes and children held (each node counts once more per child):
+    /// the size budget is measured against it.
+    cells: usize,
+    /// The tallest node made since `forget_tallest`.
+    tallest: u32,
+    /// Steps `order` has taken (one per pair of nodes compared).
+    comparisons: u64,
 }
 
 thread_local! {
     static STORE: RefCell<Store> = RefCell::new(Store::default());
 }
 
-/// How many distinct nodes this thread has made: the size budget that keeps
-/// a runaway derivative from eating the machine is measured against it.
+/// How many distinct nodes this thread's store holds.
 pub fn store_size() -> usize {
     STORE.with(|s| s.borrow().nodes.len())
+}
+
+/// How many cells the store holds: a node and each of its children count
+/// one each, so that a product of 10,000 factors weighs what it holds. The
+/// size budget that keeps a runaway statement from eating the machine is
+/// measured against it.
+pub fn store_cells() -> usize {
+    STORE.with(|s| s.borrow().cells)
+}
+
+/// The height of the tallest node made since `forget_tallest` (0 when none
+/// was made): the depth budget reads it.
+pub fn tallest_made() -> u32 {
+    STORE.with(|s| s.borrow().tallest)
+}
+
+/// Starts `tallest_made` again from 0 (a new statement's budget).
+pub fn forget_tallest() {
+    STORE.with(|s| s.borrow_mut().tallest = 0);
+}
+
+/// How many steps `order` has taken on this store: sorting terms whose
+/// trees are deep and alike is the one cost that grows without making
+/// nodes, so the work budget counts it.
+pub fn comparisons_made() -> u64 {
+    STORE.with(|s| s.borrow().comparisons)
+}
+
+/// The height of `e`'s tree: 1 for a leaf, one more than its tallest child
+/// otherwise.
+pub fn height(e: Expr) -> u32 {
+    STORE.with(|s| {
+        let store = s.borrow();
+        store.heights[store.index_of(e)]
+    })
+}
+
+impl Store {
+    /// The height a new `node` has, and how many children it holds.
+    fn height_of(&self, node: &Node) -> (u32, usize) {
+        let height = |k: &Expr| self.heights[self.index_of(*k)];
+        let (tallest, n_children) = match node {
+            Node::Num(_) | Node::Const(_) | Node::Var(_) | Node::Data(_) => (0, 0),
+            Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) | Node::Apply(_, xs) => {
+                (xs.iter().map(height).max().unwrap_or(0), xs.len())
+            }
+            Node::Pow(b, e) => (height(b).max(height(e)), 2),
+        };
+        (tallest + 1, n_children)
+    }
+
+    fn index_of(&self, e: Expr) -> usize {
+        let index = e.0.wrapping_sub(self.base) as usize;
+        // Handles are made only by `intern`, on this thread; one out of
+        // range outlived its store, a bug in the caller.
+        assert!(
+            index < self.nodes.len(),
+            "an expression handle outlived its session's store"
+        );
+        index
+    }
+}
+
+/// Forgets every node; handles made before are refused from now on. Only
+/// `store::StoreGuard` calls it, with the other stores that hold handles.
+pub(super) fn clear_store() {
+    STORE.with(|s| {
+        let mut store = s.borrow_mut();
+        let base = store.base.wrapping_add(store.nodes.len() as u32);
+        *store = Store {
+            base,
+            ..Store::default()
+        };
+    });
 }
 
 fn intern(node: Node) -> Expr {
@@ -83,9 +172,13 @@ fn intern(node: Node) -> Expr {
         if let Some(&id) = store.ids.get(&node) {
             return id;
         }
-        let id = Expr(store.nodes.len() as u32);
+        let id = Expr(store.base.wrapping_add(store.nodes.len() as u32));
+        let (height, n_children) = store.height_of(&node);
+        store.cells += 1 + n_children;
+        store.tallest = store.tallest.max(height);
         let node = Rc::new(node);
         store.nodes.push(node.clone());
+        store.heights.push(height);
         store.ids.insert(node, id);
         id
     })
@@ -93,9 +186,10 @@ fn intern(node: Node) -> Expr {
 
 impl Expr {
     pub fn node(self) -> Rc<Node> {
-        // Invariant: handles are only made by `intern`, on this thread, so
-        // the index is in range.
-        STORE.with(|s| s.borrow().nodes[self.0 as usize].clone())
+        STORE.with(|s| {
+            let store = s.borrow();
+            store.nodes[store.index_of(self)].clone()
+        })
     }
 
     /// A stable small integer for this handle (creation order).
@@ -171,7 +265,14 @@ pub fn order(a: Expr, b: Expr) -> Ordering {
     if a == b {
         return Ordering::Equal;
     }
-    let (na, nb) = (a.node(), b.node());
+    let (na, nb) = STORE.with(|s| {
+        let mut store = s.borrow_mut();
+        // Comparing two deep expressions walks them both: counted, so
+        // that a statement sorting many of them stops on its budget.
+        store.comparisons += 1;
+        let (ia, ib) = (store.index_of(a), store.index_of(b));
+        (store.nodes[ia].clone(), store.nodes[ib].clone())
+    });
     rank(&na).cmp(&rank(&nb)).then_with(|| match (&*na, &*nb) {
         (Node::Num(x), Node::Num(y)) => x
             .total_cmp(*y)

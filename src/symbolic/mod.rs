@@ -2,7 +2,9 @@
 //! (`num`), data vectors in expressions (`dataref` for the handle, `data`
 //! for lengths and reductions), whole-expression passes and the work budget
 //! (`rewrite`), differentiation (`diff`) and derivations step by step
-//! (`explain`), simplification and expansion (`simplify`) and the printers: text, LaTeX and s-expressions (`print`).
+//! (`explain`), simplification and expansion (`simplify`) and the
+//! printers: text, LaTeX and s-expressions (`print`). `store` decides how
+//! long all of it lives: while a session does.
 //!
 //! Invariant: nothing here knows about spans, the user's session or output
 //! streams; printing produces strings, it never writes them. The layer
@@ -21,6 +23,7 @@ pub mod poly;
 pub mod print;
 pub mod rewrite;
 pub mod simplify;
+pub mod store;
 #[cfg(test)]
 pub(crate) mod testing;
 

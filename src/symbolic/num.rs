@@ -33,10 +33,13 @@ pub struct BigId(u32);
 
 /// The most bits an exact power may have; a larger one is a double (inf
 /// or 0), so that `2^(10^9)` costs nothing.
-const MAX_EXACT_BITS: u64 = 1 << 16;
+pub(super) const MAX_EXACT_BITS: u64 = 1 << 16;
 
 #[derive(Default)]
 struct BigStore {
+    /// The first handle of this store, as in `expr`'s store: a handle of
+    /// a cleared store falls outside `values`.
+    base: u32,
     values: Vec<Rc<BigRational>>,
     index: HashMap<Rc<BigRational>, u32>,
 }
@@ -79,7 +82,7 @@ impl Num {
             if let Some(&id) = store.index.get(&r) {
                 return Num::Big(BigId(id));
             }
-            let id = store.values.len() as u32;
+            let id = store.base.wrapping_add(store.values.len() as u32);
             let value = Rc::new(r);
             store.values.push(value.clone());
             store.index.insert(value, id);
@@ -253,7 +256,27 @@ impl Num {
 
 /// The interned value behind a handle.
 fn big_value(id: BigId) -> Rc<BigRational> {
-    BIGS.with(|store| store.borrow().values[id.0 as usize].clone())
+    BIGS.with(|store| {
+        let store = store.borrow();
+        match store.values.get(id.0.wrapping_sub(store.base) as usize) {
+            Some(value) => value.clone(),
+            // Handles are made only by `Num::big`; one out of range
+            // outlived its store, a bug in the caller.
+            None => panic!("a number handle outlived its session's store"),
+        }
+    })
+}
+
+/// Forgets every large rational (see `store`).
+pub(super) fn clear_bigs() {
+    BIGS.with(|store| {
+        let mut store = store.borrow_mut();
+        let base = store.base.wrapping_add(store.values.len() as u32);
+        *store = BigStore {
+            base,
+            ..BigStore::default()
+        };
+    });
 }
 
 /// `f` on two exact rationals, or `float` on their doubles when either is

@@ -5,9 +5,9 @@
 //! input and output. `expand` is built on them; so are exact comparisons.
 //!
 //! Invariant: no term has a zero coefficient or a zero exponent; every
-//! coefficient operation is charged to the statement's work budget, so a
-//! product too large to build stops with an error instead of exhausting
-//! memory.
+//! coefficient operation and every new term is charged to the statement's
+//! work budget, so a product too large to build stops with an error
+//! instead of exhausting memory.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -15,7 +15,7 @@ use num_traits::{ToPrimitive, Zero};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::expr::{Expr, Node, add, mul, pow};
-use super::num::Num;
+use super::num::{MAX_EXACT_BITS, Num};
 use super::rewrite::charge;
 use crate::error::Result;
 
@@ -126,7 +126,23 @@ impl Coef {
         {
             return Coef::Small(product);
         }
+        // Past `MAX_EXACT_BITS` a product is a double, as a power of
+        // numbers is (`Num::powi`): an exact one would take longer than
+        // its work units say (`(10^6)^(-2000000)` by repeated squaring).
+        if self.bits().saturating_add(other.bits()) > MAX_EXACT_BITS {
+            return Coef::Float(self.to_f64() * other.to_f64());
+        }
         self.general(other, |a, b| a * b, |a, b| a * b, |a, b| a * b)
+    }
+
+    /// The bits of an exact coefficient (numerator and denominator).
+    fn bits(&self) -> u64 {
+        match self {
+            Coef::Small(_) => u64::from(i64::BITS),
+            Coef::Int(n) => n.bits(),
+            Coef::Rat(r) => r.numer().bits() + r.denom().bits(),
+            Coef::Float(_) => 0,
+        }
     }
 
     /// An operation past the fast path: on integers, rationals or doubles,
@@ -291,8 +307,9 @@ impl Poly {
     /// the size of its terms, not n copies of the partial sum.
     pub fn add_assign(&mut self, other: &Poly) -> Result<()> {
         for (m, c) in &other.terms {
-            charge(c.cost())?;
+            let before = self.terms.len();
             self.add_term(m.clone(), c.clone());
+            charge(c.cost() + new_terms_cost(before, self.terms.len()))?;
         }
         Ok(())
     }
@@ -301,8 +318,9 @@ impl Poly {
         let mut out = Poly::zero();
         for (m1, c1) in &self.terms {
             for (m2, c2) in &other.terms {
-                charge(c1.cost() + c2.cost())?;
+                let before = out.terms.len();
                 out.add_term(multiply_monomials(m1, m2), c1.mul(c2));
+                charge(c1.cost() + c2.cost() + new_terms_cost(before, out.terms.len()))?;
             }
         }
         Ok(out)
@@ -365,6 +383,17 @@ impl Poly {
         });
         add(terms)
     }
+}
+
+/// Work units of a term a polynomial holds: a term takes hundreds of
+/// bytes (its monomial, coefficient and slot), so the work budget that
+/// bounds time bounds memory too.
+const NEW_TERM_UNITS: u64 = 16;
+
+/// The units of the terms added when a polynomial went from `before` to
+/// `after` terms.
+fn new_terms_cost(before: usize, after: usize) -> u64 {
+    after.saturating_sub(before) as u64 * NEW_TERM_UNITS
 }
 
 fn multiply_monomials(a: &Monomial, b: &Monomial) -> Monomial {

@@ -12,38 +12,65 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::rc::Rc;
 
 use super::accurate::{accurate_form, keep};
-use super::expr::{Expr, Node, children, rebuild, store_size};
+use super::expr::{
+    Expr, Node, children, comparisons_made, forget_tallest, rebuild, store_cells, tallest_made,
+};
 use crate::error::{Error, Result};
 
-/// How many new nodes one statement may create before it is stopped as too
-/// large (each node costs ~100 bytes: this is about 300 MB).
-const MAX_NEW_NODES: usize = 3_000_000;
+/// How many new cells (a node, and one per child it holds: see
+/// `store_cells`) one statement may add to the store. A cell costs about
+/// 40 bytes and a node about 150 with its tables, so this is well under
+/// 100 MB: gd runs in 200 MB of address space, and a failed allocation
+/// aborts a Rust process instead of giving an error.
+const MAX_NEW_CELLS: usize = 2_000_000;
+
+/// The tallest expression a statement may make (a leaf has height 1).
+/// Passes recurse once per level, so this bounds their stack: the
+/// interpreter's thread has room for all of them at this height. Input
+/// is at most 2,000 levels deep (`parse::MAX_EXPR_DEPTH`); composing
+/// functions (`f(f(f(x)))`) and differentiating make taller ones.
+pub const MAX_HEIGHT: u32 = 5_000;
 
 /// How many units of work (a coefficient operation on exact numbers of
 /// about 64 bits is one) one statement may do outside the node store, in
-/// polynomial arithmetic: about a second.
-const MAX_WORK: u64 = 50_000_000;
+/// polynomial arithmetic: about a second, and each unit may make one term
+/// of about 150 bytes, so the terms stay well under 100 MB too.
+const MAX_WORK: u64 = 4_000_000;
+
+/// How many steps of comparing expressions (see `expr::order`) one
+/// statement may take: about a second. Sorting the factors of a product of
+/// deep, alike calls (the derivative of `sin(sin(...(x)))` composed
+/// thousands deep) compares them level by level, which makes no nodes.
+const MAX_COMPARISONS: u64 = 10_000_000;
 
 thread_local! {
-    static BUDGET_START: Cell<usize> = const { Cell::new(0) };
+    static BUDGET_START: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
     static WORK_DONE: Cell<u64> = const { Cell::new(0) };
 }
 
-/// Starts a new statement's budget of nodes and work.
+/// Starts a new statement's budget of cells, height, comparisons and work.
 pub fn reset_budget() {
-    BUDGET_START.with(|s| s.set(store_size()));
+    BUDGET_START.with(|s| s.set((store_cells(), comparisons_made())));
     WORK_DONE.with(|w| w.set(0));
+    forget_tallest();
 }
 
-/// Fails when the user pressed Ctrl-C or the statement has made too many
-/// nodes. Cheap: passes call it once per node they visit.
+/// Fails when the user pressed Ctrl-C or the statement has made too much
+/// or too tall an expression. Cheap: passes call it once per node they
+/// visit.
 pub fn check_budget() -> Result<()> {
     if crate::interrupt::interrupted() {
         return Err(Error::interrupted());
     }
-    let made = store_size().saturating_sub(BUDGET_START.with(Cell::get));
-    if made > MAX_NEW_NODES {
+    let (cells_before, comparisons_before) = BUDGET_START.with(Cell::get);
+    if store_cells().saturating_sub(cells_before) > MAX_NEW_CELLS {
         return Err(too_large());
+    }
+    if comparisons_made().saturating_sub(comparisons_before) > MAX_COMPARISONS {
+        return Err(too_slow());
+    }
+    if tallest_made() > MAX_HEIGHT {
+        return Err(too_tall());
     }
     Ok(())
 }
@@ -58,7 +85,7 @@ pub fn charge(units: u64) -> Result<()> {
     });
     if done > MAX_WORK {
         return Err(Error::value(
-            "the result grew too large to compute (it would take over 50 million \
+            "the result grew too large to compute (it would take over 4 million \
              operations on its coefficients); try a lower power or a smaller expression",
         ));
     }
@@ -67,8 +94,22 @@ pub fn charge(units: u64) -> Result<()> {
 
 fn too_large() -> Error {
     Error::value(
-        "the expression grew too large (over 3 million distinct parts); \
+        "the expression grew too large (over 2 million parts); \
          try a lower derivative order or a smaller expression",
+    )
+}
+
+fn too_slow() -> Error {
+    Error::value(
+        "the expression is too large to put in order (over 10 million steps of \
+         comparing its parts); compose fewer functions or split the work into steps",
+    )
+}
+
+fn too_tall() -> Error {
+    Error::value(
+        "the expression grew too deeply nested (over 5,000 levels); \
+         compose fewer functions or split the work into steps",
     )
 }
 

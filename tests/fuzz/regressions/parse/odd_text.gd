@@ -1,0 +1,4 @@
+1 + � 2
+(((x
+"unterminated
+f(x) = x +
