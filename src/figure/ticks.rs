@@ -225,6 +225,15 @@ mod tests {
     }
 
     proptest! {
+        // Failures are kept in tests/, beside the integration tests' own
+        // (the top level holds no other folders).
+        #![proptest_config(ProptestConfig {
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct("tests/ticks.proptest-regressions"),
+            )),
+            ..ProptestConfig::default()
+        })]
+
         /// Over many ranges: at most `max` ticks, ascending, inside the
         /// range, evenly spaced by a step of 1, 2 or 5 times a power of
         /// ten, and not fewer than the next finer step would allow.
