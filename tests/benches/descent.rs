@@ -23,10 +23,13 @@
 //! engine's time over the hand-written one, and the goal for the
 //! native engine.
 
+#[path = "timing.rs"]
+mod timing;
+
 use std::hint::black_box;
 use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use gd::compile::jit::{ENGINE_VARIABLE, Engine};
 use gd::compile::{Evaluator, Program, WithEvaluator};
@@ -99,19 +102,8 @@ fn main() {
 }
 
 /// The fastest of `REPETITIONS` runs of `f`, and its last result.
-fn fastest<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut result = None;
-    for _ in 0..REPETITIONS {
-        let start = Instant::now();
-        let value = black_box(f());
-        best = best.min(start.elapsed());
-        result = Some(value);
-    }
-    match result {
-        Some(value) => (best, value),
-        None => unreachable!("REPETITIONS > 0"),
-    }
+fn fastest<T>(f: impl FnMut() -> T) -> (Duration, T) {
+    timing::fastest(REPETITIONS, f)
 }
 
 fn var(name: &str) -> Expr {

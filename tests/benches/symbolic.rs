@@ -19,8 +19,10 @@
 //! 20 ms; (issue 11) the degree-30 check under 100 ms, a textbook check
 //! under 10 ms.
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+#[path = "timing.rs"]
+mod timing;
+
+use std::time::Duration;
 
 use gd::outcome::Outcome;
 use gd::session::Session;
@@ -56,19 +58,8 @@ fn main() {
 }
 
 /// The fastest of `REPETITIONS` runs of `f`, and its last result.
-fn fastest<T>(mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut result = None;
-    for _ in 0..REPETITIONS {
-        let start = Instant::now();
-        let value = black_box(f());
-        best = best.min(start.elapsed());
-        result = Some(value);
-    }
-    match result {
-        Some(value) => (best, value),
-        None => unreachable!("REPETITIONS > 0"),
-    }
+fn fastest<T>(f: impl FnMut() -> T) -> (Duration, T) {
+    timing::fastest(REPETITIONS, f)
 }
 
 /// The printed results of running `source` in a fresh session.
