@@ -136,6 +136,15 @@ fn floor_char_boundary(s: &str, mut pos: usize) -> usize {
 ///
 /// `source_name` is the file path, `-e` or `stdin`. Plain text: color, if
 /// any, is added by the caller.
+/// A warning, rendered as an error is but headed `warning:`.
+pub fn render_warning(warning: &Error, source_name: &str, src: &str) -> String {
+    let text = render(warning, source_name, src);
+    match text.strip_prefix("error: ") {
+        Some(rest) => format!("warning: {rest}"),
+        None => text,
+    }
+}
+
 pub fn render(error: &Error, source_name: &str, src: &str) -> String {
     let mut out = format!("error: {}\n", error.message);
     if let Some(span) = error.span {

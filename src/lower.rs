@@ -22,7 +22,7 @@ use crate::suggest;
 use crate::symbolic::diff::differentiate_n;
 use crate::symbolic::expr::{self, Constant, Func};
 use crate::symbolic::print::to_latex;
-use crate::symbolic::rewrite::check_budget;
+use crate::symbolic::rewrite::{check_budget, free_vars};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Node, Num, gradient_shown, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
@@ -40,6 +40,9 @@ pub struct DiffRequest {
     pub var: String,
     pub order: u32,
     pub function: Option<FunctionValue>,
+    /// The further variables of a mixed partial, `y` in `diff(EXPR, x, y)`,
+    /// in order.
+    pub then: Vec<String>,
 }
 
 /// Where an expression is being lowered.
@@ -284,20 +287,27 @@ impl<'a> Lowerer<'a> {
     /// the `2x - 6` that `2(x - 3)` makes), walking the left spine without
     /// recursion: a product of 100,000 factors is one level of nesting.
     fn product_chain(&mut self, e: &syntax::Expr) -> Result<Value> {
-        let mut links: Vec<(BinOp, &syntax::Expr, Span)> = Vec::new();
+        let mut links: Vec<(BinOp, &syntax::Expr, Span, bool)> = Vec::new();
         let mut spine = e;
         while let ExprKind::Binary {
             op: op @ (BinOp::Mul | BinOp::Div),
             left,
             right,
-            ..
+            implicit,
         } = &spine.kind
         {
-            links.push((*op, right, spine.span));
+            links.push((*op, right, spine.span, *implicit));
             spine = left;
         }
         let mut acc = self.value(spine)?;
-        for (op, right, span) in links.into_iter().rev() {
+        for (op, right, span, implicit) in links.into_iter().rev() {
+            if let (true, Value::Function(f)) = (implicit, &acc) {
+                return Err(Error::name(
+                    format!("'{}' is a function: its arguments go in brackets", f.name),
+                    span,
+                )
+                .with_hint(format!("write {}", call_example(f))));
+            }
             let value = self.value(right)?;
             self.guard_divisor(op, &value);
             acc = combine(op, acc, value, span)?;
@@ -319,6 +329,17 @@ impl<'a> Lowerer<'a> {
         right: &syntax::Expr,
         span: Span,
     ) -> Result<Value> {
+        // `20x(x^2 + 1)^9`: brackets that multiply are a factor of their
+        // own, so the power is theirs alone, as on paper (the grammar reads
+        // brackets after a name as a postfix call, which binds tighter).
+        if op == BinOp::Pow
+            && let ExprKind::Call { callee, args } = &left.kind
+            && let [group] = &args[..]
+            && let Some(factor) = self.multiplier(callee, args)?
+        {
+            let power = self.binary(BinOp::Pow, group, right, span)?;
+            return combine(BinOp::Mul, factor, power, span);
+        }
         let a = self.value(left)?;
         let b = self.value(right)?;
         self.guard_divisor(op, &b);
@@ -413,8 +434,8 @@ impl<'a> Lowerer<'a> {
         let ExprKind::Name(name) = &callee.kind else {
             return self.call_value(callee, args, span);
         };
-        if self.params.iter().any(|p| **p == **name) || self.defs.value(name).is_some() {
-            return Err(not_a_function(name, args, callee.span));
+        if self.name_multiplies(name) {
+            return self.multiplied(name, callee, args, span);
         }
         if self.defining == Some(name.as_str()) {
             return Err(Error::name(
@@ -459,10 +480,6 @@ impl<'a> Lowerer<'a> {
         ) {
             (Some(hint), _) => Some(hint.to_string()),
             (None, Some(c)) => Some(format!("did you mean '{c}'?")),
-            // One letter before brackets is likely a product: a(x + 1).
-            (None, None) if name.chars().count() == 1 => {
-                Some(format!("to multiply, write {name}*(...)"))
-            }
             (None, None) => None,
         };
         if let Some(hint) = hint {
@@ -471,14 +488,93 @@ impl<'a> Lowerer<'a> {
         Err(error)
     }
 
+    /// `x(x + 1)` where `x` is not a function: a product of one group, as
+    /// `a(1, 2)` is not. In a body, an unknown name here was most likely
+    /// meant as a function not yet defined.
+    fn multiplied(
+        &mut self,
+        name: &str,
+        callee: &syntax::Expr,
+        args: &[syntax::Expr],
+        span: Span,
+    ) -> Result<Value> {
+        self.check_multiplier(name, callee, args)?;
+        self.call_value(callee, args, span)
+    }
+
+    /// Whether `name(...)` multiplies (LANGUAGE.md section 3): `name` is a
+    /// parameter (parameters shadow functions), a defined value, a
+    /// constant, or a one-letter name that is not a function.
+    fn name_multiplies(&self, name: &str) -> bool {
+        if self.params.iter().any(|p| **p == *name) || self.defs.value(name).is_some() {
+            return true;
+        }
+        let function = self.defining == Some(name)
+            || self.defs.function(name).is_some()
+            || builtins::is_builtin_name(name)
+            || name == "load";
+        !function && (matches!(name, "pi" | "π" | "e") || name.chars().count() == 1)
+    }
+
+    /// The errors of a name before brackets that multiply: `a(1, 2)` is
+    /// no product, and in a body an unknown name was most likely meant as
+    /// a function not yet defined.
+    fn check_multiplier(
+        &self,
+        name: &str,
+        callee: &syntax::Expr,
+        args: &[syntax::Expr],
+    ) -> Result<()> {
+        if args.len() != 1 {
+            return Err(not_a_function(name, args, callee.span));
+        }
+        let known = self.params.iter().any(|p| &**p == name)
+            || self.defs.value(name).is_some()
+            || matches!(name, "pi" | "π" | "e");
+        if !known && self.mode == Mode::Body {
+            return Err(self
+                .unknown_name(name, callee.span)
+                .with_hint(format!("to call a function {name}, define it first")));
+        }
+        Ok(())
+    }
+
+    /// The left factor when `callee(group)` is a product rather than a
+    /// call, as in `x(x^2 + 1)` or `(x + 1)(x - 1)`.
+    fn multiplier(
+        &mut self,
+        callee: &syntax::Expr,
+        args: &[syntax::Expr],
+    ) -> Result<Option<Value>> {
+        if let ExprKind::Name(name) = &callee.kind {
+            if !self.name_multiplies(name) {
+                return Ok(None);
+            }
+            self.check_multiplier(name, callee, args)?;
+            return self.value(callee).map(Some);
+        }
+        if rewrite_then_call(callee, args, callee.span).is_some() {
+            return Ok(None);
+        }
+        match self.value(callee)? {
+            Value::Function(_) => Ok(None),
+            factor => Ok(Some(factor)),
+        }
+    }
+
     /// `(x + 1)(x - 1)`, `grad(f)(1, 2)`, `f(2)(3)`: a call when the left is
-    /// a function, a product otherwise.
+    /// a function, a product otherwise; but never after `diff(...)`,
+    /// `simplify(...)` or `expand(...)`, where a product is surely not what
+    /// was meant.
     fn call_value(
         &mut self,
         callee: &syntax::Expr,
         args: &[syntax::Expr],
         span: Span,
     ) -> Result<Value> {
+        if let Some(error) = rewrite_then_call(callee, args, span) {
+            return Err(error);
+        }
         match self.value(callee)? {
             Value::Function(f) => {
                 let values = self.scalar_args(&f.name, args, f.params.len(), span)?;
@@ -612,44 +708,104 @@ impl<'a> Lowerer<'a> {
 
     // ------------------------------------------------------------ derivatives
 
-    /// `diff(EXPR, x)` or `diff(EXPR, x, n)`.
+    /// `diff(EXPR)`, `diff(EXPR, x)`, `diff(EXPR, x, n)` or `diff(EXPR, x,
+    /// y)`.
     fn diff(&mut self, args: &[syntax::Expr], span: Span) -> Result<Value> {
         let request = self.diff_request(args, span)?;
-        let derivative =
+        let mut derivative =
             differentiate_n(request.target, &request.var, request.order).map_err(|e| e.at(span))?;
+        for var in &request.then {
+            derivative = differentiate_n(derivative, var, 1).map_err(|e| e.at(span))?;
+        }
         Ok(Value::Scalar(simplify(derivative)?))
     }
 
-    /// What `diff(EXPR, x)` or `diff(EXPR, x, n)` asks for, checked as
-    /// `diff` checks it (`explain` derives the same thing).
+    /// What `diff(...)` asks for, checked as `diff` checks it (`explain`
+    /// derives the same thing). A third argument that is a number or a
+    /// defined number is an order; names from there on are the further
+    /// variables of a mixed partial.
     pub fn diff_request(&mut self, args: &[syntax::Expr], span: Span) -> Result<DiffRequest> {
-        if !(2..=3).contains(&args.len()) {
-            return Err(Error::name(
-                format!(
-                    "diff takes 2 or 3 arguments: diff(EXPR, x) or diff(EXPR, x, n), not {}",
-                    args.len()
-                ),
-                span,
-            ));
-        }
-        let ExprKind::Name(var) = &args[1].kind else {
-            return Err(Error::name(
-                "the second argument of diff must be a variable name, as in diff(x^2, x)",
-                args[1].span,
-            ));
+        let (target, var) = match args {
+            [] => {
+                return Err(Error::name(
+                    "diff needs an expression, as in diff(x^2), diff(x^2, x) or diff(f, x)",
+                    span,
+                ));
+            }
+            [target] => (target, self.only_variable(target)?),
+            [target, var, ..] => (target, variable_arg(var, "second")?.to_string()),
         };
-        let order = match args.get(2) {
-            Some(n) => self.order(n)?,
-            None => 1,
+        let (order, then) = match args.get(2..).unwrap_or_default() {
+            [n] if !self.names_a_variable(n) => (self.order(n)?, Vec::new()),
+            rest => {
+                let names = rest
+                    .iter()
+                    .map(|a| variable_arg(a, "third").map(String::from));
+                (1, names.collect::<Result<_>>()?)
+            }
         };
-        let (target, function) = self.unguarded(|l| l.diff_target(&args[0], var))?;
-        self.differentiated(target, &[var.as_str().into()]);
+        let (target, function) = self.unguarded(|l| l.diff_target(target, &var))?;
+        let mut vars: Vec<Rc<str>> = vec![var.as_str().into()];
+        vars.extend(then.iter().map(|v| Rc::from(v.as_str())));
+        self.differentiated(target, &vars);
         Ok(DiffRequest {
             target,
-            var: var.clone(),
+            var,
             order,
             function,
+            then,
         })
+    }
+
+    /// Whether `e`, an argument of `diff` after the variable, is a
+    /// variable's name rather than an order: a name that is not a defined
+    /// number.
+    fn names_a_variable(&self, e: &syntax::Expr) -> bool {
+        let ExprKind::Name(name) = &e.kind else {
+            return false;
+        };
+        let parameter = self.params.iter().any(|p| **p == **name);
+        let number =
+            matches!(self.defs.value(name), Some(Value::Scalar(x)) if x.as_num().is_some());
+        parameter || !number
+    }
+
+    /// The variable of `diff(EXPR)`: a one-parameter function's parameter,
+    /// or the one free variable of EXPR.
+    fn only_variable(&mut self, e: &syntax::Expr) -> Result<String> {
+        if let ExprKind::Name(name) = &e.kind
+            && let Some(f) = self.defs.function(name)
+        {
+            return match &f.params[..] {
+                [x] => Ok(x.to_string()),
+                params => Err(Error::name(
+                    format!(
+                        "{name} has {} parameters ({}): write diff({name}, {}) or grad({name})",
+                        params.len(),
+                        params.join(", "),
+                        params[0]
+                    ),
+                    e.span,
+                )),
+            };
+        }
+        let lowered = self.unguarded(|l| l.scalar(e).and_then(|x| l.resolve_now(x)))?;
+        let vars: Vec<Rc<str>> = free_vars(lowered).into_iter().collect();
+        match &vars[..] {
+            [x] => Ok(x.to_string()),
+            [] => Err(Error::name(
+                "this has no variable to differentiate by: name one, as in diff(EXPR, x)",
+                e.span,
+            )),
+            several => Err(Error::name(
+                format!(
+                    "this has several variables ({}): name the one to differentiate by, as in diff(EXPR, {})",
+                    several.join(", "),
+                    several[0]
+                ),
+                e.span,
+            )),
+        }
     }
 
     /// The expression to differentiate: a function name means its body (with
@@ -817,6 +973,7 @@ impl<'a> Lowerer<'a> {
             var: f.params[0].to_string(),
             order,
             function: Some(f),
+            then: Vec::new(),
         })
     }
 
@@ -857,6 +1014,24 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The name an argument of `diff` must be (`which`: "second", "third").
+fn variable_arg<'e>(e: &'e syntax::Expr, which: &str) -> Result<&'e str> {
+    match &e.kind {
+        ExprKind::Name(name) => Ok(name),
+        _ => Err(Error::name(
+            format!(
+                "the {which} argument of diff must be a variable name, as in {}",
+                if which == "second" {
+                    "diff(x^2, x)"
+                } else {
+                    "diff(x^2 y, x, y)"
+                }
+            ),
+            e.span,
+        )),
+    }
+}
+
 fn latex_tuple(items: &[Expr]) -> String {
     let parts: Vec<String> = items.iter().map(|i| to_latex(*i)).collect();
     format!("\\left({}\\right)", parts.join(", "))
@@ -884,6 +1059,47 @@ fn arity_error(name: &str, arity: usize, given: usize, span: Span) -> Error {
         ),
     )
     .at(span)
+}
+
+/// `diff(f, x)(2)`: the error for brackets after a rewriting form, with the
+/// way to evaluate a derivative.
+fn rewrite_then_call(callee: &syntax::Expr, args: &[syntax::Expr], span: Span) -> Option<Error> {
+    let ExprKind::Call {
+        callee: form,
+        args: form_args,
+    } = &callee.kind
+    else {
+        return None;
+    };
+    let ExprKind::Name(form) = &form.kind else {
+        return None;
+    };
+    if !matches!(form.as_str(), "diff" | "simplify" | "expand") {
+        return None;
+    }
+    let at: Vec<&str> = args
+        .iter()
+        .map(|a| match &a.kind {
+            ExprKind::Number(text) => text.as_str(),
+            _ => "...",
+        })
+        .collect();
+    let at = at.join(", ");
+    let hint = match form_args.first().map(|a| &a.kind) {
+        Some(ExprKind::Name(f)) if form == "diff" && form_args.len() == 2 => {
+            format!(
+                "to evaluate the derivative, write {f}'({at}), or define g(x) = diff(...) and call g({at})"
+            )
+        }
+        _ => format!("to evaluate it, define g(x) = {form}(...) and call g({at})"),
+    };
+    Some(
+        Error::name(
+            format!("{form}(...) followed by (...) would multiply, not evaluate"),
+            span,
+        )
+        .with_hint(hint),
+    )
 }
 
 fn not_a_function(name: &str, args: &[syntax::Expr], span: Span) -> Error {

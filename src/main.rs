@@ -205,6 +205,7 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, gd::error::Error)> {
 fn run_sources(session: &mut Session, sources: Vec<Source>, mut printer: Printer) -> u8 {
     printer.fit_to_terminal();
     for source in sources {
+        printer::warnings_to_stderr(&source.name, &source.text);
         let result = session.run_source(&source.text, &mut |outcome| printer.outcome(outcome));
         if let Err(error) = result {
             if error.kind != ErrorKind::Interrupted || !printer.json {

@@ -73,6 +73,12 @@ fn parse_on_this_stack(src: &str) -> Result<Program> {
     }
 }
 
+/// Warnings about `src` that do not stop it from running: a line that
+/// begins with `+` or `-` after a definition (LANGUAGE.md section 2).
+pub fn warnings(src: &str) -> Vec<Error> {
+    prepass::prepare(src).warnings
+}
+
 /// True when the REPL should ask for more: a bracket is still open, or the
 /// last line (comments aside) ends in a binary operator or `=`. False for
 /// complete input and for input that can only be an error (a stray `)`).
@@ -218,6 +224,15 @@ fn lower_definition(head: Expr, value: Expr) -> Result<StmtKind> {
             }),
             _ => Err(bad_definition_head(callee.span)),
         },
+        // `def f(x) = ...`, as in Python.
+        ExprKind::Binary {
+            left,
+            implicit: true,
+            ..
+        } if matches!(&left.kind, ExprKind::Name(n) if n == "def") => {
+            Err(Error::syntax("gd needs no def", left.span)
+                .with_hint("write f(x) = ... to define a function"))
+        }
         _ => Err(bad_definition_head(head.span)),
     }
 }
@@ -838,8 +853,11 @@ fn lower_infix(left: Node, op: Pair<Rule>, right: Node) -> Result<Node> {
     })
 }
 
-/// Whether the last token of `e` is a number or `)`: only then may a name
-/// or `(` follow it as a product (`2x`, `(a)b`, `x^2 y`).
+/// Whether a name or `(` may follow `e` as a product (`2x`, `(a)b`,
+/// `x^2 y`, `x y`, `w x + b`): not after a built-in function's name (`sin
+/// x` means `sin(x)`), a string, a list or a prime (`f' x`). Whether a name
+/// before `(` calls or multiplies is decided when lowering, which knows the
+/// definitions.
 fn juxtaposable(e: &Expr) -> bool {
     let mut tail = e;
     loop {
@@ -850,10 +868,8 @@ fn juxtaposable(e: &Expr) -> bool {
             | ExprKind::Paren(_)
             | ExprKind::Tuple(_)
             | ExprKind::Call { .. } => return true,
-            ExprKind::Name(_)
-            | ExprKind::String(_)
-            | ExprKind::Prime { .. }
-            | ExprKind::List(_) => return false,
+            ExprKind::Name(name) => return !crate::builtins::is_builtin_name(name),
+            ExprKind::String(_) | ExprKind::Prime { .. } | ExprKind::List(_) => return false,
         }
     }
 }
@@ -883,7 +899,7 @@ fn missing_operator(left: &Expr, right: &Expr) -> Error {
     match (left_text, right_text) {
         (Some(l), Some(r)) => {
             let hint = explain::pair_hint(&l, &r).unwrap_or_else(|| format!("write {l}*{r}"));
-            Error::syntax(format!("missing operator between '{l}' and '{r}'"), span).with_hint(hint)
+            Error::syntax(explain::pair_message(&l, &r), span).with_hint(hint)
         }
         (None, Some(r)) => Error::syntax(format!("missing operator before '{r}'"), span)
             .with_hint("write '*' for a product"),

@@ -149,6 +149,15 @@ pub fn error_to_stderr(error: &Error, name: &str, text: &str) {
     }
 }
 
+/// The warnings about a source (`gd::parse::warnings`) on stderr, in both
+/// modes: they are for the writer, not for a program reading the JSON.
+pub fn warnings_to_stderr(name: &str, text: &str) {
+    for warning in gd::parse::warnings(text) {
+        let rendered = gd::error::render_warning(&warning, name, text);
+        eprint!("{}", color_rendered(&rendered, |line| line.yellow().bold()));
+    }
+}
+
 /// `error: MESSAGE` on stderr, never colored.
 pub fn plain_error_to_stderr(message: &str) {
     eprintln!("error: {message}");
@@ -167,6 +176,12 @@ pub fn line_to_stderr(line: ColoredString) {
 /// Colors a rendered error for stderr: the first line red, carets red,
 /// help cyan. With color off for stderr, the text is unchanged.
 fn color_error(text: &str) -> String {
+    color_rendered(text, |line| line.red().bold())
+}
+
+/// Colors a rendered error or warning: the first line with `headline`, the
+/// rest as `color_error` says.
+fn color_rendered(text: &str, headline: fn(&str) -> ColoredString) -> String {
     if !STDERR_COLOR.load(Ordering::SeqCst) {
         return text.to_string();
     }
@@ -174,7 +189,7 @@ fn color_error(text: &str) -> String {
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let body = line.trim_end_matches('\n');
         let styled = if i == 0 {
-            body.red().bold().to_string()
+            headline(body).to_string()
         } else if body.trim_start().starts_with("= help") {
             body.cyan().to_string()
         } else if body.contains('^') && body.trim_start().starts_with('|') {

@@ -195,6 +195,7 @@ impl Repl<'_> {
         // interruption (a plot interrupted after its run was shown was not).
         let mut reported = false;
         let printer = self.printer;
+        printer::warnings_to_stderr(source_name, text);
         let mut emit = |outcome: &gd::outcome::Outcome| {
             reported = gd::session::is_interrupted_run(outcome);
             printer.outcome(outcome);

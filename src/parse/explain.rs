@@ -462,13 +462,21 @@ fn after_operand(cx: &Context, prev: &Token) -> Error {
 fn missing_operator(cx: &Context, prev: &Token) -> Error {
     let found = &cx.found;
     let simple = |tok: &Token| matches!(tok.kind, Kind::Name | Kind::Number);
-    let error = cx.at_found(format!(
-        "missing operator between {} and {}",
-        prev.described(),
-        found.described()
-    ));
+    let message = if prev.kind == Kind::Name && simple(found) {
+        pair_message(&shorten(prev.text), &shorten(found.text))
+    } else {
+        format!(
+            "missing operator between {} and {}",
+            prev.described(),
+            found.described()
+        )
+    };
+    let error = cx.at_found(message);
     if let Some(hint) = other_notation(cx, prev) {
         return error.with_hint(hint);
+    }
+    if found.kind == Kind::Number && cx.open.last().is_some_and(|o| o.text == "[") {
+        return error.with_hint("separate the items of a list with commas: [1, 2, 3]");
     }
     if simple(prev) && simple(found) {
         error.with_hint(format!(
@@ -512,10 +520,21 @@ fn other_notation(cx: &Context, prev: &Token) -> Option<String> {
 /// `sin x` is a call written without brackets; `def f` is Python's
 /// definition.
 pub(super) fn pair_hint(left: &str, right: &str) -> Option<String> {
-    if crate::builtins::function(left).is_some() {
+    if crate::builtins::is_builtin_name(left) {
         return Some(format!("write {left}({right})"));
     }
     (left == "def").then(|| "gd needs no def: write f(x) = ...".to_string())
+}
+
+/// The message for `left right` with nothing between: a built-in
+/// function's argument needs brackets (`sin x`); anything else lacks an
+/// operator.
+pub(super) fn pair_message(left: &str, right: &str) -> String {
+    if crate::builtins::is_builtin_name(left) {
+        format!("'{left}' is a function: its argument goes in brackets")
+    } else {
+        format!("missing operator between '{left}' and '{right}'")
+    }
 }
 
 /// Failures after an operand in a `minimize`, `maximize` or `plot` statement.

@@ -27,6 +27,9 @@ pub(super) struct Prepared {
     /// The last line ends in a binary operator or `=`: the statement goes on.
     pub continues: bool,
     pub failure: Option<Failure>,
+    /// Lines that begin with `+` or `-` after a definition: statements of
+    /// their own, which the writer may have meant to continue it.
+    pub warnings: Vec<Error>,
 }
 
 /// The first problem found, and where its statement starts.
@@ -51,6 +54,8 @@ pub(super) fn prepare(src: &str) -> Prepared {
         last: None,
         last_word: None,
         stmt_start: 0,
+        defines: false,
+        warnings: Vec::new(),
     };
     let failure = scan.run().err();
     let continues = failure.is_none()
@@ -60,6 +65,7 @@ pub(super) fn prepare(src: &str) -> Prepared {
         clean: scan.clean,
         continues,
         failure,
+        warnings: scan.warnings,
     }
 }
 
@@ -92,6 +98,25 @@ fn continues_above(kind: Kind, text: &str) -> bool {
     }
 }
 
+/// A `+` or `-` token, which at the start of a line starts a statement.
+fn is_sign(kind: Kind, text: &str) -> bool {
+    kind == Kind::Op && matches!(text, "+" | "-")
+}
+
+/// `h(x) = x` then a line `  - 1`: h is x, and -1 is printed on its own.
+fn sign_line_warning(sign: &str, span: Span) -> Error {
+    Error::syntax(
+        format!(
+            "this line is not part of the definition above: a line that begins \
+             with '{sign}' is a statement of its own"
+        ),
+        span,
+    )
+    .with_hint(format!(
+        "to continue the definition, end the line above with '{sign}'"
+    ))
+}
+
 /// The state of one left-to-right scan.
 struct Scan<'a> {
     src: &'a str,
@@ -105,6 +130,9 @@ struct Scan<'a> {
     /// continues the line).
     last_word: Option<&'a str>,
     stmt_start: usize,
+    /// The statement so far holds an `=` outside brackets: a definition.
+    defines: bool,
+    warnings: Vec<Error>,
 }
 
 impl<'a> Scan<'a> {
@@ -120,7 +148,16 @@ impl<'a> Scan<'a> {
                 Kind::Str => self.keep(token.text),
                 Kind::Sep if token.text == "\n" => {
                     let next = tokens[i + 1..].iter().find(|t| t.kind != Kind::Space);
-                    self.newline(next.is_some_and(|t| continues_above(t.kind, t.text)));
+                    let defined = self.defines;
+                    let ended = self.newline(next.is_some_and(|t| continues_above(t.kind, t.text)));
+                    if let Some(sign) = next.filter(|t| ended && defined && is_sign(t.kind, t.text))
+                    {
+                        self.warnings.push(sign_line_warning(sign.text, sign.span));
+                    }
+                }
+                Kind::Op if token.text == "=" && self.open.is_empty() => {
+                    self.defines = true;
+                    self.keep(token.text);
                 }
                 Kind::Sep => self.semicolon(at),
                 Kind::Open => self.opener(token.text, at)?,
@@ -162,6 +199,7 @@ impl<'a> Scan<'a> {
         if self.open.is_empty() {
             self.stmt_start = at + 1;
             self.last = None;
+            self.defines = false;
         } else {
             self.last = Some(';');
         }
@@ -188,16 +226,20 @@ impl<'a> Scan<'a> {
     /// ends in an operator, `=`, `,` or a keyword that needs an operand, or
     /// the next line begins with what cannot start a statement
     /// (`next_continues`).
-    fn newline(&mut self, next_continues: bool) {
+    /// Returns whether the statement ended.
+    fn newline(&mut self, next_continues: bool) -> bool {
         let goes_on = self.last.is_some_and(is_continuation_char)
             || self.last_word.is_some_and(|w| NEEDS_OPERAND.contains(&w));
         if !self.open.is_empty() || goes_on || next_continues {
             self.clean.push(' ');
+            false
         } else {
             self.clean.push('\n');
             self.stmt_start = self.clean.len();
             self.last = None;
             self.last_word = None;
+            self.defines = false;
+            true
         }
     }
 

@@ -53,7 +53,14 @@ fn explained(request: DiffRequest, span: Span) -> Result<Derivation> {
         var,
         order,
         function,
+        then,
     } = request;
+    if !then.is_empty() {
+        return Err(Error::name(
+            "explain shows one variable at a time: explain diff(EXPR, x), then the next",
+            span,
+        ));
+    }
     let derived = match function {
         Some(f) => derivation_of_call(call_of(&f), target, &var, order),
         None => derivation(target, &var, order),

@@ -435,7 +435,7 @@ mod tests {
         assert_eq!(d.steps[0].rule, Rule::Quotient);
         assert_eq!(
             to_text(d.steps[0].expr),
-            "1/(x^2 + 1) - x*diff(x^2 + 1, x)/(x^2 + 1)^2"
+            "1/(x^2 + 1) - x diff(x^2 + 1, x)/(x^2 + 1)^2"
         );
         assert_eq!(to_text(d.result), "(1 - x^2)/(x^2 + 1)^2");
     }

@@ -113,14 +113,14 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         ),
         (
             mul([sigmoid(), sub(n(1), sigmoid())]),
-            "sigmoid(x)(1 - sigmoid(x))",
+            "sigmoid(x) (1 - sigmoid(x))",
             "\\operatorname{sigmoid}\\left(x\\right) \\left(1 - \\operatorname{sigmoid}\\left(x\\right)\\right)",
             "(* (+ 1 (* -1 (sigmoid x))) (sigmoid x))",
         ),
-        (mul([n(2), x(), y()]), "2x*y", "2 x y", "(* 2 x y)"),
+        (mul([n(2), x(), y()]), "2x y", "2 x y", "(* 2 x y)"),
         (
             mul([x(), x_plus_1()]),
-            "x*(x + 1)",
+            "x (x + 1)",
             "x \\left(x + 1\\right)",
             "(* x (+ 1 x))",
         ),
@@ -188,12 +188,12 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         (Expr::float(f64::NAN), "(0*1e999)", "\\mathrm{NaN}", "nan"),
         (
             mul([pi(), pow(x(), n(2))]),
-            "pi*x^2",
+            "pi x^2",
             "\\pi x^{2}",
             "(* pi (^ x 2))",
         ),
         (mul([n(2), pi()]), "2pi", "2 \\pi", "(* 2 pi)"),
-        (mul([n(2), pi(), x()]), "2pi*x", "2 \\pi x", "(* 2 pi x)"),
+        (mul([n(2), pi(), x()]), "2pi x", "2 \\pi x", "(* 2 pi x)"),
         (
             apply("f", vec![x(), y()]),
             "f(x, y)",
@@ -202,13 +202,13 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         ),
         (
             mul([x(), f(Func::Sin, x())]),
-            "x*sin(x)",
+            "x sin(x)",
             "x \\sin\\left(x\\right)",
             "(* x (sin x))",
         ),
         (
             mul([n(2), x(), f(Func::Sin, x())]),
-            "2x*sin(x)",
+            "2x sin(x)",
             "2 x \\sin\\left(x\\right)",
             "(* 2 x (sin x))",
         ),
@@ -394,7 +394,7 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         ),
         (
             mul([x(), f(Func::Exp, x())]),
-            "x*exp(x)",
+            "x exp(x)",
             "x e^{x}",
             "(* x (exp x))",
         ),
@@ -424,7 +424,7 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         ),
         (
             mul([n(2), Expr::var("loss"), Expr::var("x_1")]),
-            "2loss*x_1",
+            "2loss x_1",
             "2 \\mathit{loss} x_{1}",
             "(* 2 loss x_1)",
         ),
@@ -444,7 +444,7 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         (pow(n(2), r(1, 3)), "2^(1/3)", "\\sqrt[3]{2}", "(^ 2 1/3)"),
         (
             mul([pow(x(), n(2)), x_plus_1()]),
-            "x^2(x + 1)",
+            "x^2 (x + 1)",
             "x^{2} \\left(x + 1\\right)",
             "(* (^ x 2) (+ 1 x))",
         ),
@@ -481,7 +481,7 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
                 y(),
                 n(1),
             ]),
-            "x^2 + x*y + y^2 + x + y + 1",
+            "x^2 + x y + y^2 + x + y + 1",
             "x^{2} + x y + y^{2} + x + y + 1",
             "(+ 1 x y (^ x 2) (^ y 2) (* x y))",
         ),
@@ -493,7 +493,7 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str)> {
         ),
         (
             mul([n(-3), pow(x(), n(2)), y(), f(Func::Tanh, y())]),
-            "-3x^2 y*tanh(y)",
+            "-3x^2 y tanh(y)",
             "-3 x^{2} y \\tanh\\left(y\\right)",
             "(* -3 y (^ x 2) (tanh y))",
         ),

@@ -3,12 +3,13 @@
 //!
 //! Rules, on top of the layout's:
 //!
-//! - Juxtaposition only where section 3 makes it a product: after a number
-//!   (no space: `2x`, `3sqrt(2)`, `2(x + 1)^2`), and after a number or `)`
-//!   that ends a factor (one space before a name: `x^2 y`, `sin(x) cos(x)`;
-//!   none before `(`: `(x + 1)(x - 1)`). After a name, and before a
-//!   factor that starts with a digit, `*`: `2x*y`, `x*(x + 1)`, `3*2^x`,
-//!   `2*e1` (`2e1` would be a number).
+//! - Products in one style, juxtaposed as section 3 reads them: a
+//!   coefficient glued to what follows (`2x`, `3sqrt(2)`, `2(x + 1)^2`),
+//!   one space between other factors (`2x sin(x)`, `x y^2`, `x^2 (x + 1)`,
+//!   `sigmoid(x) (1 - sigmoid(x))`), none between groups (`(x + 1)(x -
+//!   1)`), and `*` only where juxtaposition would read differently
+//!   (`separator`): before a number (`3*2^x`, `2*e1`), and before a `(`
+//!   that would be a call (`x*(x + 1)^2`, `ab*(x + 1)`).
 //! - Integers of 15 digits or fewer print in full; larger ones as `1e15`
 //!   when that is exact, else as a parenthesised exact product and sum.
 //! - Doubles: shortest round-trip form (`format_number`); `inf` is `1e999`,
@@ -42,7 +43,10 @@ pub(super) fn write(d: &D) -> String {
 enum Edge {
     Digit,
     Name,
+    /// A bracket group's `)`.
     Paren,
+    /// A call's `)`: `sin(x)(1 + x)` would read as a call of a call.
+    Call,
     /// A power whose exponent ends in `)`: a `(` right after it would call
     /// the exponent (`x^(a + b)(c)` is `x^((a + b)(c))`), so it needs `*`.
     PowerParen,
@@ -128,7 +132,7 @@ impl Text {
                 self.write_in(base, ATOM);
                 self.out.push('^');
                 match self.write_in(exponent, POW) {
-                    Edge::Paren => Edge::PowerParen,
+                    Edge::Paren | Edge::Call => Edge::PowerParen,
                     edge => edge,
                 }
             }
@@ -228,11 +232,12 @@ impl Text {
         edge
     }
 
-    /// Factors side by side, with `*` where juxtaposition would not parse
-    /// as a product.
+    /// Factors side by side, with `*` only where juxtaposition would not
+    /// parse as the same product.
     fn juxtapose(&mut self, items: &[&D], first_is_coef: bool) -> Edge {
         let mut edge = Edge::Paren;
         let mut coef_is_exponent_form = false;
+        let mut one_letter = false;
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 let next = lead(item);
@@ -246,22 +251,16 @@ impl Text {
                         _ => "*",
                     }
                 } else {
-                    // After `)`, a `(` starts a call postfix, which binds
-                    // tighter than `^`: `a(b)(-x)^2` would be `(a(b)(-x))^2`.
-                    // Only a bare parenthesised sum may follow directly.
-                    match (edge, next) {
-                        (Edge::Name, _) | (_, Lead::Digit) | (Edge::PowerParen, Lead::Paren) => "*",
-                        (Edge::Paren, Lead::Paren) if !bare_group => "*",
-                        (_, Lead::Paren) => "",
-                        _ => " ",
-                    }
+                    separator(edge, next, one_letter)
                 };
                 self.out.push_str(separator);
             }
             let start = self.out.len();
             edge = self.write_in(item, POW);
+            let text = &self.out[start..];
+            one_letter = matches!(item, D::Var(_)) && text.chars().count() == 1;
             if i == 0 {
-                coef_is_exponent_form = self.out[start..].contains('e');
+                coef_is_exponent_form = text.contains('e');
             }
         }
         edge
@@ -277,7 +276,24 @@ impl Text {
             self.write(arg);
         }
         self.out.push(')');
-        Edge::Paren
+        Edge::Call
+    }
+}
+
+/// What goes between a factor that ends with `edge` and the next, which
+/// starts with `next`: a space where section 3 reads a product (`x y`,
+/// `2x sin(x)`, `x^2 (x + 1)`, `sin(x) (1 - x)^2`: the space keeps a
+/// product from looking like a call), nothing between groups (`(x +
+/// 1)(x - 1)^2`), and `*` where juxtaposition would read otherwise: a
+/// number never follows as a product; a name of two or more letters
+/// before `(` is read as a function; and after a power whose exponent
+/// ends in `)`, a `(` would join the exponent.
+fn separator(edge: Edge, next: Lead, one_letter: bool) -> &'static str {
+    match (edge, next) {
+        (_, Lead::Digit) | (Edge::PowerParen, Lead::Paren) => "*",
+        (Edge::Name, Lead::Paren) if !one_letter => "*",
+        (Edge::Paren, Lead::Paren) => "",
+        _ => " ",
     }
 }
 
