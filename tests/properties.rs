@@ -400,6 +400,18 @@ proptest! {
         prop_assert_eq!(back, Ok(e), "printed as {}", text);
     }
 
+    /// Printed products never look like calls (LANGUAGE.md section 3): no
+    /// `(` right after a call's `)`, and a name right before `(` is always
+    /// a function.
+    #[test]
+    fn printed_products_never_read_as_calls(t in tree(false)) {
+        let e = t.build();
+        let d = simplify(differentiate(e, "x").expect("small")).expect("small");
+        for text in [to_text(e), to_text(d), to_text(expand(e).expect("small"))] {
+            prop_assert_eq!(call_lookalike(&text), None, "in {}", text);
+        }
+    }
+
     /// The same for derivatives, whose forms differ from the generator's.
     #[test]
     fn printed_derivatives_parse_back(t in tree(false)) {
@@ -446,6 +458,44 @@ proptest! {
     ]), 0..30)) {
         let _ = parse_program(&tokens.concat());
     }
+}
+
+/// The first place in printed `text` where brackets read as a call that
+/// is not one, with what is wrong there.
+fn call_lookalike(text: &str) -> Option<(usize, &'static str)> {
+    // For each open bracket: whether it opened a call.
+    let mut open: Vec<bool> = Vec::new();
+    let mut closed_call = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => {
+                let before = &text[..i];
+                let name_start = before
+                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .map_or(0, |j| j + 1);
+                let name = &before[name_start..];
+                let is_call = name.starts_with(|c: char| c.is_alphabetic() || c == '_');
+                if is_call && !gd::builtins::callable_names().any(|f| f == name) {
+                    return Some((i, "a name that is not a function before '('"));
+                }
+                if closed_call && before.ends_with(')') {
+                    return Some((i, "'(' right after a call"));
+                }
+                open.push(is_call);
+                closed_call = false;
+            }
+            ')' => closed_call = open.pop() == Some(true),
+            _ => closed_call = false,
+        }
+    }
+    None
+}
+
+#[test]
+fn the_lookalike_check_can_fail() {
+    assert!(call_lookalike("sigmoid(x)(1 - sigmoid(x))").is_some());
+    assert!(call_lookalike("x(x + 1)").is_some());
+    assert_eq!(call_lookalike("sigmoid(x) (1 - x)(x + 1) + 2(x + 1)"), None);
 }
 
 /// Expressions built to trigger simplify's named rules: quotients of sin
