@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::suggest;
 use crate::symbolic::diff::differentiate_n;
 use crate::symbolic::expr::{self, Constant, Func};
-use crate::symbolic::print::to_latex;
+use crate::symbolic::print::{to_latex, to_text};
 use crate::symbolic::rewrite::{check_budget, free_vars};
 use crate::symbolic::simplify::{expand, simplify};
 use crate::symbolic::{Expr, Node, Num, gradient_shown, hessian};
@@ -874,8 +874,23 @@ impl<'a> Lowerer<'a> {
         if args.len() != 1 {
             return Err(arity_error(form, 1, args.len(), span));
         }
+        if let Some(error) = self.undefined_function(&args[0], &format!("{form}(f)")) {
+            return Err(error);
+        }
         match self.value(&args[0])? {
             Value::Function(f) => Ok(f),
+            Value::Scalar(e) if !free_vars(e).is_empty() => {
+                let vars: Vec<Rc<str>> = free_vars(e).into_iter().collect();
+                let vars = vars.join(", ");
+                Err(Error::name(
+                    format!("{form} takes a function's name, not an expression"),
+                    args[0].span,
+                )
+                .with_hint(format!(
+                    "define it first, as in f({vars}) = {}, then {form}(f)",
+                    to_text(e)
+                )))
+            }
             other => Err(Error::name(
                 format!(
                     "{form} needs a function, as in {form}(f), not {}",
@@ -913,6 +928,25 @@ impl<'a> Lowerer<'a> {
         }))
     }
 
+    /// The error for `f'` or `grad(f)` (`usage`) when `f` is a name that
+    /// nothing defines: before this, a free `f` read as a variable.
+    fn undefined_function(&self, e: &syntax::Expr, usage: &str) -> Option<Error> {
+        let ExprKind::Name(name) = &e.kind else {
+            return None;
+        };
+        let defined = self.params.iter().any(|p| **p == **name)
+            || self.defs.value(name).is_some()
+            || self.defs.function(name).is_some()
+            || builtins::is_builtin_name(name)
+            || matches!(name.as_str(), "pi" | "π" | "e");
+        let usage = usage.replace('f', name);
+        (!defined).then(|| {
+            Error::name(format!("'{name}' is not defined"), e.span).with_hint(format!(
+                "define the function first, as in {name}(x) = x^2, then {usage}"
+            ))
+        })
+    }
+
     /// `f'`, `f''`: the derivative of a one-parameter function.
     fn prime(&mut self, target: &syntax::Expr, order: u32, span: Span) -> Result<Value> {
         let request = self.prime_request(target, order, span)?;
@@ -935,6 +969,9 @@ impl<'a> Lowerer<'a> {
         order: u32,
         span: Span,
     ) -> Result<DiffRequest> {
+        if let Some(error) = self.undefined_function(target, "f'") {
+            return Err(error);
+        }
         let f = match self.value(target)? {
             Value::Function(f) => f,
             other => {
