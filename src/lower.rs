@@ -13,6 +13,7 @@
 
 mod difference;
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use crate::builtins;
@@ -28,6 +29,13 @@ use crate::symbolic::{Expr, Node, Num, gradient_shown, hessian};
 use crate::syntax::{self, BinOp, ExprKind, Span};
 use crate::value::{Body, FunctionValue, Value, apply_function, as_data, check_lengths, combine};
 use difference::Difference;
+
+/// An exponent split by `Lowerer::peel`: what stays in the exponent, and
+/// the factors after it with their powers.
+type Peeled<'e> = (
+    syntax::Expr,
+    Vec<(&'e syntax::Expr, Option<&'e syntax::Expr>)>,
+);
 
 /// The highest order `diff(e, x, n)` takes.
 pub const MAX_DERIVATIVE_ORDER: i64 = 1000;
@@ -329,21 +337,122 @@ impl<'a> Lowerer<'a> {
         right: &syntax::Expr,
         span: Span,
     ) -> Result<Value> {
-        // `20x(x^2 + 1)^9`: brackets that multiply are a factor of their
-        // own, so the power is theirs alone, as on paper (the grammar reads
-        // brackets after a name as a postfix call, which binds tighter).
-        if op == BinOp::Pow
-            && let ExprKind::Call { callee, args } = &left.kind
-            && let [group] = &args[..]
-            && let Some(factor) = self.multiplier(callee, args)?
-        {
-            let power = self.binary(BinOp::Pow, group, right, span)?;
-            return combine(BinOp::Mul, factor, power, span);
+        if op == BinOp::Pow {
+            return self.power(left, right, span);
         }
         let a = self.value(left)?;
         let b = self.value(right)?;
         self.guard_divisor(op, &b);
         combine(op, a, b, span)
+    }
+
+    /// `base^exponent`, where brackets that multiply are a factor of their
+    /// own, binding like `*` (LANGUAGE.md section 3) although the grammar
+    /// reads brackets after a name or `)` as a postfix call, which binds
+    /// tighter than `^`: `20x(x^2 + 1)^9` is 20x·(x^2 + 1)^9 and
+    /// `e^x(x + 1)` is e^x·(x + 1), as on paper.
+    fn power(&mut self, base: &syntax::Expr, exponent: &syntax::Expr, span: Span) -> Result<Value> {
+        if let ExprKind::Call { callee, args } = &base.kind
+            && let [group] = &args[..]
+            && self.brackets_multiply(callee, args)?
+        {
+            let factor = self.value(callee)?;
+            let power = self.power(group, exponent, span)?;
+            return combine(BinOp::Mul, factor, power, span);
+        }
+        let (head, tail) = match self.peel(exponent)? {
+            Some((head, tail)) => (Cow::Owned(head), tail),
+            None => (Cow::Borrowed(exponent), Vec::new()),
+        };
+        let a = self.value(base)?;
+        let b = self.value(&head)?;
+        let mut acc = combine(BinOp::Pow, a, b, span)?;
+        for (factor, power) in tail {
+            let value = match power {
+                Some(p) => self.power(factor, p, span)?,
+                None => self.value(factor)?,
+            };
+            acc = combine(BinOp::Mul, acc, value, span)?;
+        }
+        Ok(acc)
+    }
+
+    /// An exponent that ends in brackets that multiply, split into what
+    /// stays in the exponent and the factors after it, each with its own
+    /// power: `x(g)` is `x` then `g`; `x(g)^2` is `x` then `g^2`; `b^x(g)`
+    /// is `b^x` then `g` (a trailing factor leaves every level of a chain
+    /// of powers, as `*` binds less tightly than all of them).
+    fn peel<'e>(&self, e: &'e syntax::Expr) -> Result<Option<Peeled<'e>>> {
+        let rebuilt = |kind: ExprKind| syntax::Expr::new(kind, e.span);
+        match &e.kind {
+            ExprKind::Call { callee, args } if self.brackets_multiply(callee, args)? => {
+                let (head, mut tail) = match self.peel(callee)? {
+                    Some(split) => split,
+                    None => ((**callee).clone(), Vec::new()),
+                };
+                tail.push((&args[0], None));
+                Ok(Some((head, tail)))
+            }
+            ExprKind::Binary {
+                op: BinOp::Pow,
+                left,
+                right,
+                implicit,
+            } => {
+                if let Some((head, mut tail)) = self.peel(left)? {
+                    if let Some(last) = tail.last_mut() {
+                        last.1 = Some(&**right);
+                    }
+                    return Ok(Some((head, tail)));
+                }
+                Ok(self.peel(right)?.map(|(head, tail)| {
+                    let kind = ExprKind::Binary {
+                        op: BinOp::Pow,
+                        left: left.clone(),
+                        right: Box::new(head),
+                        implicit: *implicit,
+                    };
+                    (rebuilt(kind), tail)
+                }))
+            }
+            ExprKind::Neg(inner) => Ok(self
+                .peel(inner)?
+                .map(|(head, tail)| (rebuilt(ExprKind::Neg(Box::new(head))), tail))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether `callee(args)` is a product rather than a call, decided from
+    /// the definitions without evaluating: one group after a name that
+    /// multiplies (`name_multiplies`) or after anything that is not a
+    /// function (`(x + 1)(x - 1)`, `f(2)(3)`). Errors for a name that
+    /// cannot multiply here (`check_multiplier`).
+    fn brackets_multiply(&self, callee: &syntax::Expr, args: &[syntax::Expr]) -> Result<bool> {
+        if args.len() != 1 || rewrite_then_call(callee, args, callee.span).is_some() {
+            return Ok(false);
+        }
+        if let ExprKind::Name(name) = &callee.kind {
+            if !self.name_multiplies(name) {
+                return Ok(false);
+            }
+            self.check_multiplier(name, callee, args)?;
+            return Ok(true);
+        }
+        Ok(!self.is_function_expr(callee))
+    }
+
+    /// Whether `e` is written as a function value: `f`, `f'`, `(f)`,
+    /// `grad(f)`, `hessian(f)`.
+    fn is_function_expr(&self, e: &syntax::Expr) -> bool {
+        match &e.kind {
+            ExprKind::Name(name) => !self.name_multiplies(name),
+            ExprKind::Prime { .. } => true,
+            ExprKind::Paren(inner) => self.is_function_expr(inner),
+            ExprKind::Call { callee, .. } => {
+                matches!(&callee.kind, ExprKind::Name(n) if n == "grad" || n == "hessian")
+            }
+            _ => false,
+        }
     }
 
     /// `sum(v)`, `min(X, Y)`, ...: a built-in call, element by element on
@@ -537,29 +646,6 @@ impl<'a> Lowerer<'a> {
                 .with_hint(format!("to call a function {name}, define it first")));
         }
         Ok(())
-    }
-
-    /// The left factor when `callee(group)` is a product rather than a
-    /// call, as in `x(x^2 + 1)` or `(x + 1)(x - 1)`.
-    fn multiplier(
-        &mut self,
-        callee: &syntax::Expr,
-        args: &[syntax::Expr],
-    ) -> Result<Option<Value>> {
-        if let ExprKind::Name(name) = &callee.kind {
-            if !self.name_multiplies(name) {
-                return Ok(None);
-            }
-            self.check_multiplier(name, callee, args)?;
-            return self.value(callee).map(Some);
-        }
-        if rewrite_then_call(callee, args, callee.span).is_some() {
-            return Ok(None);
-        }
-        match self.value(callee)? {
-            Value::Function(_) => Ok(None),
-            factor => Ok(Some(factor)),
-        }
     }
 
     /// `(x + 1)(x - 1)`, `grad(f)(1, 2)`, `f(2)(3)`: a call when the left is

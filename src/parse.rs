@@ -76,6 +76,14 @@ fn parse_on_this_stack(src: &str) -> Result<Program> {
 /// Warnings about `src` that do not stop it from running: a line that
 /// begins with `+` or `-` after a definition (LANGUAGE.md section 2).
 pub fn warnings(src: &str) -> Vec<Error> {
+    // Most sources have no such line: spare them a second pre-pass (and
+    // its token buffer, which counts against a memory limit).
+    let signed_line = src
+        .lines()
+        .any(|line| line.trim_start().starts_with(['+', '-']));
+    if !signed_line {
+        return Vec::new();
+    }
     prepass::prepare(src).warnings
 }
 

@@ -258,7 +258,7 @@ impl Text {
             let start = self.out.len();
             edge = self.write_in(item, POW);
             let text = &self.out[start..];
-            one_letter = matches!(item, D::Var(_)) && text.chars().count() == 1;
+            one_letter = ends_with_one_letter_name(text);
             if i == 0 {
                 coef_is_exponent_form = text.contains('e');
             }
@@ -284,16 +284,27 @@ impl Text {
 /// starts with `next`: a space where section 3 reads a product (`x y`,
 /// `2x sin(x)`, `x^2 (x + 1)`, `sin(x) (1 - x)^2`: the space keeps a
 /// product from looking like a call), nothing between groups (`(x +
-/// 1)(x - 1)^2`), and `*` where juxtaposition would read otherwise: a
-/// number never follows as a product; a name of two or more letters
-/// before `(` is read as a function; and after a power whose exponent
-/// ends in `)`, a `(` would join the exponent.
+/// 1)(x - 1)^2`, but `2^(x + 1) (x - 1)`), and `*` where juxtaposition
+/// would read otherwise: a number never follows as a product, and a name
+/// of two or more letters before `(` is read as a function. Brackets that
+/// multiply bind like `*`, so `2^x (x + 1)^2` is 2^x·(x + 1)^2.
 fn separator(edge: Edge, next: Lead, one_letter: bool) -> &'static str {
     match (edge, next) {
-        (_, Lead::Digit) | (Edge::PowerParen, Lead::Paren) => "*",
+        (_, Lead::Digit) => "*",
         (Edge::Name, Lead::Paren) if !one_letter => "*",
         (Edge::Paren, Lead::Paren) => "",
         _ => " ",
+    }
+}
+
+/// Whether `text` ends with a name of one letter (`x`, `2x`, `2^x`), which
+/// before `(` multiplies.
+fn ends_with_one_letter_name(text: &str) -> bool {
+    let name_char = |c: char| c.is_alphanumeric() || c == '_';
+    let mut tail = text.chars().rev();
+    match (tail.next(), tail.next()) {
+        (Some(last), before) => last.is_alphabetic() && !before.is_some_and(name_char),
+        (None, _) => false,
     }
 }
 
