@@ -131,30 +131,50 @@ pub fn critical_points(body: Expr, params: &[Rc<str>], ranges: &[(f64, f64)]) ->
 /// converged descent ended), classified as the numerical search classifies
 /// the points it finds: by the Hessian's eigenvalues, or for one parameter
 /// by the first derivative of order 2 or more that is not 0 there (sizes
-/// measured over `x ± max(1, |x|)`).
-pub fn classify_at(body: Expr, params: &[Rc<str>], x: &[f64]) -> Result<Kind> {
-    let names: Vec<&str> = params.iter().map(|p| &**p).collect();
-    let gradient = gradient(body, params)?;
-    let mut outputs = vec![body];
-    outputs.extend(&gradient);
-    outputs.extend(hessian(body, params)?.concat());
-    let mut program = Program::new(&outputs, &names)?;
-    let values = program.values(x).into_iter().map(|v| match v {
-        Evaluated::Number(v) => v,
-        Evaluated::Vector(_) => f64::NAN,
-    });
-    let candidate = Candidate {
-        x: x.to_vec(),
-        outputs: values.collect(),
-    };
-    let point = match (names.as_slice(), x) {
-        ([var], [x0]) => {
-            let reach = x0.abs().max(1.0);
-            HigherOrders::new(gradient[0], var, (x0 - reach, x0 + reach))?.classify(&candidate)?
-        }
-        _ => classify_by_eigenvalues(&candidate),
-    };
-    Ok(point.kind)
+/// measured over `x ± max(1, |x|)`). Compiled once, for every converged
+/// run of a statement.
+pub struct Classifier {
+    program: Program,
+    /// The derivative, for one parameter (its higher orders classify).
+    derivative: Option<(Expr, Rc<str>)>,
+}
+
+impl Classifier {
+    pub fn new(body: Expr, params: &[Rc<str>]) -> Result<Classifier> {
+        let names: Vec<&str> = params.iter().map(|p| &**p).collect();
+        let gradient = gradient(body, params)?;
+        let mut outputs = vec![body];
+        outputs.extend(&gradient);
+        outputs.extend(hessian(body, params)?.concat());
+        let derivative = match params {
+            [var] => Some((gradient[0], var.clone())),
+            _ => None,
+        };
+        Ok(Classifier {
+            program: Program::new(&outputs, &names)?,
+            derivative,
+        })
+    }
+
+    pub fn classify(&mut self, x: &[f64]) -> Result<Kind> {
+        let values = self.program.values(x).into_iter().map(|v| match v {
+            Evaluated::Number(v) => v,
+            Evaluated::Vector(_) => f64::NAN,
+        });
+        let candidate = Candidate {
+            x: x.to_vec(),
+            outputs: values.collect(),
+        };
+        let point = match (&self.derivative, x) {
+            (Some((derivative, var)), [x0]) => {
+                let reach = x0.abs().max(1.0);
+                HigherOrders::new(*derivative, var, (x0 - reach, x0 + reach))?
+                    .classify(&candidate)?
+            }
+            _ => classify_by_eigenvalues(&candidate),
+        };
+        Ok(point.kind)
+    }
 }
 
 /// `e` as a polynomial in `var` with exact rational coefficients, when it

@@ -340,6 +340,8 @@ impl Plan {
     /// Every run, in order; an interrupted run is the last.
     fn run_all(&mut self) -> Vec<DescentOutcome> {
         let mut runs = Vec::new();
+        // Compiled at the first converged run, for all of them.
+        let mut classifier = None;
         for (start, lr, method) in self.options.combinations() {
             let config = Config {
                 sense: self.sense,
@@ -355,9 +357,11 @@ impl Plan {
             let critical = match run.verdict {
                 // Where it cannot be classified (a Hessian that does not
                 // compile over data...), the run says only that it converged.
-                descent::Verdict::Converged => {
-                    critical::classify_at(self.body, &self.params, &run.x).ok()
-                }
+                descent::Verdict::Converged => classifier
+                    .get_or_insert_with(|| critical::Classifier::new(self.body, &self.params))
+                    .as_mut()
+                    .ok()
+                    .and_then(|c| c.classify(&run.x).ok()),
                 _ => None,
             };
             runs.push(DescentOutcome {
