@@ -640,9 +640,46 @@ fn rejects_the_table() {
             1,
             7,
         ),
-        bad("x²", "'²' is not a power", 1, 2).hint("write x^2"),
-        bad("f(x) = 3x⁻¹", "'⁻¹' is not a power", 1, 10).hint("write 3x^-1"),
-        bad("x₁ = 2", "'₁' cannot be part of a name", 1, 2).hint("x1"),
+        bad(
+            "x ²",
+            "'²' is a power and needs its base just before it",
+            1,
+            3,
+        )
+        .hint("write x² or x^2"),
+        bad("f(x) = 3 + ⁻¹", "'⁻¹' is a power", 1, 12).hint("write x⁻¹ or x^-1"),
+        bad(
+            "2₁ = 2",
+            "'₁' is a subscript and can only be part of a name",
+            1,
+            2,
+        )
+        .hint("write x₁ or x1"),
+        // Typed with a Chinese input method: quoted as typed, located in
+        // characters of the source.
+        bad("f（x）＝ x ＋", "expected an expression after '＋'", 1, 10),
+        bad(
+            "f（1 ＋ 2",
+            "unclosed '（': expected ')' before the end",
+            1,
+            2,
+        ),
+        bad(
+            "（1，2】",
+            "expected ')' to close the '（' at column 1, found '】'",
+            1,
+            5,
+        ),
+        bad("x = 1 ＠ 2", "unexpected '＠' (U+FF20)", 1, 7),
+        bad("x = 1 ‐ 2", "unexpected '‐' (U+2010)", 1, 7),
+        bad("y = √", "unexpected '√'", 1, 5).hint("√x, √(x + 1)"),
+        bad("y = x…2", "unexpected '…'", 1, 6).hint("'……'"),
+        bad(
+            "ｍｉｎｉｍｉｚｅ",
+            "expected a function name after 'minimize'",
+            1,
+            9,
+        ),
         bad("x y", "missing operator between 'x' and 'y'", 1, 3).hint("write x*y"),
         bad("sin x", "missing operator between 'sin' and 'x'", 1, 5).hint("write sin(x)"),
         bad("y = cos 2x", "missing operator between 'cos' and '2'", 1, 9).hint("write cos(2x)"),
@@ -861,7 +898,7 @@ fn odd_characters_are_errors() {
         let _ = parse_program(src);
     }
     let error = parse_program("x = ∞").expect_err("not a number");
-    assert_eq!(error.message, "unexpected '∞'");
+    assert_eq!(error.message, "unexpected '∞' (U+221E)");
 }
 
 // ------------------------------------------------------------ continuation
@@ -886,6 +923,11 @@ fn incomplete_input_asks_for_more() {
         "f(x, (1\n",
         "a = 1\nb = (",
         "minimize f from (0,\n",
+        "x²(",
+        "f（x",
+        "【1，2，",
+        "x ＋",
+        "x × ",
     ] {
         assert!(is_incomplete(src), "{src:?} should be incomplete");
     }
@@ -908,8 +950,9 @@ fn complete_or_broken_input_does_not() {
         "f'",
         "x + 1\n",
         "[1, 2)",
-        "x²(",
-        "a = 1;",
+        "x ²(",
+        "f（x）",
+        "a = 1；",
         "minimize f from 0",
     ] {
         assert!(!is_incomplete(src), "{src:?} should be complete");
@@ -985,6 +1028,23 @@ const TOKENS: &[&str] = &[
     "momentum(0.9)",
     "²",
     "@",
+    // Maths as typed from input methods and textbooks (`unicode`).
+    "（",
+    "）",
+    "，",
+    "【",
+    "＝",
+    "ｘ",
+    "√",
+    "×",
+    "−",
+    "⁻¹",
+    "₁",
+    "“",
+    "’",
+    "……",
+    "sin",
+    "损失",
     "\0",
 ];
 
