@@ -21,3 +21,4 @@ mod repl;
 mod scale;
 mod teaching;
 mod tidy;
+mod unicode_input;
