@@ -3,7 +3,11 @@
 //!
 //! Rendering to text (`file:line:col`, the line, a caret) lives here too, as
 //! a pure function returning a `String`: invariant, nothing in this module
-//! writes to stdout or stderr.
+//! writes to stdout or stderr. Columns count characters (Unicode scalar
+//! values); the caret is placed and sized by display width, so it sits
+//! under a wide (CJK) character.
+
+use unicode_width::UnicodeWidthChar;
 
 use crate::syntax::Span;
 
@@ -158,14 +162,14 @@ pub fn render(error: &Error, source_name: &str, src: &str) -> String {
             .map(|c| if c == '\t' { ' ' } else { c })
             .collect();
         let shown = clip_line(&shown, column);
-        let width = caret_width(src, span, column, &shown.text);
+        let (pad, width) = caret(src, span, &shown);
         let gutter = " ".repeat(line.to_string().len());
         out.push_str(&format!("{gutter}--> {source_name}:{line}:{column}\n"));
         out.push_str(&format!("{gutter} |\n"));
         out.push_str(&format!("{line} | {}\n", shown.text));
         out.push_str(&format!(
             "{gutter} | {}{}\n",
-            " ".repeat(shown.caret_column - 1),
+            " ".repeat(pad),
             "^".repeat(width)
         ));
     } else if !source_name.is_empty() {
@@ -206,13 +210,26 @@ fn clip_line(line: &str, column: usize) -> Clipped {
     Clipped { text, caret_column }
 }
 
-fn caret_width(src: &str, span: Span, column: usize, shown: &str) -> usize {
+/// The caret's indent and length in terminal columns: the display width
+/// of the shown line before the caret, and of the spanned text on its line
+/// (at least 1, at most what is left of the shown line).
+fn caret(src: &str, span: Span, shown: &Clipped) -> (usize, usize) {
     let start = floor_char_boundary(src, span.start.min(src.len()));
     let end = floor_char_boundary(src, span.end.min(src.len())).max(start);
-    let spanned = &src[start..end];
-    let on_line = spanned.split('\n').next().unwrap_or("").chars().count();
-    let room = shown.chars().count().saturating_sub(column - 1);
-    on_line.min(room.max(1)).max(1)
+    let spanned = src[start..end].split('\n').next().unwrap_or("");
+    let mut before = shown.text.chars();
+    let pad = display_width(before.by_ref().take(shown.caret_column - 1));
+    let room = display_width(before);
+    let width = display_width(spanned.chars());
+    (pad, width.min(room.max(1)).max(1))
+}
+
+/// Columns a terminal gives `chars`: 2 for a wide (CJK) character, 0 for a
+/// combining mark or a control character, 1 for a tab (shown as a space).
+fn display_width(chars: impl Iterator<Item = char>) -> usize {
+    chars
+        .map(|c| if c == '\t' { 1 } else { c.width().unwrap_or(0) })
+        .sum()
 }
 
 #[cfg(test)]
@@ -237,6 +254,23 @@ mod tests {
             text,
             "error: expected an expression after '+'\n --> t.gd:1:11\n  |\n1 | f(x) = x +\n  |           ^\n"
         );
+    }
+
+    #[test]
+    fn the_caret_sits_under_wide_characters() {
+        let src = "损失(w) = w + q";
+        let at = src.find('q').unwrap_or(0);
+        let error = Error::name("unknown name 'q'", Span::new(at, at + 1));
+        let text = render(&error, "-e", src);
+        // Column 13 counts characters; the caret is indented by 14
+        // columns, as the two CJK characters are two columns wide each.
+        assert!(text.contains("-e:1:13"), "{text}");
+        assert!(text.ends_with("\n  |               ^\n"), "{text}");
+        let error = Error::name("unknown function '损失'", Span::new(0, 6));
+        assert!(render(&error, "-e", src).ends_with("  | ^^^^\n"));
+        let combining = "x\u{302} = y";
+        let error = Error::name("unknown name 'y'", Span::new(7, 8));
+        assert!(render(&error, "-e", combining).ends_with("  |      ^\n"));
     }
 
     #[test]

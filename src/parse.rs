@@ -16,6 +16,7 @@ pub mod lexer;
 mod prepass;
 #[cfg(test)]
 mod tests;
+mod unicode;
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -54,7 +55,8 @@ const PARSE_STACK_NEEDED: usize = 4 << 20;
 const PARSE_STACK_BYTES: usize = 2 * PARSE_STACK_NEEDED;
 
 /// Parses a whole source (a script, a `-e` argument, one REPL entry).
-/// Spans are byte offsets into `src`.
+/// Spans are byte offsets into `src`, on its character boundaries, also
+/// where `unicode` rewrote what was typed (`（`, `x²`).
 pub fn parse_program(src: &str) -> Result<Program> {
     stacker::maybe_grow(PARSE_STACK_NEEDED, PARSE_STACK_BYTES, || {
         parse_on_this_stack(src)
@@ -62,12 +64,24 @@ pub fn parse_program(src: &str) -> Result<Program> {
 }
 
 fn parse_on_this_stack(src: &str) -> Result<Program> {
-    let prepared = prepass::prepare(src);
+    let source = unicode::normalize(src);
+    unicode::while_lowering(&source, || parse_normalized(&source)).map_err(|mut error| {
+        // A span computed from a name's length in the rewritten text may
+        // end inside a character of the source.
+        error.span = error
+            .span
+            .map(|span| unicode::on_char_boundaries(src, span));
+        error
+    })
+}
+
+fn parse_normalized(source: &unicode::Normalized) -> Result<Program> {
+    let prepared = prepass::prepare(source);
     match prepared.failure {
-        None => parse_clean(src, &prepared.clean),
+        None => parse_clean(source, &prepared.clean),
         Some(failure) => {
             // The statements before the failing one may hold an earlier error.
-            parse_clean(src, &prepared.clean[..failure.stmt_start])?;
+            parse_clean(source, &prepared.clean[..failure.stmt_start])?;
             Err(failure.error)
         }
     }
@@ -76,22 +90,24 @@ fn parse_on_this_stack(src: &str) -> Result<Program> {
 /// Warnings about `src` that do not stop it from running: a line that
 /// begins with `+` or `-` after a definition (LANGUAGE.md section 2).
 pub fn warnings(src: &str) -> Vec<Error> {
+    let source = unicode::normalize(src);
     // Most sources have no such line: spare them a second pre-pass (and
     // its token buffer, which counts against a memory limit).
-    let signed_line = src
+    let signed_line = source
+        .text
         .lines()
         .any(|line| line.trim_start().starts_with(['+', '-']));
     if !signed_line {
         return Vec::new();
     }
-    prepass::prepare(src).warnings
+    prepass::prepare(&source).warnings
 }
 
 /// True when the REPL should ask for more: a bracket is still open, or the
 /// last line (comments aside) ends in a binary operator or `=`. False for
 /// complete input and for input that can only be an error (a stray `)`).
 pub fn is_incomplete(src: &str) -> bool {
-    let prepared = prepass::prepare(src);
+    let prepared = prepass::prepare(&unicode::normalize(src));
     match prepared.failure {
         Some(failure) => failure.unclosed,
         None => prepared.continues,
@@ -131,11 +147,11 @@ fn binding(rule: Rule) -> (u8, bool) {
 /// Parses and lowers the pre-pass output. Errors come in text order: when
 /// pest fails in a statement, the statements before it are lowered first,
 /// as one of them may hold an earlier error.
-fn parse_clean(src: &str, clean: &str) -> Result<Program> {
+fn parse_clean(source: &unicode::Normalized, clean: &str) -> Result<Program> {
     match GdParser::parse(Rule::program, clean) {
         Ok(pairs) => lower_pairs(pairs),
         Err(pest_error) => {
-            let (error, stmt_start) = explain::from_pest(src, clean, &pest_error);
+            let (error, stmt_start) = explain::from_pest(source, clean, &pest_error);
             if let Ok(pairs) = GdParser::parse(Rule::program, &clean[..stmt_start]) {
                 lower_pairs(pairs)?;
             }
@@ -153,9 +169,10 @@ fn lower_pairs(mut pairs: Pairs<Rule>) -> Result<Program> {
 
 // ------------------------------------------------------------- statements
 
+/// Where `pair` is in the source as typed (pest reads the rewritten text).
 fn span_of(pair: &Pair<Rule>) -> Span {
     let span = pair.as_span();
-    Span::new(span.start(), span.end())
+    unicode::original_span(span.start(), span.end())
 }
 
 /// An unexpected pair: the grammar and this module disagree.
@@ -339,8 +356,7 @@ fn lower_table(pair: Pair<Rule>) -> Result<Table> {
     let _table = next(&mut inner, span)?;
     let mut part = next(&mut inner, span)?;
     while part.as_rule() == Rule::expr {
-        let text = part
-            .as_str()
+        let text = unicode::typed_text(part.as_str(), span_of(&part))
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");

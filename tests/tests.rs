@@ -22,3 +22,4 @@ mod scale;
 mod teaching;
 mod tidy;
 mod typed_inputs;
+mod unicode_input;

@@ -4,12 +4,15 @@
 //! statement up to that position with the shared lexer, looks at the
 //! token before it, the token found there and the kind of statement, and
 //! says what was expected in the user's terms, with a hint when there is an
-//! obvious fix. Invariant: no grammar rule name ever reaches a message.
+//! obvious fix. It reads the text as `unicode` rewrote it, and quotes
+//! tokens as they were typed (`'（'`, not `'('`). Invariant: no grammar
+//! rule name ever reaches a message.
 
 use pest::error::{ErrorVariant, InputLocation};
 
 use super::lexer::{self, Kind, Token, is_name_start};
 use super::prepass::place;
+use super::unicode::Normalized;
 use super::{KEYWORDS, Rule};
 use crate::error::Error;
 use crate::syntax::Span;
@@ -17,14 +20,19 @@ use crate::syntax::Span;
 /// The clauses a descent takes, for hints.
 const CLAUSES: &str = "from, lr, steps, tol, using, every, batch, seed, state and plot";
 
-/// Explains a pest failure on `clean` (the pre-pass output of `src`), and
-/// says where the failing statement starts.
-pub(super) fn from_pest(src: &str, clean: &str, err: &pest::error::Error<Rule>) -> (Error, usize) {
+/// Explains a pest failure on `clean` (the pre-pass output of the
+/// rewritten `source`), pointing into the source as typed, and says where
+/// the failing statement starts in `clean`.
+pub(super) fn from_pest(
+    source: &Normalized,
+    clean: &str,
+    err: &pest::error::Error<Rule>,
+) -> (Error, usize) {
     let pos = match err.location {
         InputLocation::Pos(pos) => pos,
         InputLocation::Span((start, _)) => start,
     };
-    let cx = Context::new(src, clean, pos.min(clean.len()));
+    let cx = Context::new(source, clean, pos.min(clean.len()));
     let error = match err.variant {
         // pest's own guard (stack or call limit): the pre-pass limits make
         // it unreachable in practice.
@@ -33,7 +41,7 @@ pub(super) fn from_pest(src: &str, clean: &str, err: &pest::error::Error<Rule>) 
         }
         ErrorVariant::ParsingError { .. } => explain(&cx),
     };
-    (error, cx.stmt_start)
+    (source.error(error), cx.stmt_start)
 }
 
 // ------------------------------------------------------------------ tokens
@@ -70,19 +78,6 @@ impl Token<'_> {
     fn ends_statement(&self) -> bool {
         matches!(self.kind, Kind::End | Kind::Sep)
     }
-
-    /// How a message names the token: `'x'`, `end of line`, ...
-    fn described(&self) -> String {
-        match self.kind {
-            Kind::End => "end of input".to_string(),
-            Kind::Sep if self.text == "\n" => "end of line".to_string(),
-            Kind::Other => {
-                let escaped: String = self.text.chars().flat_map(char::escape_debug).collect();
-                format!("'{escaped}'")
-            }
-            _ => format!("'{}'", shorten(self.text)),
-        }
-    }
 }
 
 /// Long tokens (a 1 MB name) are cut for messages.
@@ -114,7 +109,10 @@ fn lex(text: &str, at: usize) -> Token<'_> {
 
 /// What surrounds the failure.
 struct Context<'a> {
+    /// The rewritten text; tokens are read from it and their spans are
+    /// offsets into it.
     src: &'a str,
+    source: &'a Normalized<'a>,
     clean: &'a str,
     /// The tokens of the failing statement before the failure.
     before: Vec<Token<'a>>,
@@ -127,7 +125,7 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(src: &'a str, clean: &'a str, pos: usize) -> Context<'a> {
+    fn new(source: &'a Normalized<'a>, clean: &'a str, pos: usize) -> Context<'a> {
         let mut before = Vec::new();
         let mut open = Vec::new();
         let mut at = 0;
@@ -154,12 +152,38 @@ impl<'a> Context<'a> {
             at = tok.span.end;
         };
         Context {
-            src,
+            src: &source.text,
+            source,
             clean,
             before,
             found,
             open,
             stmt_start,
+        }
+    }
+
+    /// The token as typed (`（` where the rewritten text has `(`), cut
+    /// when long.
+    fn typed(&self, token: &Token) -> String {
+        shorten(self.source.typed(token.span))
+    }
+
+    /// How a message names the token: `'x'`, `end of line`, an unknown
+    /// character with its code point (`'∗' (U+2217)`, which looks like
+    /// `*`), as typed.
+    fn described(&self, token: &Token) -> String {
+        match token.kind {
+            Kind::End => "end of input".to_string(),
+            Kind::Sep if token.text == "\n" => "end of line".to_string(),
+            Kind::Other => {
+                let typed = self.source.typed(token.span);
+                let escaped: String = typed.chars().flat_map(char::escape_debug).collect();
+                match typed.chars().next() {
+                    Some(c) if !c.is_ascii() => format!("'{escaped}' (U+{:04X})", c as u32),
+                    _ => format!("'{escaped}'"),
+                }
+            }
+            _ => format!("'{}'", self.typed(token)),
         }
     }
 
@@ -214,7 +238,14 @@ impl<'a> Context<'a> {
     }
 
     fn unexpected(&self) -> Error {
-        self.at_found(format!("unexpected {}", self.found.described()))
+        let error = self.at_found(format!("unexpected {}", self.described(&self.found)));
+        match self.found.text {
+            "√" => error.with_hint("'√' takes the operand just after it: √x, √(x + 1)"),
+            "…" => {
+                error.with_hint("a power is '^' (or '……', as a Chinese input method types it)")
+            }
+            _ => error,
+        }
     }
 
     fn keyword_as_name(&self) -> Error {
@@ -318,7 +349,10 @@ fn at_statement_start(cx: &Context) -> Error {
     }
     match (found.kind, found.text) {
         (Kind::Op, "=") => cx.at_found("expected a name before '='"),
-        (Kind::Op, op) => cx.at_found(format!("expected an expression before '{op}'")),
+        (Kind::Op, _) => cx.at_found(format!(
+            "expected an expression before '{}'",
+            cx.typed(found)
+        )),
         _ => cx.unexpected(),
     }
 }
@@ -409,7 +443,7 @@ fn after_operator(cx: &Context, prev: &Token) -> Error {
     } else {
         "an expression"
     };
-    Error::syntax(format!("expected {what} after '{}'", prev.text), span)
+    Error::syntax(format!("expected {what} after '{}'", cx.typed(prev)), span)
 }
 
 fn after_operand(cx: &Context, prev: &Token) -> Error {
@@ -445,9 +479,9 @@ fn after_operand(cx: &Context, prev: &Token) -> Error {
         let close = if open.text == "[" { ']' } else { ')' };
         return cx.at_found(format!(
             "expected ',' or '{close}' to close the '{}' {}, found {}",
-            open.text,
-            place(cx.src, open.span.start, found.span.start),
-            found.described()
+            cx.typed(open),
+            place(cx.source, open.span.start, found.span.start),
+            cx.described(found)
         ));
     }
     if found.kind == Kind::Op && found.text == "=" {
@@ -467,8 +501,8 @@ fn missing_operator(cx: &Context, prev: &Token) -> Error {
     } else {
         format!(
             "missing operator between {} and {}",
-            prev.described(),
-            found.described()
+            cx.described(prev),
+            cx.described(found)
         )
     };
     let error = cx.at_found(message);
@@ -550,7 +584,7 @@ fn in_clauses(cx: &Context, prev: &Token) -> Option<Error> {
         return Some(
             cx.at_found(format!(
                 "unexpected {} after the method '{}'",
-                found.described(),
+                cx.described(found),
                 prev.text
             ))
             .with_hint(format!(

@@ -1,18 +1,22 @@
 //! The pre-pass: comments, line joining and bracket checks, before pest.
 //!
-//! It copies the source into a text of exactly the same length in bytes, so
-//! every byte offset stays valid, in which comments are spaces and every
+//! It reads the source as `unicode` rewrote it (`（` is a bracket here) and
+//! copies it into a text of exactly the same length in bytes, so every
+//! byte offset stays valid, in which comments are spaces and every
 //! newline that does not end a statement (inside brackets, or after a line
 //! ending in a binary operator or `=`) is a space. On the way it reports
 //! what pest would handle badly or not at all: an unclosed, stray or
 //! mismatched bracket, brackets nested too deeply, an unterminated string,
-//! a superscript or subscript digit. It reads the source as the shared
+//! a superscript or subscript digit left over (one that follows no
+//! operand, or no name); its errors point into the source as typed and
+//! quote it. It reads the text as the shared
 //! lexer's tokens, so a comment or a string ends where it does for the
 //! explainer and the highlighter. Invariant: a text this module hands on
 //! without a failure has balanced brackets nested at most
 //! `MAX_BRACKET_DEPTH` deep, so the grammar's recursion is bounded.
 
 use super::lexer::{self, Kind};
+use super::unicode::Normalized;
 use crate::error::{Error, line_col};
 use crate::syntax::Span;
 
@@ -45,11 +49,12 @@ pub(super) struct Failure {
 /// An open bracket: the character and its byte offset.
 type Open = (char, usize);
 
-/// Runs the pre-pass over `src`.
-pub(super) fn prepare(src: &str) -> Prepared {
+/// Runs the pre-pass over the rewritten text of `source`.
+pub(super) fn prepare(source: &Normalized) -> Prepared {
     let mut scan = Scan {
-        src,
-        clean: String::with_capacity(src.len()),
+        src: &source.text,
+        source,
+        clean: String::with_capacity(source.text.len()),
         open: Vec::new(),
         last: None,
         last_word: None,
@@ -119,7 +124,9 @@ fn sign_line_warning(sign: &str, span: Span) -> Error {
 
 /// The state of one left-to-right scan.
 struct Scan<'a> {
+    /// The rewritten text, which is read; spans below are offsets into it.
     src: &'a str,
+    source: &'a Normalized<'a>,
     clean: String,
     /// Brackets open at the current position, innermost last.
     open: Vec<Open>,
@@ -152,7 +159,8 @@ impl<'a> Scan<'a> {
                     let ended = self.newline(next.is_some_and(|t| continues_above(t.kind, t.text)));
                     if let Some(sign) = next.filter(|t| ended && defined && is_sign(t.kind, t.text))
                     {
-                        self.warnings.push(sign_line_warning(sign.text, sign.span));
+                        let warning = sign_line_warning(sign.text, sign.span);
+                        self.warnings.push(self.source.error(warning));
                     }
                 }
                 Kind::Op if token.text == "=" && self.open.is_empty() => {
@@ -175,7 +183,7 @@ impl<'a> Scan<'a> {
         match self.open.last() {
             Some(&open) => Err(Failure {
                 unclosed: true,
-                ..self.fail(unclosed(open))
+                ..self.fail(self.unclosed(open))
             }),
             None => Ok(()),
         }
@@ -260,18 +268,20 @@ impl<'a> Scan<'a> {
     fn closer(&mut self, bracket: &str, at: usize) -> Result<(), Failure> {
         let c = bracket_char(bracket);
         let span = Span::new(at, at + 1);
+        let typed = self.source.typed(span);
         match self.open.pop() {
             None => {
-                let error = Error::syntax(format!("unexpected '{c}'"), span)
+                let error = Error::syntax(format!("unexpected '{typed}'"), span)
                     .with_hint(format!("there is no '{}' for it to close", opener_of(c)));
                 Err(self.fail(error))
             }
             Some((open, open_at)) if closer_of(open) != c => {
                 let error = Error::syntax(
                     format!(
-                        "expected '{}' to close the '{open}' {}, found '{c}'",
+                        "expected '{}' to close the '{}' {}, found '{typed}'",
                         closer_of(open),
-                        place(self.src, open_at, at)
+                        self.source.typed(Span::new(open_at, open_at + 1)),
+                        place(self.source, open_at, at)
                     ),
                     span,
                 );
@@ -284,9 +294,23 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// The bracket `open` is never closed.
+    fn unclosed(&self, (open, at): Open) -> Error {
+        let span = Span::new(at, at + 1);
+        Error::syntax(
+            format!(
+                "unclosed '{}': expected '{}' before the end",
+                self.source.typed(span),
+                closer_of(open)
+            ),
+            span,
+        )
+    }
+
+    /// The failure of `error`, whose span is in the rewritten text.
     fn fail(&self, error: Error) -> Failure {
         Failure {
-            error,
+            error: self.source.error(error),
             stmt_start: self.stmt_start,
             unclosed: false,
         }
@@ -308,24 +332,16 @@ fn opener_of(close: char) -> char {
 }
 
 /// Where the bracket at `open_at` is, said from the point of view of an
-/// error at `error_at`: "at column 3" on the same line, else with the line.
-pub(super) fn place(src: &str, open_at: usize, error_at: usize) -> String {
-    let (line, column) = line_col(src, open_at);
-    if line == line_col(src, error_at).0 {
+/// error at `error_at` (both offsets into the rewritten text): "at column
+/// 3" on the same line, else with the line, as typed.
+pub(super) fn place(source: &Normalized, open_at: usize, error_at: usize) -> String {
+    let src = source.original;
+    let (line, column) = line_col(src, source.map.start(open_at));
+    if line == line_col(src, source.map.start(error_at)).0 {
         format!("at column {column}")
     } else {
         format!("at line {line}, column {column}")
     }
-}
-
-fn unclosed((open, at): Open) -> Error {
-    Error::syntax(
-        format!(
-            "unclosed '{open}': expected '{}' before the end",
-            closer_of(open)
-        ),
-        Span::new(at, at + 1),
-    )
 }
 
 fn unterminated_string(at: usize) -> Error {
@@ -385,29 +401,34 @@ fn mapped_run(src: &str, at: usize, value: fn(char) -> Option<char>) -> (String,
     (text, end)
 }
 
+/// A superscript left over: it follows no operand (`x ²`, `+²`).
 fn superscript(src: &str, at: usize) -> Error {
     let (exponent, end) = mapped_run(src, at, superscript_value);
-    let base = operand_before(src, at);
-    let base = if base.chars().count() > 20 { "x" } else { base };
-    let base = if base.is_empty() { "x" } else { base };
+    let typed = &src[at..end];
+    let base = base_before(src, at, |_| true);
     Error::syntax(
-        format!("'{}' is not a power in gd", &src[at..end]),
+        format!("'{typed}' is a power and needs its base just before it"),
         Span::new(at, end),
     )
-    .with_hint(format!("write {base}^{exponent}"))
+    .with_hint(format!("write {base}{typed} or {base}^{exponent}"))
 }
 
+/// A subscript left over: it is not in a name (`2₁`, `x ₁`).
 fn subscript(src: &str, at: usize) -> Error {
     let (digits, end) = mapped_run(src, at, subscript_value);
-    let base = operand_before(src, at);
-    let base = if base.is_empty() || base.chars().count() > 20 {
-        "x"
-    } else {
-        base
-    };
+    let typed = &src[at..end];
+    let base = base_before(src, at, |c| c.is_alphabetic() || c == '_');
     Error::syntax(
-        format!("'{}' cannot be part of a name", &src[at..end]),
+        format!("'{typed}' is a subscript and can only be part of a name"),
         Span::new(at, end),
     )
-    .with_hint(format!("write {base}{digits} or {base}_{digits}"))
+    .with_hint(format!("write {base}{typed} or {base}{digits}"))
+}
+
+/// The name or number before `at`, spaces aside, when it is short and
+/// starts as `first` allows; else `x`.
+fn base_before(src: &str, at: usize, first: fn(char) -> bool) -> &str {
+    let base = operand_before(src, src[..at].trim_end().len());
+    let fits = base.chars().next().is_some_and(first) && base.chars().count() <= 20;
+    if fits { base } else { "x" }
 }

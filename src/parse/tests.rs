@@ -647,9 +647,46 @@ fn rejects_the_table() {
             1,
             7,
         ),
-        bad("x²", "'²' is not a power", 1, 2).hint("write x^2"),
-        bad("f(x) = 3x⁻¹", "'⁻¹' is not a power", 1, 10).hint("write 3x^-1"),
-        bad("x₁ = 2", "'₁' cannot be part of a name", 1, 2).hint("x1"),
+        bad(
+            "x ²",
+            "'²' is a power and needs its base just before it",
+            1,
+            3,
+        )
+        .hint("write x² or x^2"),
+        bad("f(x) = 3 + ⁻¹", "'⁻¹' is a power", 1, 12).hint("write x⁻¹ or x^-1"),
+        bad(
+            "2₁ = 2",
+            "'₁' is a subscript and can only be part of a name",
+            1,
+            2,
+        )
+        .hint("write x₁ or x1"),
+        // Typed with a Chinese input method: quoted as typed, located in
+        // characters of the source.
+        bad("f（x）＝ x ＋", "expected an expression after '＋'", 1, 10),
+        bad(
+            "f（1 ＋ 2",
+            "unclosed '（': expected ')' before the end",
+            1,
+            2,
+        ),
+        bad(
+            "（1，2】",
+            "expected ')' to close the '（' at column 1, found '】'",
+            1,
+            5,
+        ),
+        bad("x = 1 ＠ 2", "unexpected '＠' (U+FF20)", 1, 7),
+        bad("x = 1 ‐ 2", "unexpected '‐' (U+2010)", 1, 7),
+        bad("y = √", "unexpected '√'", 1, 5).hint("√x, √(x + 1)"),
+        bad("y = x…2", "unexpected '…'", 1, 6).hint("'……'"),
+        bad(
+            "ｍｉｎｉｍｉｚｅ",
+            "expected a function name after 'minimize'",
+            1,
+            9,
+        ),
         bad("x 2", "missing operator between 'x' and '2'", 1, 3).hint("write x*2"),
         bad("[1 2 3]", "missing operator between '1' and '2'", 1, 4)
             .hint("separate the items of a list with commas"),
@@ -882,7 +919,7 @@ fn odd_characters_are_errors() {
         let _ = parse_program(src);
     }
     let error = parse_program("x = ∞").expect_err("not a number");
-    assert_eq!(error.message, "unexpected '∞'");
+    assert_eq!(error.message, "unexpected '∞' (U+221E)");
 }
 
 // ------------------------------------------------------------ continuation
@@ -907,6 +944,11 @@ fn incomplete_input_asks_for_more() {
         "f(x, (1\n",
         "a = 1\nb = (",
         "minimize f from (0,\n",
+        "x²(",
+        "f（x",
+        "【1，2，",
+        "x ＋",
+        "x × ",
     ] {
         assert!(is_incomplete(src), "{src:?} should be incomplete");
     }
@@ -929,8 +971,9 @@ fn complete_or_broken_input_does_not() {
         "f'",
         "x + 1\n",
         "[1, 2)",
-        "x²(",
-        "a = 1;",
+        "x ²(",
+        "f（x）",
+        "a = 1；",
         "minimize f from 0",
     ] {
         assert!(!is_incomplete(src), "{src:?} should be complete");
@@ -1006,6 +1049,23 @@ const TOKENS: &[&str] = &[
     "momentum(0.9)",
     "²",
     "@",
+    // Maths as typed from input methods and textbooks (`unicode`).
+    "（",
+    "）",
+    "，",
+    "【",
+    "＝",
+    "ｘ",
+    "√",
+    "×",
+    "−",
+    "⁻¹",
+    "₁",
+    "“",
+    "’",
+    "……",
+    "sin",
+    "损失",
     "\0",
 ];
 

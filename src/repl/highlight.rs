@@ -308,11 +308,37 @@ mod tests {
             "load(\"a b.csv\"",
             "1.5e+3x ** 2",
             "é∂ 3..4",
+            // Typed with a Chinese input method or copied from a textbook.
+            "f（x）＝ x² + 2×x；f（2）",
+            "损失(w) = √(w − 3)² + θ₁",
+            "【1，2】 load(“a b.csv”) ‐ sin⁻¹(x) 2……3 ＃ 注",
         ] {
             for pos in 0..=line.len() {
                 if line.is_char_boundary(pos) {
                     assert_eq!(strip(&helper(true).highlight(line, pos)), line);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn typed_maths_never_panics_the_helper() {
+        use rustyline::completion::Completer;
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        for line in [
+            "f（x）＝ x² + 2×x",
+            "f（",
+            "minimize 损失 from （0，0） using ",
+            "【1，2",
+            "√θ₁ ÷ “",
+        ] {
+            for pos in (0..=line.len()).filter(|&pos| line.is_char_boundary(pos)) {
+                let helper = helper(true);
+                let _ = helper.highlight(line, pos);
+                let _ = helper.hint(line, pos, &ctx);
+                let _ = helper.complete(line, pos, &ctx);
+                let _ = helper.highlight_char(line, pos, CmdKind::Other);
             }
         }
     }

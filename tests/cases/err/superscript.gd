@@ -1,1 +1,2 @@
-f(x) = x² + 1
+# A superscript after a space has no base: gd says where its base goes.
+f(x) = x ² + 1
