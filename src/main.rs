@@ -50,6 +50,23 @@ struct Source {
 /// counts against an address-space limit, so it is no larger than that.
 const STACK_SIZE: usize = 64 << 20;
 
+/// Keeps glibc's allocator to one heap arena. A second thread (Ctrl-C's
+/// watcher) would otherwise get an arena of its own at its first
+/// allocation, which reserves 128 MB of address space for a moment: under
+/// a 200 MB address-space limit, with the interpreter's stack mapped, that
+/// made gd fail now and then ("memory allocation failed") on input it
+/// handles in 60 MB. gd allocates on one thread, so one arena costs
+/// nothing.
+#[allow(unsafe_code)]
+fn one_heap_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 fn main() -> ExitCode {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
@@ -64,6 +81,7 @@ fn main() -> ExitCode {
         && std::io::stdout().is_terminal();
     colored::control::set_override(color);
     printer::set_stderr_color(color && std::io::stderr().is_terminal());
+    one_heap_arena();
     if let Err(e) = ctrlc::set_handler(gd::interrupt::raise) {
         eprintln!("warning: Ctrl-C will not stop runs: {e}");
     }
