@@ -16,7 +16,7 @@
 //! `MAX_BRACKET_DEPTH` deep, so the grammar's recursion is bounded.
 
 use super::lexer::{self, Kind};
-use super::unicode::Normalized;
+use super::unicode::{self, Normalized};
 use crate::error::{Error, line_col};
 use crate::syntax::Span;
 
@@ -217,10 +217,10 @@ impl<'a> Scan<'a> {
     /// digit (a name reads `x²` whole, as letters and digits).
     fn operand_or_operator(&mut self, text: &str, at: usize) -> Result<(), Failure> {
         for (i, c) in text.char_indices() {
-            if superscript_value(c).is_some() {
+            if unicode::superscript(c).is_some() {
                 return Err(self.fail(superscript(self.src, at + i)));
             }
-            if subscript_value(c).is_some() {
+            if unicode::subscript(c).is_some() {
                 return Err(self.fail(subscript(self.src, at + i)));
             }
         }
@@ -351,28 +351,6 @@ fn unterminated_string(at: usize) -> Error {
     )
 }
 
-/// `²` and its kin: the digit (or sign) they stand for.
-fn superscript_value(c: char) -> Option<char> {
-    match c {
-        '⁰' => Some('0'),
-        '¹' => Some('1'),
-        '²' => Some('2'),
-        '³' => Some('3'),
-        '⁴'..='⁹' => char::from_u32(c as u32 - '⁴' as u32 + '4' as u32),
-        '⁺' => Some('+'),
-        '⁻' => Some('-'),
-        _ => None,
-    }
-}
-
-/// `₁` and its kin: the digit they stand for.
-fn subscript_value(c: char) -> Option<char> {
-    match c {
-        '₀'..='₉' => char::from_u32(c as u32 - '₀' as u32 + '0' as u32),
-        _ => None,
-    }
-}
-
 /// The name or number just before `at` (`x` in `x²`), if any.
 fn operand_before(src: &str, at: usize) -> &str {
     let before = &src[..at];
@@ -403,7 +381,7 @@ fn mapped_run(src: &str, at: usize, value: fn(char) -> Option<char>) -> (String,
 
 /// A superscript left over: it follows no operand (`x ²`, `+²`).
 fn superscript(src: &str, at: usize) -> Error {
-    let (exponent, end) = mapped_run(src, at, superscript_value);
+    let (exponent, end) = mapped_run(src, at, unicode::superscript);
     let typed = &src[at..end];
     let base = base_before(src, at, |_| true);
     Error::syntax(
@@ -415,7 +393,7 @@ fn superscript(src: &str, at: usize) -> Error {
 
 /// A subscript left over: it is not in a name (`2₁`, `x ₁`).
 fn subscript(src: &str, at: usize) -> Error {
-    let (digits, end) = mapped_run(src, at, subscript_value);
+    let (digits, end) = mapped_run(src, at, unicode::subscript);
     let typed = &src[at..end];
     let base = base_before(src, at, |c| c.is_alphabetic() || c == '_');
     Error::syntax(

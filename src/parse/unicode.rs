@@ -157,7 +157,7 @@ fn one_for_one(c: char) -> Option<char> {
 }
 
 /// What a superscript stands for in a power.
-fn superscript(c: char) -> Option<char> {
+pub(super) fn superscript(c: char) -> Option<char> {
     match c {
         '⁰' => Some('0'),
         '¹' => Some('1'),
@@ -174,7 +174,7 @@ fn superscript(c: char) -> Option<char> {
 }
 
 /// The digit a subscript digit stands for.
-fn subscript(c: char) -> Option<char> {
+pub(super) fn subscript(c: char) -> Option<char> {
     match c {
         '₀'..='₉' => char::from_u32(c as u32 - '₀' as u32 + '0' as u32),
         _ => None,
