@@ -20,6 +20,7 @@ mod readme;
 mod repl;
 mod scale;
 mod teaching;
+mod theory;
 mod tidy;
 mod typed_inputs;
 mod unicode_input;
