@@ -1,12 +1,15 @@
 //! Limits and faults through the real binary (issue 15): invalid UTF-8 is
 //! a located error; every script and golden case runs in 200 MB of address
 //! space; a closed stdout ends gd quietly; a failed SVG write (a full
-//! device, a file-size limit) says why and leaves no half file.
+//! device, a file-size limit) says why and leaves no half file. In
+//! process: the parser's work on hostile nesting, counted in pest's calls.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use gd::syntax::Program;
 
 use crate::common::{gd, json_lines};
 
@@ -240,4 +243,76 @@ fn a_file_size_limit_fails_the_write_and_leaves_the_old_file() {
     assert!(message.contains("limit on file sizes"), "{message}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
     assert_eq!(folder.names(), ["plot.svg"], "no temporary file is left");
+}
+
+/// Sets pest's process-wide cap on the calls of one parse while alive,
+/// and lifts it when dropped (also when the test fails).
+struct ParserCallLimit;
+
+impl ParserCallLimit {
+    /// The lowest cap set: above what any other test's parse needs (a
+    /// 3 KB script takes about 40,000 calls), as tests run side by side.
+    const LEAST: usize = 500_000;
+
+    fn set(&self, calls: usize) {
+        pest::set_call_limit(std::num::NonZeroUsize::new(calls.max(Self::LEAST)));
+    }
+
+    /// What parsing `src` gives (a tree or a syntax error) within `calls`;
+    /// `None` when it needs more.
+    fn parse_within(&self, src: &str, calls: usize) -> Option<gd::error::Result<Program>> {
+        self.set(calls);
+        match gd::parse::parse_program(src) {
+            Err(error) if error.message.contains("too complex") => None,
+            done => Some(done),
+        }
+    }
+}
+
+impl Drop for ParserCallLimit {
+    fn drop(&mut self) {
+        pest::set_call_limit(None);
+    }
+}
+
+/// The parser's work on failing nested calls grows polynomially, counted
+/// in pest's calls (deterministic, not a timing): within 1,000 n^2 calls
+/// for n levels. It was exponential, as each `(` after a name was read as
+/// a call's arguments and, when they failed, again as a group: 2^n.
+#[test]
+fn parser_work_on_failing_nested_calls_is_polynomial() {
+    let families: [(&str, fn(usize) -> String); 4] = [
+        ("p(c,p(c,...;...))", |n| {
+            format!("{};{}", "p(c,".repeat(n), ")".repeat(n))
+        }),
+        ("p(p(...p(x,)...))", |n| {
+            format!("{}x,{}", "p(".repeat(n), ")".repeat(n))
+        }),
+        ("(a)((a)(...x,...))", |n| {
+            format!("{}x,{}", "(a)(".repeat(n), ")".repeat(n))
+        }),
+        ("check [p([p(...x = ...)])", |n| {
+            format!("check {}x = {}", "[p(".repeat(n), ")]".repeat(n))
+        }),
+    ];
+    let limit = ParserCallLimit;
+    for (name, family) in families {
+        // Up to the deepest nesting the pre-pass lets through (200).
+        for n in [10, 25, 50, 99] {
+            let parsed = limit.parse_within(&family(n), 1_000 * n * n);
+            assert!(parsed.is_some(), "{name}: over 1,000 n^2 calls at n = {n}");
+            assert!(parsed.is_some_and(|p| p.is_err()), "{name} is an error");
+        }
+    }
+    let fuzzed = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz/regressions/parse/nested_failing_calls.gd"),
+    )
+    .unwrap();
+    let fuzzed = String::from_utf8(fuzzed).unwrap();
+    assert!(
+        limit
+            .parse_within(&fuzzed, ParserCallLimit::LEAST)
+            .is_some_and(|p| p.is_err())
+    );
 }
