@@ -275,13 +275,16 @@ impl Drop for ParserCallLimit {
     }
 }
 
+/// A family of inputs, by its size n.
+type Family = fn(usize) -> String;
+
 /// The parser's work on failing nested calls grows polynomially, counted
 /// in pest's calls (deterministic, not a timing): within 1,000 n^2 calls
 /// for n levels. It was exponential, as each `(` after a name was read as
 /// a call's arguments and, when they failed, again as a group: 2^n.
 #[test]
 fn parser_work_on_failing_nested_calls_is_polynomial() {
-    let families: [(&str, fn(usize) -> String); 4] = [
+    let families: [(&str, Family); 4] = [
         ("p(c,p(c,...;...))", |n| {
             format!("{};{}", "p(c,".repeat(n), ")".repeat(n))
         }),
