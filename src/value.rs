@@ -146,6 +146,15 @@ pub fn as_data(value: Value) -> Value {
     }
 }
 
+/// The expression of a scalar that holds no data vector: products of such
+/// need no check of lengths. `None` for any other value.
+pub fn plain_scalar(value: &Value) -> Option<Expr> {
+    match value {
+        Value::Scalar(x) if data_len(*x) == Ok(None) => Some(*x),
+        _ => None,
+    }
+}
+
 /// An error naming both lengths when vectors of different lengths meet in
 /// `e`. Cheap when `e` has no data at its top.
 pub fn check_lengths(e: Expr, span: Span) -> Result<()> {

@@ -1,9 +1,12 @@
 //! Long products (issue 13): the derivative of (x + 1)(x + 2)...(x + 20)
 //! prints expanded, with exact integer coefficients, yet evaluates
 //! accurately at its roots, where the expanded form would lose every digit:
-//! programs evaluate the derivative as differentiation builds it.
+//! programs evaluate the derivative as differentiation builds it. And a
+//! product typed with thousands of factors is built in one pass.
 
 use gd::compile::Program;
+use gd::outcome::Outcome;
+use gd::session::Session;
 use gd::symbolic::expr::{add, mul};
 use gd::symbolic::print::to_text;
 use gd::symbolic::rewrite::substitute;
@@ -72,4 +75,50 @@ fn the_printed_derivative_evaluates_accurately_through_a_program() {
     let renamed = substitute(shown, &HashMap::from([("x".into(), y)])).expect("substitutes");
     assert_exact_at_roots(shown, "x");
     assert_exact_at_roots(renamed, "y");
+}
+
+/// What `source` shows, run in a session: its outcomes as JSON.
+fn outcomes(source: &str) -> Vec<serde_json::Value> {
+    let mut session = Session::default();
+    let mut shown = Vec::new();
+    session
+        .run_source(source, &mut |o: &Outcome| shown.push(gd::report::json(o)))
+        .expect("runs");
+    shown
+}
+
+/// Ten thousand distinct factors typed with `*` and `/` make one product
+/// (multiplying them in one at a time made 10,000 ever longer products, 50
+/// million parts, far past the budget), with the value of the product
+/// taken in plain f64.
+#[test]
+fn a_product_of_ten_thousand_factors_is_built_once() {
+    const N: usize = 10_000;
+    let factors: Vec<String> = (1..=N)
+        .map(|k| match k % 3 {
+            0 => format!("/ cosh(x/{k})"),
+            _ => format!("* cos(x/{k})"),
+        })
+        .collect();
+    let source = format!("p(x) = 1 {}\np(0.25)\np(-3)", factors.join(" "));
+    let shown = outcomes(&source);
+    let body = shown[0]["body"].as_str().unwrap();
+    assert!(
+        body.contains(" cos(x/2)") && body.contains("cosh(x/9999)"),
+        "{}",
+        &body[..100]
+    );
+    for (value, x) in shown[1..].iter().zip([0.25f64, -3.0]) {
+        let expected: f64 = (1..=N)
+            .map(|k| match k % 3 {
+                0 => 1.0 / (x / k as f64).cosh(),
+                _ => (x / k as f64).cos(),
+            })
+            .product();
+        let got = value["value"].as_f64().unwrap();
+        assert!(
+            ((got - expected) / expected).abs() < 1e-12,
+            "p({x}) is {got}, the product in f64 {expected}"
+        );
+    }
 }

@@ -462,6 +462,138 @@ pub fn mul(factors: impl IntoIterator<Item = Expr>) -> Expr {
     finish_mul(coefficient, out)
 }
 
+/// The product of `factors` as multiplying them in one at a time from the
+/// left makes it (`mul([mul([a, b]), c])` and so on: a chain of `*` and
+/// `/` as written), in about one pass. It differs from `mul` of them all
+/// where a step's product is a number times one sum, which that step
+/// distributes (`2(x - 3) y` is `(2x - 6) y`, as `2(x - 3)` alone is `2x -
+/// 6`). Such steps are taken one by one; the factors that cannot lead to
+/// one, while at least two factors besides a number are sure to remain,
+/// are gathered and multiplied in at once. So a product of n distinct
+/// factors is sorted once, not n times (n^2 work and n^2/2 parts in the
+/// store).
+pub fn mul_left_to_right(factors: &[Expr]) -> Expr {
+    let Some((&first, rest)) = factors.split_first() else {
+        return Expr::one();
+    };
+    let mut product = first;
+    let mut gathered = Gathered::default();
+    gathered.open(product);
+    for &factor in rest {
+        if gathered.is_open() {
+            if gathered.take(factor) {
+                continue;
+            }
+            product = gathered.close();
+        }
+        product = mul([product, factor]);
+        gathered.open(product);
+    }
+    if gathered.is_open() {
+        product = gathered.close();
+    }
+    product
+}
+
+/// Factors gathered by `mul_left_to_right` after a product that has at
+/// least two factors besides a number.
+#[derive(Default)]
+struct Gathered {
+    /// The product, then the factors gathered after it; empty when closed.
+    pending: Vec<Expr>,
+    /// The base of every factor met (`exp(u)` and `e` share one: they merge).
+    bases: rustc_hash::FxHashSet<Expr>,
+    /// At least this many factors besides a number remain in the product
+    /// of any first part of `pending`: one per base, less one for each
+    /// base met again (it may cancel one).
+    least: usize,
+}
+
+impl Gathered {
+    fn is_open(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Starts gathering after `product` when it has two or more factors
+    /// besides a number.
+    fn open(&mut self, product: Expr) {
+        let Node::Mul(factors) = &*product.node() else {
+            return;
+        };
+        self.bases.clear();
+        self.least = 0;
+        for f in factors.iter().filter(|f| f.as_num().is_none()) {
+            self.meet(*f);
+        }
+        if self.least >= 2 {
+            self.pending.push(product);
+        }
+    }
+
+    /// Gathers `factor` when no step up to it can leave fewer than two
+    /// factors besides a number, nor a zero or an infinite number (which
+    /// `mul` treats apart); otherwise leaves it for a step of its own.
+    fn take(&mut self, factor: Expr) -> bool {
+        let node = factor.node();
+        let parts: &[Expr] = match &*node {
+            Node::Mul(fs) => fs,
+            _ => std::slice::from_ref(&factor),
+        };
+        let mut least = self.least;
+        let mut met = Vec::with_capacity(parts.len());
+        for part in parts {
+            match part.as_num() {
+                Some(n) if n.is_zero() || !n.is_finite() => return false,
+                Some(_) => {}
+                None => {
+                    let base = merge_base(*part);
+                    // A product's factors have distinct bases: `met` holds no
+                    // two alike.
+                    if !self.bases.contains(&base) {
+                        least += 1;
+                    } else if base.as_num().is_some() {
+                        // Powers of a number fold as they meet: 2^(1/2)
+                        // twice is 2, and then 2^(1/2) again is 2 2^(1/2),
+                        // where all three at once are 2^(3/2).
+                        return false;
+                    } else {
+                        least = least.saturating_sub(1);
+                    }
+                    met.push(base);
+                }
+            }
+        }
+        if least < 2 {
+            return false;
+        }
+        self.bases.extend(met);
+        self.least = least;
+        self.pending.push(factor);
+        true
+    }
+
+    /// Counts one factor (not a number) of the product it opens with.
+    fn meet(&mut self, factor: Expr) {
+        if self.bases.insert(merge_base(factor)) {
+            self.least += 1;
+        }
+    }
+
+    /// The product of everything gathered; closes.
+    fn close(&mut self) -> Expr {
+        mul(std::mem::take(&mut self.pending))
+    }
+}
+
+/// What `mul` collects a factor under: its base, and one key for `exp(u)`
+/// and `e`.
+fn merge_base(factor: Expr) -> Expr {
+    match &*factor.node() {
+        Node::Call(Func::Exp, _) | Node::Const(Constant::E) => Expr::constant(Constant::E),
+        _ => split_power(factor).0,
+    }
+}
+
 fn finish_mul(coefficient: Num, mut out: Vec<Expr>) -> Expr {
     // An infinite or nan coefficient stays a factor: x/0 is not inf at
     // x = 0 or x < 0, so it must not swallow x.
@@ -751,6 +883,89 @@ pub fn children(node: &Node) -> Vec<Expr> {
 mod tests {
     use super::*;
     use crate::symbolic::testing::{n, x, y};
+    use proptest::prelude::*;
+
+    /// Factors that merge, cancel, fold to numbers and distribute.
+    fn factor(i: usize) -> Expr {
+        let (x, y) = (x(), y());
+        let sum = add([x, n(1)]);
+        let exp = |u: Expr| call(Func::Exp, vec![u]);
+        let pool = [
+            n(2),
+            n(-1),
+            Expr::num(Num::Rat(1, 2)),
+            n(0),
+            x,
+            y,
+            pow(x, n(-1)),
+            pow(y, n(2)),
+            sum,
+            pow(sum, n(-1)),
+            pow(sum, n(2)),
+            add([y, n(-3)]),
+            exp(x),
+            exp(neg(x)),
+            Expr::constant(Constant::E),
+            pow(n(2), Expr::num(Num::HALF)),
+            mul([n(3), x, y]),
+            pow(mul([x, y]), n(-1)),
+            call(Func::Sin, vec![x]),
+            Expr::num(Num::float(f64::INFINITY)),
+            pow(x, Expr::num(Num::HALF)),
+            pow(x, y),
+            pow(x, neg(y)),
+            pow(sum, Expr::num(Num::HALF)),
+            add([mul([n(2), x]), n(2)]),
+            Expr::num(Num::float(1e200)),
+            Expr::num(Num::float(1e-200)),
+            pow(n(3), x),
+        ];
+        pool[i % pool.len()]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2048,
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct(
+                    "tests/products.proptest-regressions",
+                ),
+            )),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn a_product_left_to_right_is_the_pairwise_fold(
+            picks in prop::collection::vec(0usize..28, 1..40),
+        ) {
+            let factors: Vec<Expr> = picks.into_iter().map(factor).collect();
+            let folded = factors[1..]
+                .iter()
+                .fold(factors[0], |product, f| mul([product, *f]));
+            prop_assert_eq!(mul_left_to_right(&factors), folded);
+        }
+    }
+
+    #[test]
+    fn a_long_product_of_distinct_factors_is_sorted_once() {
+        let factors: Vec<Expr> = (1..=3000).map(|k| add([x(), n(k)])).collect();
+        let before = store_cells();
+        let product = mul_left_to_right(&factors);
+        let Node::Mul(all) = &*product.node() else {
+            panic!("a product")
+        };
+        assert_eq!(all.len(), 3000);
+        // The one product node and its factors, not 3000 growing products.
+        assert!(
+            store_cells() - before < 10_000,
+            "{}",
+            store_cells() - before
+        );
+        // 2(x - 3) y: the first step distributes, as written.
+        let steps = [n(2), add([x(), n(-3)]), y()];
+        let distributed = mul([add([mul([n(2), x()]), n(-6)]), y()]);
+        assert_eq!(mul_left_to_right(&steps), distributed);
+    }
 
     #[test]
     fn equal_expressions_are_equal_handles() {

@@ -43,16 +43,60 @@ const MAX_WORK: u64 = 4_000_000;
 /// thousands deep) compares them level by level, which makes no nodes.
 const MAX_COMPARISONS: u64 = 10_000_000;
 
+/// The most units one optional attempt may spend (see `attempt`).
+const ATTEMPT_WORK: u64 = 500_000;
+
+/// Optional attempts stop being tried once the statement has done this
+/// much work, keeping the rest of `MAX_WORK` for the work it asked for:
+/// a statement still does at most `MAX_WORK` in all.
+const ATTEMPTS_UNTIL: u64 = MAX_WORK / 4 * 3;
+
 thread_local! {
     static BUDGET_START: Cell<(usize, u64)> = const { Cell::new((0, 0)) };
     static WORK_DONE: Cell<u64> = const { Cell::new(0) };
+    /// The units the optional attempt running now may still spend; `None`
+    /// outside attempts.
+    static ATTEMPT_LEFT: Cell<Option<u64>> = const { Cell::new(None) };
+    /// Set when an attempt's units ran out, for `attempt` to see that the
+    /// error it gets is its own giving up.
+    static ATTEMPT_SPENT: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Starts a new statement's budget of cells, height, comparisons and work.
 pub fn reset_budget() {
     BUDGET_START.with(|s| s.set((store_cells(), comparisons_made())));
     WORK_DONE.with(|w| w.set(0));
+    ATTEMPT_LEFT.with(|a| a.set(None));
+    ATTEMPT_SPENT.with(|a| a.set(false));
     forget_tallest();
+}
+
+/// Runs an optional attempt: a form that a pass tries and may drop (an
+/// expansion or a common denominator that `simplify` compares with the
+/// form it has, a check that a form may be evaluated through another). It
+/// may spend `ATTEMPT_WORK` units of the statement's work; past them, or
+/// once the statement has done `ATTEMPTS_UNTIL`, it gives up: `Ok(None)`,
+/// as when the form does not apply, and the statement goes on. Other
+/// errors (Ctrl-C, the other budgets) stop the statement as ever.
+pub fn attempt<T>(f: impl FnOnce() -> Result<Option<T>>) -> Result<Option<T>> {
+    let done = WORK_DONE.with(Cell::get);
+    let outer = ATTEMPT_LEFT.with(Cell::get);
+    let own = ATTEMPT_WORK
+        .min(ATTEMPTS_UNTIL.saturating_sub(done))
+        .min(outer.unwrap_or(u64::MAX));
+    if own == 0 {
+        return Ok(None);
+    }
+    ATTEMPT_LEFT.with(|a| a.set(Some(own)));
+    let result = f();
+    let left = ATTEMPT_LEFT.with(Cell::get).unwrap_or(0);
+    // An attempt within an attempt spends its parent's units too.
+    ATTEMPT_LEFT.with(|a| a.set(outer.map(|o| o.saturating_sub(own - left))));
+    let spent = ATTEMPT_SPENT.with(|a| a.replace(false));
+    match result {
+        Err(_) if spent => Ok(None),
+        other => other,
+    }
 }
 
 /// Fails when the user pressed Ctrl-C or the statement has made too much
@@ -83,13 +127,24 @@ pub fn charge(units: u64) -> Result<()> {
         w.set(done);
         done
     });
+    if let Some(left) = ATTEMPT_LEFT.with(Cell::get) {
+        ATTEMPT_LEFT.with(|a| a.set(Some(left.saturating_sub(units))));
+        if units > left {
+            ATTEMPT_SPENT.with(|a| a.set(true));
+            return Err(too_much_work());
+        }
+    }
     if done > MAX_WORK {
-        return Err(Error::value(
-            "the result grew too large to compute (it would take over 4 million \
-             operations on its coefficients); try a lower power or a smaller expression",
-        ));
+        return Err(too_much_work());
     }
     check_budget()
+}
+
+fn too_much_work() -> Error {
+    Error::value(
+        "the result grew too large to compute (it would take over 4 million \
+         operations on its coefficients); try a lower power or a smaller expression",
+    )
 }
 
 fn too_large() -> Error {
@@ -278,5 +333,64 @@ mod tests {
         let s = add([x, Expr::int(1)]);
         // (x + 1)^(x + 1): pow, then 3 nodes on each side.
         assert_eq!(tree_size(pow(s, s)), 7);
+    }
+
+    /// Spends `units` one at a time, as a long polynomial product does.
+    fn spend(units: u64) -> Result<Option<()>> {
+        for _ in 0..units {
+            charge(1)?;
+        }
+        Ok(Some(()))
+    }
+
+    #[test]
+    fn an_attempt_gives_up_on_its_own_units_and_the_statement_goes_on() {
+        reset_budget();
+        assert_eq!(attempt(|| spend(10)), Ok(Some(())));
+        assert_eq!(attempt(|| spend(ATTEMPT_WORK + 1)), Ok(None));
+        // Its units were the statement's: the rest is still there.
+        let done = WORK_DONE.with(Cell::get);
+        assert_eq!(done, ATTEMPT_WORK + 11);
+        assert_eq!(spend(MAX_WORK - done), Ok(Some(())));
+        assert!(charge(1).is_err(), "the statement's own limit stays");
+    }
+
+    #[test]
+    fn attempts_stop_being_tried_when_the_statement_has_worked_enough() {
+        reset_budget();
+        assert_eq!(spend(ATTEMPTS_UNTIL - 5), Ok(Some(())));
+        // Five units left for attempts: one that needs six gives up ...
+        assert_eq!(attempt(|| spend(6)), Ok(None));
+        // ... and after it none is tried at all.
+        let mut tried = false;
+        let result = attempt(|| {
+            tried = true;
+            spend(1)
+        });
+        assert_eq!((result, tried), (Ok(None), false));
+        assert_eq!(spend(MAX_WORK - ATTEMPTS_UNTIL - 1), Ok(Some(())));
+    }
+
+    #[test]
+    fn an_attempt_within_an_attempt_spends_its_parents_units() {
+        reset_budget();
+        let outer = attempt(|| {
+            let inner = attempt(|| spend(ATTEMPT_WORK - 10))?;
+            assert_eq!(inner, Some(()));
+            // Ten units left: the next inner attempt gives up, then so
+            // does the outer one on its next charge.
+            assert_eq!(attempt(|| spend(11)), Ok(None));
+            spend(1)
+        });
+        assert_eq!(outer, Ok(None));
+        assert_eq!(ATTEMPT_LEFT.with(Cell::get), None);
+        assert_eq!(charge(1), Ok(()));
+    }
+
+    #[test]
+    fn other_errors_pass_through_an_attempt() {
+        reset_budget();
+        let failed: Result<Option<()>> = attempt(|| Err(Error::value("no")));
+        assert_eq!(failed, Err(Error::value("no")));
     }
 }

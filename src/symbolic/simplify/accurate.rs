@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::symbolic::accurate::{accurate_form, keep};
 use crate::symbolic::expr::{Expr, Node, split_coefficient};
 use crate::symbolic::poly::{Gens, from_expr_capped};
-use crate::symbolic::rewrite::any_node;
+use crate::symbolic::rewrite::{any_node, attempt};
 
 /// How much larger than the numbers of the accurate form the printed
 /// form's coefficients must be for the pair to be kept.
@@ -27,7 +27,11 @@ pub fn offer(shown: Expr, source: Expr) -> Result<()> {
     if shown == source || accurate_form(shown).is_some() {
         return Ok(());
     }
-    if cancels(shown, source) && same_polynomial(shown, source)? {
+    // Comparing the two as polynomials is an optional attempt: when it
+    // would take too long, the pair is not kept.
+    if cancels(shown, source)
+        && attempt(|| same_polynomial(shown, source).map(|same| same.then_some(())))?.is_some()
+    {
         keep(shown, source);
     }
     Ok(())

@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::expr::{Expr, Node, children, rebuild};
 use super::poly::{Gens, PolyMemo, from_expr, from_expr_memo};
-use super::rewrite::check_budget;
+use super::rewrite::{attempt, check_budget};
 use crate::error::Result;
 use cost::Cost;
 use rules::terms_of;
@@ -107,8 +107,9 @@ impl Simplifier {
     }
 
     /// `e` multiplied out at its top (a sum, product or power), unless that
-    /// grows past the cap or plainly costs more than `e` (the expression is
-    /// then not built).
+    /// grows past the cap, takes more than an optional attempt's work
+    /// (`rewrite::attempt`) or plainly costs more than `e` (the expression
+    /// is then not built).
     fn expansion(&mut self, e: Expr) -> Result<Option<Expr>> {
         match &*e.node() {
             Node::Add(terms) if terms.iter().all(|t| is_plain_monomial(*t)) => return Ok(None),
@@ -116,7 +117,8 @@ impl Simplifier {
             _ => return Ok(None),
         }
         let cap = (terms_of(e).len() * EXPANSION_PER_TERM).max(LEAST_EXPANSION);
-        let Some(poly) = from_expr_memo(e, &mut self.gens, &mut self.polys, cap)? else {
+        let (gens, polys) = (&mut self.gens, &mut self.polys);
+        let Some(poly) = attempt(|| from_expr_memo(e, gens, polys, cap))? else {
             return Ok(None);
         };
         if poly.display_cost() > self.cost.of(e) + EXPANSION_SLACK {
@@ -213,7 +215,9 @@ fn is_sum_over(candidate: Expr, current: Expr) -> bool {
     matches!(*candidate.node(), Node::Add(_)) && !matches!(*current.node(), Node::Add(_))
 }
 
-/// Every rewrite of the node `e` that applies, with when to take it.
+/// Every rewrite of the node `e` that applies, with when to take it. Those
+/// that multiply out are optional attempts (`rewrite::attempt`): one that
+/// would take too long is not offered.
 fn candidates(e: Expr) -> Result<Vec<(Expr, Take)>> {
     let mut out: Vec<(Expr, Take)> = Vec::new();
     let node = e.node();
@@ -223,15 +227,15 @@ fn candidates(e: Expr) -> Result<Vec<(Expr, Take)>> {
             out.extend(rules::double_angle(terms).map(|c| (c, Take::Cheaper)));
             out.extend(rules::sec_squared(terms).map(|c| (c, Take::OnTie)));
             out.extend(rules::factor_common(terms).map(|c| (c, Take::ByMoreThan(FACTORED_MARGIN))));
-            out.extend(rational::together(terms)?.map(|c| (c, Take::Cheaper)));
-            out.extend(trig::trig_mix(e)?.map(|c| (c, Take::Cheaper)));
+            out.extend(attempt(|| rational::together(terms))?.map(|c| (c, Take::Cheaper)));
+            out.extend(attempt(|| trig::trig_mix(e))?.map(|c| (c, Take::Cheaper)));
         }
         Node::Mul(factors) => {
             out.extend(rules::negated_reduction(factors).map(|c| (c, Take::OnTie)));
             out.extend(rules::quotients_to_tan(factors).map(|c| (c, Take::OnTie)));
             out.extend(rules::sigmoid(factors).map(|c| (c, Take::OnTie)));
             out.extend(rules::sign_and_abs(factors).map(|c| (c, Take::OnTie)));
-            out.extend(rational::one_denominator(factors)?.map(|c| (c, Take::Cheaper)));
+            out.extend(attempt(|| rational::one_denominator(factors))?.map(|c| (c, Take::Cheaper)));
         }
         Node::Pow(..) => {
             out.extend(rules::sigmoid(&[e]).map(|c| (c, Take::OnTie)));
