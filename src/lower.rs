@@ -376,9 +376,17 @@ impl<'a> Lowerer<'a> {
             && self.brackets_multiply(callee, args)?
         {
             let factor = self.value(callee)?;
-            let power = self.power(group, exponent, span)?;
+            let power = self.raise(group, exponent, span)?;
             return combine(BinOp::Mul, factor, power, span);
         }
+        self.raise(base, exponent, span)
+    }
+
+    /// `base` taken whole to the power `exponent`: what brackets hold is
+    /// raised as a whole (`x (x (x - pi))^2` is x·(x(x - pi))^2, not
+    /// x·x·(x - pi)^2). Brackets that multiply at the end of the exponent
+    /// are factors after the power (`peel`).
+    fn raise(&mut self, base: &syntax::Expr, exponent: &syntax::Expr, span: Span) -> Result<Value> {
         let (head, tail) = match self.peel(exponent)? {
             Some((head, tail)) => (Cow::Owned(head), tail),
             None => (Cow::Borrowed(exponent), Vec::new()),
@@ -388,7 +396,7 @@ impl<'a> Lowerer<'a> {
         let mut acc = combine(BinOp::Pow, a, b, span)?;
         for (factor, power) in tail {
             let value = match power {
-                Some(p) => self.power(factor, p, span)?,
+                Some(p) => self.raise(factor, p, span)?,
                 None => self.value(factor)?,
             };
             acc = combine(BinOp::Mul, acc, value, span)?;
