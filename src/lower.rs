@@ -642,14 +642,20 @@ impl<'a> Lowerer<'a> {
     /// parameter (parameters shadow functions), a defined value, a
     /// constant, or a one-letter name that is not a function.
     fn name_multiplies(&self, name: &str) -> bool {
-        if self.params.iter().any(|p| **p == *name) || self.defs.value(name).is_some() {
+        if self.is_bound_value(name) {
             return true;
         }
         let function = self.defining == Some(name)
             || self.defs.function(name).is_some()
             || builtins::is_builtin_name(name)
             || name == "load";
-        !function && (matches!(name, "pi" | "π" | "e") || name.chars().count() == 1)
+        !function && (is_constant(name) || name.chars().count() == 1)
+    }
+
+    /// Whether `name` is a parameter or a defined value here (either
+    /// shadows a function or a constant of that name).
+    fn is_bound_value(&self, name: &str) -> bool {
+        self.params.iter().any(|p| **p == *name) || self.defs.value(name).is_some()
     }
 
     /// The errors of a name before brackets that multiply: `a(1, 2)` is
@@ -664,9 +670,7 @@ impl<'a> Lowerer<'a> {
         if args.len() != 1 {
             return Err(not_a_function(name, args, callee.span));
         }
-        let known = self.params.iter().any(|p| &**p == name)
-            || self.defs.value(name).is_some()
-            || matches!(name, "pi" | "π" | "e");
+        let known = self.is_bound_value(name) || is_constant(name);
         if !known && self.mode == Mode::Body {
             return Err(self
                 .unknown_name(name, callee.span)
@@ -987,7 +991,7 @@ impl<'a> Lowerer<'a> {
         if args.len() != 1 {
             return Err(arity_error(form, 1, args.len(), span));
         }
-        if let Some(error) = self.undefined_function(&args[0], &format!("{form}(f)")) {
+        if let Some(error) = self.undefined_function(&args[0], |f| format!("{form}({f})")) {
             return Err(error);
         }
         match self.value(&args[0])? {
@@ -1043,16 +1047,19 @@ impl<'a> Lowerer<'a> {
 
     /// The error for `f'` or `grad(f)` (`usage`) when `f` is a name that
     /// nothing defines: before this, a free `f` read as a variable.
-    fn undefined_function(&self, e: &syntax::Expr, usage: &str) -> Option<Error> {
+    fn undefined_function(
+        &self,
+        e: &syntax::Expr,
+        usage: impl Fn(&str) -> String,
+    ) -> Option<Error> {
         let ExprKind::Name(name) = &e.kind else {
             return None;
         };
-        let defined = self.params.iter().any(|p| **p == **name)
-            || self.defs.value(name).is_some()
+        let defined = self.is_bound_value(name)
             || self.defs.function(name).is_some()
             || builtins::is_builtin_name(name)
-            || matches!(name.as_str(), "pi" | "π" | "e");
-        let usage = usage.replace('f', name);
+            || is_constant(name);
+        let usage = usage(name);
         (!defined).then(|| {
             Error::name(format!("'{name}' is not defined"), e.span).with_hint(format!(
                 "define the function first, as in {name}(x) = x^2, then {usage}"
@@ -1082,7 +1089,7 @@ impl<'a> Lowerer<'a> {
         order: u32,
         span: Span,
     ) -> Result<DiffRequest> {
-        if let Some(error) = self.undefined_function(target, "f'") {
+        if let Some(error) = self.undefined_function(target, |f| format!("{f}'")) {
             return Err(error);
         }
         let f = match self.value(target)? {
@@ -1209,6 +1216,12 @@ fn arity_error(name: &str, arity: usize, given: usize, span: Span) -> Error {
         ),
     )
     .at(span)
+}
+
+/// `pi`, `π`, `e`: constants, unless a parameter or a definition shadows
+/// them.
+fn is_constant(name: &str) -> bool {
+    matches!(name, "pi" | "π" | "e")
 }
 
 /// `diff(f, x)(2)`: the error for brackets after a rewriting form, with the
